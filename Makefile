@@ -1,0 +1,39 @@
+# Thin wrapper around CMake: every target installs what is missing first.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps demo test asan install clean bench
+
+all: $(BUILD)/lotk
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/Makefile: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+$(BUILD)/lotk: deps $(BUILD)/Makefile FORCE
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: $(BUILD)/lotk
+	$(BUILD)/lotk score standards/enterprise.yaml surveys/enterprise.csv --rejects $(BUILD)/enterprise-rejects.csv
+
+test: $(BUILD)/lotk
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DLOTK_SANITIZE=ON -DLOTK_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+install: $(BUILD)/lotk
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+
+FORCE:

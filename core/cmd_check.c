@@ -1,0 +1,66 @@
+/* cmd_check.c — `lotk check`: validate standards, reporting every problem in each. */
+#include <stdlib.h>
+
+#include "commands.h"
+#include "standard.h"
+
+static const struct lotk_opt check_opts[] = {
+    {"quiet", 'q', NULL, "print only problems"},
+    {0},
+};
+
+static void count_kinds(const struct lotk_standard *s, size_t *top, size_t *leaves)
+{
+    *top = s->nodes[0].nchildren;
+    *leaves = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        *leaves += s->nodes[i].nchildren == 0 && i > 0;
+}
+
+static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
+{
+    int worst = 0;
+    bool quiet = lotk_cli_flag(cmd, args, "quiet");
+    for (size_t i = 0; i < args->npos; i++) {
+        struct lotk_err err;
+        struct lotk_diags diags = {0};
+        struct lotk_standard *s = NULL;
+        lotk_err_clear(&err);
+        char *path = lotk_standard_resolve(args->pos[i], &err);
+        if (!path) {
+            lotk_err_print(&err, stderr);
+            worst = worst ? worst : err.code;
+            continue;
+        }
+        int rc = lotk_standard_load(path, &s, &diags);
+        lotk_diags_print(&diags, stderr);
+        if (rc) {
+            if (diags.errors > 1)
+                fprintf(stderr, "lotk: %s: %zu errors\n", path, diags.errors);
+            if (rc == LOTK_EIO)
+                worst = worst ? worst : LOTK_EIO;
+            else
+                worst = LOTK_ESTANDARD;
+        } else if (!quiet) {
+            size_t top, leaves;
+            count_kinds(s, &top, &leaves);
+            printf("%s: ok: %s %s, %zu top-level indicators, %zu leaves, %zu items\n", path,
+                   s->id, s->version, top, leaves, s->nitems);
+        }
+        lotk_standard_free(s);
+        lotk_diags_free(&diags);
+        free(path);
+    }
+    return worst;
+}
+
+const struct lotk_cmd lotk_cmd_check = {
+    .name = "check",
+    .usage = "STANDARD... [options]",
+    .summary = "validate standards and report every problem with its line and column",
+    .details = "Exits 3 when any standard is invalid.\n",
+    .opts = check_opts,
+    .min_pos = 1,
+    .max_pos = LOTK_CLI_MAX_POS,
+    .run = run_check,
+};

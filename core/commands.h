@@ -1,0 +1,11 @@
+/* commands.h — the subcommands main.c dispatches to; each lives in cmd_<name>.c. */
+#ifndef LOTK_COMMANDS_H
+#define LOTK_COMMANDS_H
+
+#include "cli.h"
+
+extern const struct lotk_cmd lotk_cmd_score;
+extern const struct lotk_cmd lotk_cmd_check;
+extern const struct lotk_cmd lotk_cmd_standards;
+
+#endif

@@ -1,0 +1,296 @@
+/* report.c — JSON, CSV and table writers; see report.h. */
+#include "report.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static json_t *number_or_null(double x)
+{
+    return x == x ? json_real(x) : json_null();
+}
+
+static json_t *text_json(const struct lotk_text *t)
+{
+    json_t *o = json_object();
+    if (t->zh)
+        json_object_set_new(o, "zh", json_string(t->zh));
+    if (t->en)
+        json_object_set_new(o, "en", json_string(t->en));
+    return o;
+}
+
+static json_t *flags_json(unsigned flags)
+{
+    json_t *a = json_array();
+    for (unsigned b = 0; b < LOTK_FLAG_COUNT; b++)
+        if (flags & (1u << b))
+            json_array_append_new(a, json_string(lotk_flag_name(b)));
+    return a;
+}
+
+static json_t *org_json(const struct lotk_standard *s, const struct lotk_org_result *o)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(o->id));
+    json_object_set_new(j, "respondents", json_integer(o->respondents));
+    json_object_set_new(j, "points", number_or_null(o->points));
+    json_object_set_new(j, "grade",
+                        o->band >= 0 ? json_string(s->bands[o->band].grade) : json_null());
+    json_t *nodes = json_object();
+    for (size_t i = 1; i < s->nnodes; i++) {
+        json_t *n = json_object();
+        json_object_set_new(n, "mean", number_or_null(o->mean[i]));
+        json_object_set_new(n, "norm", number_or_null(o->norm[i]));
+        json_object_set_new(n, "points", number_or_null(o->points_of[i]));
+        if (s->nodes[i].nitems > 0)
+            json_object_set_new(n, "n", json_integer(o->n[i]));
+        json_object_set_new(nodes, s->nodes[i].id, n);
+    }
+    json_object_set_new(j, "nodes", nodes);
+    json_object_set_new(j, "flags", flags_json(o->flags));
+    return j;
+}
+
+void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                      struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *root = json_object();
+    json_object_set_new(root, "lotk", json_string(LOTK_VERSION));
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(s->id));
+    json_object_set_new(std, "version", json_string(s->version));
+    json_object_set_new(std, "sha256", json_string(s->sha256));
+    json_object_set_new(std, "title", text_json(&s->title));
+    json_object_set_new(std, "points", json_real(s->points));
+    json_object_set_new(root, "standard", std);
+    json_t *input = json_object();
+    json_object_set_new(input, "rows", json_integer(r->counts.rows));
+    json_object_set_new(input, "scored", json_integer(r->counts.scored));
+    json_object_set_new(input, "rejected", json_integer(r->counts.rejected));
+    json_object_set_new(root, "input", input);
+    json_t *orgs = json_array();
+    for (size_t i = 0; i < r->norgs; i++)
+        json_array_append_new(orgs, org_json(s, &r->orgs[i]));
+    json_object_set_new(root, "organizations", orgs);
+    if (opts->respondents) {
+        json_t *resp = json_array();
+        for (size_t i = 0; i < r->nrespondents; i++) {
+            const struct lotk_respondent *p = &r->respondents[i];
+            json_t *j = json_object();
+            json_object_set_new(j, "id", json_string(p->id));
+            json_object_set_new(j, "org", json_string(r->orgs[p->org].id));
+            json_t *nodes = json_object();
+            for (size_t n = 1; n < s->nnodes; n++)
+                json_object_set_new(nodes, s->nodes[n].id, number_or_null(p->values[n]));
+            json_object_set_new(j, "nodes", nodes);
+            json_array_append_new(resp, j);
+        }
+        json_object_set_new(root, "respondents", resp);
+    }
+    /* jansson writes reals with 17 significant digits: every double reads back exactly. */
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    lotk_buf_puts(out, text);
+    lotk_buf_putc(out, '\n');
+    free(text);
+    json_decref(root);
+}
+
+void lotk_csv_field(struct lotk_buf *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        lotk_buf_puts(out, s);
+        return;
+    }
+    lotk_buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            lotk_buf_putc(out, '"');
+        lotk_buf_putc(out, *s);
+    }
+    lotk_buf_putc(out, '"');
+}
+
+static void csv_number(struct lotk_buf *out, double x)
+{
+    char num[32];
+    if (x == x) {
+        lotk_fmt_double(num, x);
+        lotk_buf_puts(out, num);
+    }
+}
+
+void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                     struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    if (opts->bom)
+        lotk_buf_puts(out, "\xEF\xBB\xBF");
+    lotk_buf_puts(out, "id,respondents,points,grade,flags");
+    for (size_t i = 1; i < s->nnodes; i++) {
+        lotk_buf_putc(out, ',');
+        char *h = lotk_xasprintf("%s.points", s->nodes[i].id);
+        lotk_csv_field(out, h);
+        free(h);
+        lotk_buf_putc(out, ',');
+        h = lotk_xasprintf("%s.mean", s->nodes[i].id);
+        lotk_csv_field(out, h);
+        free(h);
+    }
+    lotk_buf_puts(out, "\r\n");
+    for (size_t k = 0; k < r->norgs; k++) {
+        const struct lotk_org_result *o = &r->orgs[k];
+        lotk_csv_field(out, o->id);
+        lotk_buf_printf(out, ",%ld,", o->respondents);
+        csv_number(out, o->points);
+        lotk_buf_putc(out, ',');
+        if (o->band >= 0)
+            lotk_csv_field(out, s->bands[o->band].grade);
+        lotk_buf_putc(out, ',');
+        for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
+            if (o->flags & (1u << b)) {
+                lotk_buf_printf(out, "%s%s", first ? "" : ";", lotk_flag_name(b));
+                first = 0;
+            }
+        for (size_t i = 1; i < s->nnodes; i++) {
+            lotk_buf_putc(out, ',');
+            csv_number(out, o->points_of[i]);
+            lotk_buf_putc(out, ',');
+            csv_number(out, o->mean[i]);
+        }
+        lotk_buf_puts(out, "\r\n");
+    }
+}
+
+/* Display width of UTF-8 text in a terminal: CJK and full-width characters take two
+ * cells. Enough for the scripts lotk's standards use; not a full wcwidth. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len;
+        if (*p < 0x80) {
+            cp = *p;
+            len = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            len = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            len = 3;
+        } else {
+            cp = *p & 0x07;
+            len = 4;
+        }
+        for (int i = 1; i < len && p[i]; i++)
+            cp = (cp << 6) | (p[i] & 0x3F);
+        for (int i = 0; i < len && *p; i++)
+            p++;
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+static void pad_left(struct lotk_buf *out, const char *s, size_t width)
+{
+    for (size_t w = display_width(s); w < width; w++)
+        lotk_buf_putc(out, ' ');
+    lotk_buf_puts(out, s);
+}
+
+static void pad_right(struct lotk_buf *out, const char *s, size_t width)
+{
+    lotk_buf_puts(out, s);
+    for (size_t w = display_width(s); w < width; w++)
+        lotk_buf_putc(out, ' ');
+}
+
+static void points_cell(char *cell, size_t size, double x)
+{
+    if (x == x)
+        snprintf(cell, size, "%.2f", x);
+    else
+        snprintf(cell, size, "-");
+}
+
+void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                       struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    const struct lotk_node *root = &s->nodes[0];
+    char cell[64];
+
+    lotk_buf_printf(out, "%s %s", s->id, s->version);
+    if (s->title.zh)
+        lotk_buf_printf(out, "  %s", s->title.zh);
+    if (s->title.en)
+        lotk_buf_printf(out, "  %s", s->title.en);
+    lotk_buf_printf(out, "\nrows %ld, scored %ld, rejected %ld; %zu organizations; points "
+                    "out of %g\n\n", r->counts.rows, r->counts.scored, r->counts.rejected,
+                    r->norgs, s->points);
+
+    size_t id_width = strlen("organization");
+    for (size_t k = 0; k < r->norgs; k++)
+        if (display_width(r->orgs[k].id) > id_width)
+            id_width = display_width(r->orgs[k].id);
+    size_t grade_width = strlen("grade");
+    for (size_t b = 0; b < s->nbands; b++)
+        if (strlen(s->bands[b].grade) > grade_width)
+            grade_width = strlen(s->bands[b].grade);
+
+    pad_right(out, "organization", id_width);
+    lotk_buf_puts(out, "  resp  points  ");
+    pad_right(out, "grade", grade_width);
+    for (size_t c = 0; c < root->nchildren; c++) {
+        lotk_buf_puts(out, "  ");
+        pad_left(out, s->nodes[root->children[c]].id, 6);
+    }
+    lotk_buf_puts(out, "  flags\n");
+    for (size_t k = 0; k < r->norgs; k++) {
+        const struct lotk_org_result *o = &r->orgs[k];
+        pad_right(out, o->id, id_width);
+        snprintf(cell, sizeof cell, "%ld", o->respondents);
+        lotk_buf_puts(out, "  ");
+        pad_left(out, cell, 4);
+        points_cell(cell, sizeof cell, o->points);
+        lotk_buf_puts(out, "  ");
+        pad_left(out, cell, 6);
+        lotk_buf_puts(out, "  ");
+        pad_right(out, o->band >= 0 ? s->bands[o->band].grade : "-", grade_width);
+        for (size_t c = 0; c < root->nchildren; c++) {
+            int node = root->children[c];
+            points_cell(cell, sizeof cell, o->points_of[node]);
+            lotk_buf_puts(out, "  ");
+            pad_left(out, cell, display_width(s->nodes[node].id) > 6 ?
+                                    display_width(s->nodes[node].id) : 6);
+        }
+        lotk_buf_puts(out, "  ");
+        for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
+            if (o->flags & (1u << b)) {
+                lotk_buf_printf(out, "%s%s", first ? "" : ",", lotk_flag_name(b));
+                first = 0;
+            }
+        /* Trailing blanks help nobody and make golden files fragile. */
+        while (out->len && out->data[out->len - 1] == ' ')
+            out->data[--out->len] = '\0';
+        lotk_buf_putc(out, '\n');
+    }
+    if (s->nbands) {
+        lotk_buf_puts(out, "\ngrades:");
+        for (size_t b = 0; b < s->nbands; b++) {
+            lotk_buf_printf(out, " %s", s->bands[b].grade);
+            if (s->bands[b].label.zh)
+                lotk_buf_printf(out, " %s", s->bands[b].label.zh);
+            lotk_buf_printf(out, " (>= %g)%s", s->bands[b].min, b + 1 < s->nbands ? "," : "");
+        }
+        lotk_buf_putc(out, '\n');
+    }
+    (void)opts;
+}

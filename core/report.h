@@ -1,0 +1,36 @@
+/* report.h — writing a scored result: JSON (DESIGN §7, via jansson), CSV and a text table.
+ *
+ * Writers fill a buffer; the caller decides where it goes (stdout or an atomic -o file),
+ * so a failure never leaves partial output behind. Output depends only on the result:
+ * no time stamps, no locale. */
+#ifndef LOTK_REPORT_H
+#define LOTK_REPORT_H
+
+#include <stdbool.h>
+
+#include "score.h"
+#include "util.h"
+
+struct lotk_report_opts {
+    bool respondents; /* JSON: include the respondents array */
+    bool bom;         /* CSV: start with a UTF-8 byte-order mark, for Excel */
+};
+
+/* Appends the JSON result to out. */
+void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                      struct lotk_buf *out);
+
+/* Appends one CSV row per organization: id, respondents, points, grade, then each node's
+ * points and mean. */
+void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                     struct lotk_buf *out);
+
+/* Appends a table for people: one line per organization with the total, the grade and the
+ * points of each top-level indicator, then the flags that need attention. */
+void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opts *opts,
+                       struct lotk_buf *out);
+
+/* Appends s as one CSV field, quoted when it holds a comma, quote or line break. */
+void lotk_csv_field(struct lotk_buf *out, const char *s);
+
+#endif

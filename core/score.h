@@ -1,0 +1,76 @@
+/* score.h — accumulating respondent rows per organization and scoring the tree (DESIGN §4).
+ *
+ * The scorer keeps sufficient statistics only (per organization and leaf: respondents
+ * with a value and the sum of their values), so memory grows with organizations ×
+ * indicators, never with rows — unless respondent values were asked for. */
+#ifndef LOTK_SCORE_H
+#define LOTK_SCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "standard.h"
+#include "survey.h"
+
+enum lotk_flag {
+    LOTK_FLAG_FEW_RESPONDENTS = 1 << 0, /* fewer than survey.min_respondents: no grade */
+    LOTK_FLAG_INCOMPLETE = 1 << 1,      /* a node lacks a value because a child has none */
+    LOTK_FLAG_NO_BAND = 1 << 2,         /* the total is below every band */
+};
+
+/* Names of the flags in output, in bit order. */
+const char *lotk_flag_name(unsigned bit_index);
+enum { LOTK_FLAG_COUNT = 3 };
+
+struct lotk_org_result {
+    char *id;
+    long respondents;
+    double points;     /* total; NaN when the root has no value */
+    int band;          /* index into the standard's bands; -1 = no grade */
+    unsigned flags;    /* enum lotk_flag bits */
+    /* per node, indexed like the standard's nodes; NaN = no value */
+    double *mean;      /* leaves: mean of respondents' values on the scale; inner: NaN */
+    double *norm;      /* in [0, 1] */
+    double *points_of; /* points × share × norm */
+    long *n;           /* leaves: respondents with a value; inner: 0 */
+};
+
+struct lotk_respondent {
+    char *id;          /* the id column, or "FILE:LINE" when the standard has none */
+    int org;           /* index into result orgs */
+    double *values;    /* per node: leaves on their scale, inner nodes in [0, 1]; NaN = none */
+};
+
+struct lotk_result {
+    const struct lotk_standard *standard;
+    struct lotk_survey_counts counts;
+    struct lotk_org_result *orgs; /* in natural order of id */
+    size_t norgs;
+    struct lotk_respondent *respondents; /* in input order; only when kept */
+    size_t nrespondents;
+};
+
+struct lotk_scorer;
+
+/* Creates a scorer for s; keep_respondents keeps each respondent's node values for
+ * output. The caller owns the result (lotk_scorer_free). */
+struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, bool keep_respondents);
+
+/* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink. */
+int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);
+
+/* Scores every organization seen. The result (owned by the caller, freed with
+ * lotk_result_free) borrows the standard, which must outlive it. */
+struct lotk_result *lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts);
+
+void lotk_scorer_free(struct lotk_scorer *sc);
+void lotk_result_free(struct lotk_result *r);
+
+/* Aggregates the values of node's children (NaN = none) the way the node declares,
+ * weights and min_children included. Returns NaN when the node has no value; sets
+ * *incomplete when that is because a child has none. */
+double lotk_score_aggregate(const struct lotk_standard *s, int node, const double *norm,
+                            bool *incomplete);
+
+#endif

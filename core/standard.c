@@ -1,0 +1,948 @@
+/* standard.c — YAML → struct lotk_standard, with every problem reported at its position.
+ *
+ * libyaml's document loader gives a node graph with marks; this file walks it once,
+ * checking keys and types as it goes and recording each problem in a lotk_diags rather
+ * than stopping, so that `lotk check` can list them all. */
+#include "standard.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "rx.h"
+
+enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000 };
+
+static const char *const aggregate_names[] = {
+    [LOTK_AGG_WEIGHTED_MEAN] = "weighted_mean", [LOTK_AGG_MEAN] = "mean",
+    [LOTK_AGG_MIN] = "min", [LOTK_AGG_MAX] = "max", [LOTK_AGG_GEOMEAN] = "geomean",
+};
+
+static const char *const kinds[] = {"agency", "enterprise", "social-group", "community",
+                                    "city", "other", NULL};
+
+const char *lotk_aggregate_name(enum lotk_aggregate a)
+{
+    return aggregate_names[a];
+}
+
+/* One load in progress. */
+struct loader {
+    const char *file;
+    yaml_document_t doc;
+    struct lotk_diags *diags;
+    struct lotk_standard *s;
+    struct lotk_strmap node_ids, item_ids, scale_ids;
+    size_t visits;
+    size_t cap_nodes, cap_items, cap_scales;
+};
+
+static struct lotk_loc loc_of(const yaml_node_t *n)
+{
+    return (struct lotk_loc){(long)n->start_mark.line + 1, (long)n->start_mark.column + 1};
+}
+
+#define problem(ld, node, ...)                                                               \
+    lotk_diags_add((ld)->diags, false, LOTK_ESTANDARD, (ld)->file,                           \
+                   (long)(node)->start_mark.line + 1, (long)(node)->start_mark.column + 1,   \
+                   __VA_ARGS__)
+#define warning(ld, node, ...)                                                               \
+    lotk_diags_add((ld)->diags, true, 0, (ld)->file, (long)(node)->start_mark.line + 1,      \
+                   (long)(node)->start_mark.column + 1, __VA_ARGS__)
+
+static yaml_node_t *node_at(struct loader *ld, int index)
+{
+    ld->visits++;
+    return yaml_document_get_node(&ld->doc, index);
+}
+
+static const char *type_name(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
+    }
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A string value: any scalar. Returns a new copy, or NULL after reporting. */
+static char *get_string(struct loader *ld, const yaml_node_t *n, const char *what)
+{
+    if (n->type != YAML_SCALAR_NODE) {
+        problem(ld, n, "%s: expected a string, found %s", what, type_name(n));
+        return NULL;
+    }
+    return lotk_xstrdup(scalar(n));
+}
+
+/* A number: a plain scalar that reads as a finite decimal. */
+static bool get_number(struct loader *ld, const yaml_node_t *n, const char *what, double *out)
+{
+    if (is_plain(n) && lotk_parse_double(scalar(n), strlen(scalar(n)), out) == 0)
+        return true;
+    if (n->type == YAML_SCALAR_NODE)
+        problem(ld, n, "%s: expected a number, found '%s'", what, scalar(n));
+    else
+        problem(ld, n, "%s: expected a number, found %s", what, type_name(n));
+    return false;
+}
+
+static bool get_bool(struct loader *ld, const yaml_node_t *n, const char *what, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", NULL};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", NULL};
+    if (is_plain(n)) {
+        for (int i = 0; yes[i]; i++)
+            if (strcmp(scalar(n), yes[i]) == 0)
+                return *out = true, true;
+        for (int i = 0; no[i]; i++)
+            if (strcmp(scalar(n), no[i]) == 0)
+                return *out = false, true;
+    }
+    problem(ld, n, "%s: expected true or false, found %s%s%s", what,
+            n->type == YAML_SCALAR_NODE ? "'" : "",
+            n->type == YAML_SCALAR_NODE ? scalar(n) : type_name(n),
+            n->type == YAML_SCALAR_NODE ? "'" : "");
+    return false;
+}
+
+static bool expect(struct loader *ld, const yaml_node_t *n, yaml_node_type_t type,
+                   const char *what)
+{
+    if (n->type == type)
+        return true;
+    const char *want = type == YAML_MAPPING_NODE ? "a mapping" :
+                       type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
+    problem(ld, n, "%s: expected %s, found %s", what, want, type_name(n));
+    return false;
+}
+
+/* Reports unknown and duplicate keys of a mapping, suggesting the nearest allowed key. */
+static void check_keys(struct loader *ld, const yaml_node_t *map, const char *const *allowed,
+                       const char *what)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        if (k->type != YAML_SCALAR_NODE) {
+            problem(ld, k, "%s: keys must be strings, found %s", what, type_name(k));
+            continue;
+        }
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            yaml_node_t *k2 = node_at(ld, q->key);
+            if (k2->type == YAML_SCALAR_NODE && strcmp(scalar(k2), scalar(k)) == 0) {
+                problem(ld, k, "%s: duplicate key '%s' (first at line %ld)", what, scalar(k),
+                        (long)k2->start_mark.line + 1);
+                break;
+            }
+        }
+        if (!allowed)
+            continue;
+        const char *best = NULL;
+        size_t best_d = (size_t)-1;
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++) {
+            if (strcmp(allowed[i], scalar(k)) == 0) {
+                ok = true;
+                break;
+            }
+            size_t d = lotk_edit_distance(allowed[i], scalar(k));
+            if (d < best_d) {
+                best_d = d;
+                best = allowed[i];
+            }
+        }
+        if (ok)
+            continue;
+        if (best && best_d <= (strlen(scalar(k)) + 2) / 3 + 1)
+            problem(ld, k, "%s: unknown key '%s'; did you mean '%s'?", what, scalar(k), best);
+        else
+            problem(ld, k, "%s: unknown key '%s'", what, scalar(k));
+    }
+}
+
+static yaml_node_t *map_get(struct loader *ld, const yaml_node_t *map, const char *key)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), key) == 0)
+            return node_at(ld, p->value);
+    }
+    return NULL;
+}
+
+static yaml_node_t *require(struct loader *ld, const yaml_node_t *map, const char *key,
+                            const char *what)
+{
+    yaml_node_t *v = map_get(ld, map, key);
+    if (!v)
+        problem(ld, map, "%s: missing required key '%s'", what, key);
+    return v;
+}
+
+static bool valid_id(const char *s, bool allow_upper_and_dots)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                  (allow_upper_and_dots &&
+                   ((c >= 'A' && c <= 'Z') || c == '.' || c == '_'));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void load_text(struct loader *ld, const yaml_node_t *n, struct lotk_text *t,
+                      const char *what)
+{
+    static const char *const keys[] = {"zh", "en", NULL};
+    if (n->type == YAML_SCALAR_NODE) {
+        t->zh = lotk_xstrdup(scalar(n));
+        return;
+    }
+    if (!expect(ld, n, YAML_MAPPING_NODE, what))
+        return;
+    check_keys(ld, n, keys, what);
+    yaml_node_t *v;
+    if ((v = map_get(ld, n, "zh")))
+        t->zh = get_string(ld, v, what);
+    if ((v = map_get(ld, n, "en")))
+        t->en = get_string(ld, v, what);
+    if (!t->zh && !t->en)
+        problem(ld, n, "%s: give the text in zh, en or both", what);
+}
+
+static void free_text(struct lotk_text *t)
+{
+    free(t->zh);
+    free(t->en);
+}
+
+/* ---- scales ----------------------------------------------------------------------- */
+
+static void load_scale(struct loader *ld, const char *id, const yaml_node_t *key,
+                       const yaml_node_t *n)
+{
+    static const char *const keys[] = {"min", "max", "labels", "missing", NULL};
+    struct lotk_standard *s = ld->s;
+    char what[160];
+    snprintf(what, sizeof what, "scale '%s'", id);
+    if (lotk_strmap_get(&ld->scale_ids, id, strlen(id)) >= 0) {
+        problem(ld, key, "%s is defined twice", what);
+        return;
+    }
+    lotk_grow(&s->scales, &ld->cap_scales, s->nscales + 1, sizeof *s->scales);
+    struct lotk_scale *sc = &s->scales[s->nscales];
+    memset(sc, 0, sizeof *sc);
+    sc->id = lotk_xstrdup(id);
+    sc->loc = loc_of(key);
+    lotk_strmap_put(&ld->scale_ids, id, strlen(id), (int)s->nscales);
+    s->nscales++;
+    if (!expect(ld, n, YAML_MAPPING_NODE, what))
+        return;
+    check_keys(ld, n, keys, what);
+    yaml_node_t *mn = require(ld, n, "min", what), *mx = require(ld, n, "max", what);
+    bool ok = mn && mx;
+    ok = mn && get_number(ld, mn, "min", &sc->min) && ok;
+    ok = mx && get_number(ld, mx, "max", &sc->max) && ok;
+    if (ok && sc->min >= sc->max)
+        problem(ld, mx, "%s: min (%s) must be less than max (%s)", what, scalar(mn), scalar(mx));
+    yaml_node_t *labels = map_get(ld, n, "labels");
+    if (labels && expect(ld, labels, YAML_MAPPING_NODE, "labels")) {
+        size_t count = (size_t)(labels->data.mapping.pairs.top - labels->data.mapping.pairs.start);
+        sc->label_values = lotk_xcalloc(count, sizeof *sc->label_values);
+        check_keys(ld, labels, NULL, "labels");
+        for (yaml_node_pair_t *p = labels->data.mapping.pairs.start;
+             p < labels->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = node_at(ld, p->key), *v = node_at(ld, p->value);
+            double value;
+            if (k->type != YAML_SCALAR_NODE || !get_number(ld, v, "label value", &value))
+                continue;
+            if (ok && (value < sc->min || value > sc->max))
+                problem(ld, v, "%s: label '%s' has value %s outside [%g, %g]", what,
+                        scalar(k), scalar(v), sc->min, sc->max);
+            sc->label_values[sc->nlabels] = value;
+            if (lotk_strmap_put(&sc->labels, scalar(k), strlen(scalar(k)), (int)sc->nlabels) ==
+                (int)sc->nlabels)
+                sc->nlabels++;
+        }
+    }
+    yaml_node_t *missing = map_get(ld, n, "missing");
+    if (missing && expect(ld, missing, YAML_SEQUENCE_NODE, "missing")) {
+        for (yaml_node_item_t *i = missing->data.sequence.items.start;
+             i < missing->data.sequence.items.top; i++) {
+            yaml_node_t *v = node_at(ld, *i);
+            if (v->type != YAML_SCALAR_NODE) {
+                problem(ld, v, "missing: expected a string, found %s", type_name(v));
+                continue;
+            }
+            lotk_strmap_put(&sc->missing, scalar(v), strlen(scalar(v)), 1);
+        }
+    }
+    /* An empty cell is never an answer, whatever the list says. */
+    lotk_strmap_put(&sc->missing, "", 0, 1);
+}
+
+static void load_scales(struct loader *ld, const yaml_node_t *n)
+{
+    if (!expect(ld, n, YAML_MAPPING_NODE, "scales"))
+        return;
+    check_keys(ld, n, NULL, "scales");
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        if (k->type == YAML_SCALAR_NODE)
+            load_scale(ld, scalar(k), k, node_at(ld, p->value));
+    }
+}
+
+/* An inline scale of an evidence leaf ({min, max}) is added under a generated id. */
+static int scale_ref(struct loader *ld, const yaml_node_t *n, const char *owner)
+{
+    if (n->type == YAML_MAPPING_NODE) {
+        char *id = lotk_xasprintf("%s.scale", owner);
+        load_scale(ld, id, n, n);
+        int index = lotk_strmap_get(&ld->scale_ids, id, strlen(id));
+        free(id);
+        return index;
+    }
+    if (n->type != YAML_SCALAR_NODE) {
+        problem(ld, n, "scale: expected a scale name or {min, max}, found %s", type_name(n));
+        return -1;
+    }
+    int index = lotk_strmap_get(&ld->scale_ids, scalar(n), strlen(scalar(n)));
+    if (index < 0)
+        problem(ld, n, "undefined scale '%s'", scalar(n));
+    return index;
+}
+
+/* ---- indicators ------------------------------------------------------------------- */
+
+static bool load_aggregate(struct loader *ld, const yaml_node_t *n, enum lotk_aggregate *out)
+{
+    if (n->type == YAML_SCALAR_NODE)
+        for (size_t i = 0; i < sizeof aggregate_names / sizeof *aggregate_names; i++)
+            if (strcmp(scalar(n), aggregate_names[i]) == 0)
+                return *out = (enum lotk_aggregate)i, true;
+    problem(ld, n,
+            "aggregate: expected one of weighted_mean, mean, min, max, geomean, found %s%s%s",
+            n->type == YAML_SCALAR_NODE ? "'" : "",
+            n->type == YAML_SCALAR_NODE ? scalar(n) : type_name(n),
+            n->type == YAML_SCALAR_NODE ? "'" : "");
+    return false;
+}
+
+static bool load_share(struct loader *ld, const yaml_node_t *n, const char *what, double *out)
+{
+    if (!get_number(ld, n, what, out))
+        return false;
+    if (*out <= 0 || *out > 1) {
+        problem(ld, n, "%s: expected a share in (0, 1], found %s", what, scalar(n));
+        return false;
+    }
+    return true;
+}
+
+static int new_node(struct loader *ld, int parent, int depth)
+{
+    struct lotk_standard *s = ld->s;
+    lotk_grow(&s->nodes, &ld->cap_nodes, s->nnodes + 1, sizeof *s->nodes);
+    struct lotk_node *node = &s->nodes[s->nnodes];
+    memset(node, 0, sizeof *node);
+    node->parent = parent;
+    node->depth = depth;
+    node->weight = 1;
+    node->min_children = -1;
+    node->scale = -1;
+    return (int)s->nnodes++;
+}
+
+static void load_item(struct loader *ld, int leaf, int leaf_scale, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"id", "text", "column", "scale", "reverse", NULL};
+    struct lotk_standard *s = ld->s;
+    if (!expect(ld, n, YAML_MAPPING_NODE, "item"))
+        return;
+    yaml_node_t *idn = require(ld, n, "id", "item");
+    char *id = idn ? get_string(ld, idn, "item id") : NULL;
+    if (!id)
+        return;
+    char what[160];
+    snprintf(what, sizeof what, "item '%s'", id);
+    check_keys(ld, n, keys, what);
+    if (!valid_id(id, true))
+        problem(ld, idn, "%s: ids use letters, digits, '.', '_' and '-'", what);
+    if (lotk_strmap_get(&ld->item_ids, id, strlen(id)) >= 0) {
+        problem(ld, idn, "duplicate item id '%s'", id);
+        free(id);
+        return;
+    }
+    lotk_grow(&s->items, &ld->cap_items, s->nitems + 1, sizeof *s->items);
+    int index = (int)s->nitems++;
+    struct lotk_item *it = &s->items[index];
+    memset(it, 0, sizeof *it);
+    it->id = id;
+    it->leaf = leaf;
+    it->scale = leaf_scale;
+    it->loc = loc_of(n);
+    lotk_strmap_put(&ld->item_ids, id, strlen(id), index);
+
+    yaml_node_t *v;
+    if ((v = map_get(ld, n, "text")))
+        load_text(ld, v, &it->text, what);
+    if ((v = map_get(ld, n, "reverse")))
+        get_bool(ld, v, "reverse", &it->reverse);
+    if ((v = map_get(ld, n, "scale")))
+        it->scale = scale_ref(ld, v, id);
+    else if (leaf_scale < 0)
+        problem(ld, n, "%s: missing required key 'scale' (or give the indicator a scale)", what);
+    v = map_get(ld, n, "column");
+    if (!v) {
+        it->column = lotk_xstrdup(id); /* the header is the item id unless said otherwise */
+        it->column_loc = it->loc;
+    } else if (v->type == YAML_SCALAR_NODE) {
+        it->column = lotk_xstrdup(scalar(v));
+        it->column_loc = loc_of(v);
+    } else if (v->type == YAML_MAPPING_NODE) {
+        static const char *const ckeys[] = {"match", NULL};
+        check_keys(ld, v, ckeys, "column");
+        yaml_node_t *m = require(ld, v, "match", "column");
+        if (m && m->type == YAML_SCALAR_NODE) {
+            struct lotk_err err;
+            size_t offset = 0;
+            it->column_loc = loc_of(m);
+            if (lotk_rx_compile(&it->match, scalar(m), &offset, &err) != 0) {
+                long quote = m->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
+                lotk_diags_add(ld->diags, false, LOTK_ESTANDARD, ld->file,
+                               (long)m->start_mark.line + 1,
+                               (long)m->start_mark.column + quote + (long)offset, "%s: %s",
+                               what, err.msg);
+            }
+        } else if (m) {
+            problem(ld, m, "column.match: expected a regular expression, found %s",
+                    type_name(m));
+        }
+    } else {
+        problem(ld, v, "column: expected a header or {match: pattern}, found %s", type_name(v));
+    }
+}
+
+static void load_indicators(struct loader *ld, int parent, const yaml_node_t *list, int depth);
+
+static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, int depth)
+{
+    static const char *const keys[] = {"id", "title", "description", "weight", "aggregate",
+                                       "min_answered", "min_children", "indicators", "items",
+                                       "source", "scale", NULL};
+    if (!expect(ld, n, YAML_MAPPING_NODE, "indicator"))
+        return;
+    yaml_node_t *idn = require(ld, n, "id", "indicator");
+    char *id = idn ? get_string(ld, idn, "indicator id") : NULL;
+    if (!id)
+        return;
+    char what[160];
+    snprintf(what, sizeof what, "indicator '%s'", id);
+    check_keys(ld, n, keys, what);
+    if (!valid_id(id, true))
+        problem(ld, idn, "%s: ids use letters, digits, '.', '_' and '-'", what);
+    if (lotk_strmap_get(&ld->node_ids, id, strlen(id)) >= 0 || strcmp(id, "total") == 0) {
+        problem(ld, idn, "duplicate indicator id '%s'", id);
+        free(id);
+        return;
+    }
+    int index = new_node(ld, parent, depth);
+    struct lotk_node *node = &ld->s->nodes[index];
+    node->id = id;
+    node->loc = loc_of(n);
+    lotk_strmap_put(&ld->node_ids, id, strlen(id), index);
+
+    yaml_node_t *v;
+    if ((v = map_get(ld, n, "title")))
+        load_text(ld, v, &node->title, what);
+    if ((v = map_get(ld, n, "weight")) && get_number(ld, v, "weight", &node->weight) &&
+        node->weight <= 0)
+        problem(ld, v, "%s: weight must be greater than 0, found %s", what, scalar(v));
+    if ((v = map_get(ld, n, "aggregate")))
+        load_aggregate(ld, v, &node->aggregate);
+    if ((v = map_get(ld, n, "min_answered")))
+        load_share(ld, v, "min_answered", &node->min_answered);
+    if ((v = map_get(ld, n, "min_children")))
+        load_share(ld, v, "min_children", &node->min_children);
+    if ((v = map_get(ld, n, "scale")))
+        ld->s->nodes[index].scale = scale_ref(ld, v, id);
+    if ((v = map_get(ld, n, "source"))) {
+        if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "evidence") == 0)
+            ld->s->nodes[index].source = LOTK_SOURCE_EVIDENCE;
+        else if (!(v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "survey") == 0))
+            problem(ld, v, "source: expected survey or evidence");
+    }
+
+    yaml_node_t *items = map_get(ld, n, "items"), *children = map_get(ld, n, "indicators");
+    node = &ld->s->nodes[index];
+    if (node->source == LOTK_SOURCE_EVIDENCE) {
+        if (items || children)
+            problem(ld, n, "%s: an evidence indicator has no items or indicators", what);
+        if (node->scale < 0 && !map_get(ld, n, "scale"))
+            problem(ld, n, "%s: an evidence indicator needs a scale", what);
+        ld->s->nevidence++;
+        warning(ld, n, "%s: evidence indicators are not scored yet; it has no value", what);
+        return;
+    }
+    if (items && children) {
+        problem(ld, n, "%s: has both items and indicators; give one or the other", what);
+    } else if (!items && !children) {
+        problem(ld, n, "%s: has neither items nor indicators", what);
+    } else if (children) {
+        load_indicators(ld, index, children, depth + 1);
+    } else if (expect(ld, items, YAML_SEQUENCE_NODE, "items")) {
+        int leaf_scale = ld->s->nodes[index].scale;
+        size_t first = ld->s->nitems;
+        for (yaml_node_item_t *i = items->data.sequence.items.start;
+             i < items->data.sequence.items.top; i++)
+            load_item(ld, index, leaf_scale, node_at(ld, *i));
+        node = &ld->s->nodes[index];
+        node->nitems = ld->s->nitems - first;
+        if (node->nitems == 0)
+            problem(ld, items, "%s: has no items", what);
+        node->items = lotk_xcalloc(node->nitems, sizeof *node->items);
+        for (size_t k = 0; k < node->nitems; k++) {
+            node->items[k] = (int)(first + k);
+            int sc = ld->s->items[first + k].scale;
+            if (k == 0)
+                node->scale = sc;
+            else if (sc >= 0 && node->scale >= 0 && sc != node->scale)
+                lotk_diags_add(ld->diags, false, LOTK_ESTANDARD, ld->file,
+                               ld->s->items[first + k].loc.line,
+                               ld->s->items[first + k].loc.column,
+                               "%s: item '%s' uses scale '%s' but item '%s' uses '%s'; the items "
+                               "of one indicator share one scale",
+                               what, ld->s->items[first + k].id, ld->s->scales[sc].id,
+                               ld->s->items[first].id, ld->s->scales[node->scale].id);
+        }
+    }
+}
+
+static void load_indicators(struct loader *ld, int parent, const yaml_node_t *list, int depth)
+{
+    if (!expect(ld, list, YAML_SEQUENCE_NODE, "indicators"))
+        return;
+    if (list->data.sequence.items.start == list->data.sequence.items.top)
+        problem(ld, list, "indicators: the list is empty");
+    for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top;
+         i++) {
+        if (ld->visits > STANDARD_MAX_VISITS) {
+            problem(ld, list, "the standard is too large (aliases that repeat a subtree?)");
+            return;
+        }
+        load_indicator(ld, parent, node_at(ld, *i), depth);
+    }
+}
+
+/* Children lists, weight shares and depth-first order are derived after loading, when
+ * the node array no longer moves. */
+static void link_tree(struct lotk_standard *s)
+{
+    for (size_t i = 1; i < s->nnodes; i++)
+        s->nodes[s->nodes[i].parent].nchildren++;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        s->nodes[i].children = lotk_xcalloc(s->nodes[i].nchildren, sizeof(int));
+        s->nodes[i].nchildren = 0;
+    }
+    for (size_t i = 1; i < s->nnodes; i++) {
+        struct lotk_node *p = &s->nodes[s->nodes[i].parent];
+        p->children[p->nchildren++] = (int)i;
+    }
+    s->nodes[0].share = 1;
+    for (size_t i = 0; i < s->nnodes; i++) { /* preorder: parents come first */
+        struct lotk_node *p = &s->nodes[i];
+        double total = 0;
+        for (size_t c = 0; c < p->nchildren; c++)
+            total += s->nodes[p->children[c]].weight;
+        for (size_t c = 0; c < p->nchildren; c++)
+            s->nodes[p->children[c]].share =
+                p->share * (total > 0 ? s->nodes[p->children[c]].weight / total : 0);
+    }
+}
+
+/* ---- top level -------------------------------------------------------------------- */
+
+static void load_survey(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"org_column", "id_column", "min_respondents", NULL};
+    if (!expect(ld, n, YAML_MAPPING_NODE, "survey"))
+        return;
+    check_keys(ld, n, keys, "survey");
+    yaml_node_t *v;
+    if ((v = require(ld, n, "org_column", "survey")))
+        ld->s->org_column = get_string(ld, v, "org_column");
+    if ((v = map_get(ld, n, "id_column")))
+        ld->s->id_column = get_string(ld, v, "id_column");
+    double m;
+    if ((v = map_get(ld, n, "min_respondents")) && get_number(ld, v, "min_respondents", &m)) {
+        if (m < 1 || m != floor(m) || m > 1e9)
+            problem(ld, v, "min_respondents: expected a whole number of at least 1, found %s",
+                    scalar(v));
+        else
+            ld->s->min_respondents = (long)m;
+    }
+}
+
+static void load_bands(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"grade", "min", "label", NULL};
+    struct lotk_standard *s = ld->s;
+    if (!expect(ld, n, YAML_SEQUENCE_NODE, "bands"))
+        return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    s->bands = lotk_xcalloc(count, sizeof *s->bands);
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        yaml_node_t *b = node_at(ld, *i);
+        if (!expect(ld, b, YAML_MAPPING_NODE, "band"))
+            continue;
+        check_keys(ld, b, keys, "band");
+        struct lotk_band *band = &s->bands[s->nbands];
+        yaml_node_t *g = require(ld, b, "grade", "band"), *mn = require(ld, b, "min", "band");
+        if (!g || !mn || !(band->grade = get_string(ld, g, "grade")))
+            continue;
+        if (!get_number(ld, mn, "min", &band->min)) {
+            free(band->grade);
+            continue;
+        }
+        yaml_node_t *label = map_get(ld, b, "label");
+        if (label)
+            load_text(ld, label, &band->label, "label");
+        for (size_t k = 0; k < s->nbands; k++)
+            if (strcmp(s->bands[k].grade, band->grade) == 0)
+                problem(ld, g, "duplicate grade '%s'", band->grade);
+        if (s->nbands > 0 && band->min >= s->bands[s->nbands - 1].min)
+            problem(ld, mn,
+                    "bands must be listed highest first with strictly descending min: %s "
+                    "follows %g",
+                    scalar(mn), s->bands[s->nbands - 1].min);
+        s->nbands++;
+    }
+}
+
+static void load_rules(struct loader *ld, const yaml_node_t *n)
+{
+    if (!expect(ld, n, YAML_SEQUENCE_NODE, "rules"))
+        return;
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        yaml_node_t *r = node_at(ld, *i);
+        if (!expect(ld, r, YAML_MAPPING_NODE, "rule"))
+            continue;
+        yaml_node_t *p = require(ld, r, "plugin", "rule");
+        if (p && p->type == YAML_SCALAR_NODE)
+            warning(ld, r, "rule '%s' is not applied yet: rule plugins come with the plugin "
+                           "runtime", scalar(p));
+        ld->s->nrules++;
+    }
+}
+
+static void load_root(struct loader *ld, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"format", "id", "version", "kind", "title",
+                                       "description", "scales", "survey", "points",
+                                       "aggregate", "bands", "indicators", "rules", NULL};
+    struct lotk_standard *s = ld->s;
+    if (!expect(ld, root, YAML_MAPPING_NODE, "standard"))
+        return;
+    check_keys(ld, root, keys, "standard");
+    yaml_node_t *v;
+    if ((v = require(ld, root, "format", "standard")) &&
+        !(v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "lotk/1") == 0))
+        problem(ld, v, "format: expected lotk/1");
+    if ((v = require(ld, root, "id", "standard")) && (s->id = get_string(ld, v, "id")) &&
+        !valid_id(s->id, false))
+        problem(ld, v, "id: expected lowercase letters, digits and '-', found '%s'", s->id);
+    if ((v = require(ld, root, "version", "standard")))
+        s->version = get_string(ld, v, "version");
+    if ((v = require(ld, root, "kind", "standard")) && (s->kind = get_string(ld, v, "kind"))) {
+        bool ok = false;
+        for (int i = 0; kinds[i]; i++)
+            ok |= strcmp(kinds[i], s->kind) == 0;
+        if (!ok)
+            problem(ld, v,
+                    "kind: expected agency, enterprise, social-group, community, city or "
+                    "other, found '%s'",
+                    s->kind);
+    }
+    if ((v = require(ld, root, "title", "standard")))
+        load_text(ld, v, &s->title, "title");
+    if ((v = map_get(ld, root, "description")))
+        s->description = get_string(ld, v, "description");
+    if ((v = map_get(ld, root, "scales")))
+        load_scales(ld, v);
+    if ((v = require(ld, root, "survey", "standard")))
+        load_survey(ld, v);
+    if ((v = map_get(ld, root, "points")) && get_number(ld, v, "points", &s->points) &&
+        s->points <= 0)
+        problem(ld, v, "points: must be greater than 0");
+    if ((v = map_get(ld, root, "aggregate")))
+        load_aggregate(ld, v, &s->nodes[0].aggregate);
+    if ((v = map_get(ld, root, "bands")))
+        load_bands(ld, v);
+    if ((v = require(ld, root, "indicators", "standard")))
+        load_indicators(ld, 0, v, 1);
+    if ((v = map_get(ld, root, "rules")))
+        load_rules(ld, v);
+}
+
+static void hash_file(const char *data, size_t len, char out[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)data);
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk_diags *diags)
+{
+    char msg[256];
+    char *data = NULL;
+    size_t len = 0;
+    int rc = LOTK_ESTANDARD;
+    size_t errors_before = diags->errors;
+    struct loader ld = {.file = path, .diags = diags};
+    yaml_parser_t parser;
+    bool have_parser = false, have_doc = false;
+
+    *out = NULL;
+    if (lotk_read_file(path, STANDARD_MAX_BYTES, &data, &len, msg, sizeof msg) != 0) {
+        lotk_diags_add(diags, false, LOTK_EIO, path, 0, 0, "%s", msg);
+        return LOTK_EIO;
+    }
+    struct lotk_standard *s = lotk_xcalloc(1, sizeof *s);
+    ld.s = s;
+    s->path = lotk_xstrdup(path);
+    s->points = 100;
+    s->min_respondents = 1;
+    hash_file(data, len, s->sha256);
+    new_node(&ld, -1, 0);
+    s->nodes[0].id = lotk_xstrdup("total");
+
+    if (!yaml_parser_initialize(&parser)) {
+        lotk_diags_add(diags, false, LOTK_EIO, path, 0, 0, "cannot start the YAML parser");
+        goto done;
+    }
+    have_parser = true;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    if (!yaml_parser_load(&parser, &ld.doc)) {
+        const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.mark;
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m->line + 1,
+                       (long)m->column + 1, "YAML syntax: %s%s%s",
+                       parser.problem ? parser.problem : "invalid document",
+                       parser.context ? " " : "", parser.context ? parser.context : "");
+        goto done;
+    }
+    have_doc = true;
+    yaml_node_t *root = yaml_document_get_root_node(&ld.doc);
+    if (!root) {
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, path, 1, 1,
+                       "the file is empty; expected a standard (format: lotk/1)");
+        goto done;
+    }
+    load_root(&ld, root);
+    if (diags->errors == errors_before) {
+        link_tree(s);
+        rc = 0;
+    }
+done:
+    if (have_doc)
+        yaml_document_delete(&ld.doc);
+    if (have_parser)
+        yaml_parser_delete(&parser);
+    lotk_strmap_free(&ld.node_ids);
+    lotk_strmap_free(&ld.item_ids);
+    lotk_strmap_free(&ld.scale_ids);
+    free(data);
+    if (rc == 0)
+        *out = s;
+    else
+        lotk_standard_free(s);
+    return rc;
+}
+
+int lotk_standard_find_node(const struct lotk_standard *s, const char *id)
+{
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (strcmp(s->nodes[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+void lotk_standard_free(struct lotk_standard *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nscales; i++) {
+        free(s->scales[i].id);
+        lotk_strmap_free(&s->scales[i].labels);
+        lotk_strmap_free(&s->scales[i].missing);
+        free(s->scales[i].label_values);
+    }
+    free(s->scales);
+    for (size_t i = 0; i < s->nitems; i++) {
+        free(s->items[i].id);
+        free_text(&s->items[i].text);
+        free(s->items[i].column);
+        lotk_rx_free(s->items[i].match);
+    }
+    free(s->items);
+    for (size_t i = 0; i < s->nnodes; i++) {
+        free(s->nodes[i].id);
+        free_text(&s->nodes[i].title);
+        free(s->nodes[i].children);
+        free(s->nodes[i].items);
+    }
+    free(s->nodes);
+    for (size_t i = 0; i < s->nbands; i++) {
+        free(s->bands[i].grade);
+        free_text(&s->bands[i].label);
+    }
+    free(s->bands);
+    free(s->path);
+    free(s->id);
+    free(s->version);
+    free(s->kind);
+    free_text(&s->title);
+    free(s->description);
+    free(s->org_column);
+    free(s->id_column);
+    free(s);
+}
+
+/* ---- search path ------------------------------------------------------------------ */
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void each_in_dir(const char *dir, void (*fn)(const char *, void *), void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+            lotk_grow(&names, &cap, n + 1, sizeof *names);
+            names[n++] = lotk_xasprintf("%s/%s", dir, e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, compare_names); /* readdir order is not stable */
+    for (size_t i = 0; i < n; i++) {
+        fn(names[i], ctx);
+        free(names[i]);
+    }
+    free(names);
+}
+
+void lotk_standard_each_file(void (*fn)(const char *path, void *ctx), void *ctx)
+{
+    each_in_dir("standards", fn, ctx);
+    const char *env = getenv("LOTK_STANDARD_PATH");
+    if (env && *env) {
+        char *copy = lotk_xstrdup(env), *save = NULL;
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+            each_in_dir(dir, fn, ctx);
+        free(copy);
+    }
+    each_in_dir(LOTK_DATADIR "/standards", fn, ctx);
+}
+
+struct find_ctx {
+    const char *id;
+    char *found;
+};
+
+/* Reads just the top-level id of a standard, without validating the rest. */
+static char *peek_id(const char *path)
+{
+    char *data = NULL, msg[128], *id = NULL;
+    size_t len;
+    if (lotk_read_file(path, STANDARD_MAX_BYTES, &data, &len, msg, sizeof msg) != 0)
+        return NULL;
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (yaml_parser_initialize(&parser)) {
+        yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+        if (yaml_parser_load(&parser, &doc)) {
+            struct loader ld = {.doc = doc};
+            yaml_node_t *root = yaml_document_get_root_node(&doc);
+            yaml_node_t *v = root ? map_get(&ld, root, "id") : NULL;
+            if (v && v->type == YAML_SCALAR_NODE)
+                id = lotk_xstrdup(scalar(v));
+            yaml_document_delete(&doc);
+        }
+        yaml_parser_delete(&parser);
+    }
+    free(data);
+    return id;
+}
+
+static void find_by_id(const char *path, void *vctx)
+{
+    struct find_ctx *ctx = vctx;
+    if (ctx->found)
+        return;
+    char *id = peek_id(path);
+    if (id && strcmp(id, ctx->id) == 0)
+        ctx->found = lotk_xstrdup(path);
+    free(id);
+}
+
+char *lotk_standard_resolve(const char *name, struct lotk_err *err)
+{
+    FILE *f = fopen(name, "rb");
+    if (f) {
+        fclose(f);
+        return lotk_xstrdup(name);
+    }
+    if (strchr(name, '/') || strstr(name, ".yaml") || strstr(name, ".yml")) {
+        lotk_err_set(err, LOTK_EIO, name, 0, 0, "cannot open standard: %s", strerror(errno));
+        return NULL;
+    }
+    struct find_ctx ctx = {.id = name};
+    lotk_standard_each_file(find_by_id, &ctx);
+    if (!ctx.found)
+        lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                     "no standard with id '%s' on the search path (./standards, "
+                     "$LOTK_STANDARD_PATH, %s/standards); `lotk standards` lists them",
+                     name, LOTK_DATADIR);
+    return ctx.found;
+}

@@ -1,0 +1,129 @@
+/* standard.h — an assessment standard: YAML (DESIGN §3) → a validated, flattened tree.
+ *
+ * Nodes are stored in preorder in one array; node 0 is the root (the whole standard,
+ * id "total"), whose children are the top-level indicators. Leaves are the nodes that
+ * own items (survey) or are rated by assessors (evidence). Indices, not pointers, link
+ * everything, so the scorer can size its accumulators as plain arrays. */
+#ifndef LOTK_STANDARD_H
+#define LOTK_STANDARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "util.h"
+
+struct lotk_rx;
+
+enum lotk_aggregate {
+    LOTK_AGG_WEIGHTED_MEAN,
+    LOTK_AGG_MEAN,
+    LOTK_AGG_MIN,
+    LOTK_AGG_MAX,
+    LOTK_AGG_GEOMEAN,
+};
+
+enum lotk_source { LOTK_SOURCE_SURVEY, LOTK_SOURCE_EVIDENCE };
+
+struct lotk_text {
+    char *zh, *en; /* either may be NULL */
+};
+
+struct lotk_loc {
+    long line, column; /* 1-based position in the standard file */
+};
+
+struct lotk_scale {
+    char *id;
+    double min, max;
+    struct lotk_strmap labels; /* label → index into label_values */
+    double *label_values;
+    size_t nlabels;
+    struct lotk_strmap missing; /* answers read as "no answer" */
+    struct lotk_loc loc;
+};
+
+struct lotk_item {
+    char *id;
+    struct lotk_text text;
+    char *column;          /* exact header, or NULL when matched by pattern */
+    struct lotk_rx *match; /* header pattern, or NULL */
+    struct lotk_loc column_loc;
+    int scale;   /* index into scales */
+    bool reverse;
+    int leaf;    /* index of the node that owns it */
+    struct lotk_loc loc;
+};
+
+struct lotk_node {
+    char *id;
+    struct lotk_text title;
+    double weight;
+    double share;    /* product of weight shares from the root: points = points × share × norm */
+    enum lotk_aggregate aggregate;
+    double min_answered; /* share of items a respondent must answer; 0 = at least one */
+    double min_children; /* share of children that must have a value; < 0 = all */
+    enum lotk_source source;
+    int scale;           /* leaves: the scale of its items (or its evidence scale) */
+    int parent;          /* -1 for the root */
+    int depth;           /* 0 for the root */
+    int *children;
+    size_t nchildren;
+    int *items;          /* indices into items; leaves only */
+    size_t nitems;
+    struct lotk_loc loc;
+};
+
+struct lotk_band {
+    char *grade;
+    double min;
+    struct lotk_text label;
+};
+
+struct lotk_standard {
+    char *path;           /* as given */
+    char sha256[65];      /* of the file's bytes, lowercase hex */
+    char *id, *version, *kind;
+    struct lotk_text title;
+    char *description;
+    struct lotk_scale *scales;
+    size_t nscales;
+    char *org_column;
+    char *id_column;      /* NULL when respondents carry no id */
+    long min_respondents;
+    double points;
+    struct lotk_band *bands; /* highest first */
+    size_t nbands;
+    struct lotk_node *nodes; /* preorder; nodes[0] is the root */
+    size_t nnodes;
+    struct lotk_item *items;
+    size_t nitems;
+    size_t nrules;        /* rules are parsed; scoring them comes with the plugin runtime */
+    size_t nevidence;     /* evidence leaves; scoring them comes with evidence sheets */
+};
+
+/* Loads and validates the standard at path. Every problem found goes to diags (errors and
+ * warnings, each with file:line:column); the loader goes on after an error so that one
+ * run reports them all. Returns 0 and sets *out (owned by the caller, freed with
+ * lotk_standard_free) when there was no error; otherwise LOTK_ESTANDARD (or LOTK_EIO when
+ * the file cannot be read) and *out is NULL. */
+int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk_diags *diags);
+
+/* Resolves STANDARD as given on the command line: an existing file path, or an id looked
+ * up on the search path (./standards, $LOTK_STANDARD_PATH, the installed standards).
+ * Returns a new path string the caller frees, or NULL with err filled. */
+char *lotk_standard_resolve(const char *name, struct lotk_err *err);
+
+/* Calls fn for every *.yaml file on the search path, in search order, with the directory
+ * it was found in. */
+void lotk_standard_each_file(void (*fn)(const char *path, void *ctx), void *ctx);
+
+/* Index of the node with this id, or -1. */
+int lotk_standard_find_node(const struct lotk_standard *s, const char *id);
+
+/* Names of the aggregates, indexed by enum lotk_aggregate. */
+const char *lotk_aggregate_name(enum lotk_aggregate a);
+
+void lotk_standard_free(struct lotk_standard *s);
+
+#endif

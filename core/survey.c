@@ -1,0 +1,481 @@
+/* survey.c — survey CSV → decoded rows; see survey.h. */
+#include "survey.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rx.h"
+#include "util.h"
+
+enum {
+    READ_CHUNK = 1 << 16,
+    MAX_COLUMNS = 1 << 16,      /* a header wider than this is not a survey */
+    MAX_FIELD_BYTES = 1 << 20,  /* one cell; an unclosed quote would otherwise eat the file */
+    MAX_REASON = 512,
+};
+
+struct lotk_survey {
+    const struct lotk_standard *s;
+    struct lotk_survey_sink sink;
+    struct lotk_survey_counts counts;
+    struct lotk_strmap seen_ids; /* respondent ids over all files */
+};
+
+/* Per-file state, driven by libcsv's callbacks. */
+struct reader {
+    struct lotk_survey *sv;
+    const char *file;
+    long line;          /* physical line being fed */
+    long row_line;      /* line where the current row started */
+    bool in_header;
+    bool keep_fields;   /* the rejects sink wants the row as read */
+    /* header */
+    char **headers;
+    size_t nheaders, cap_headers;
+    /* column map, built from the header */
+    int *column_item;   /* item index per column, -1 when unmapped */
+    int org_column, id_column;
+    /* current row */
+    size_t field;       /* index of the next field */
+    double *answers;
+    struct lotk_buf org, resp;
+    struct lotk_buf row_bytes;  /* the row's fields back to back, when keep_fields */
+    size_t *field_starts;
+    size_t cap_field_starts;
+    long reject_column;
+    char reason[MAX_REASON];
+    int stop;           /* a negative code from on_row, or from a mapping error */
+    struct lotk_err *err;
+    bool field_too_big;
+};
+
+static void reject_row(struct reader *rd, long column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void reject_row(struct reader *rd, long column, const char *fmt, ...)
+{
+    if (rd->reason[0])
+        return; /* the first reason is the one reported */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rd->reason, sizeof rd->reason, fmt, ap);
+    va_end(ap);
+    rd->reject_column = column;
+}
+
+static const char *header_name(const struct reader *rd, size_t col)
+{
+    return col < rd->nheaders ? rd->headers[col] : "";
+}
+
+/* Decodes one answer through its item's scale; returns false with a reason set. */
+static bool decode_answer(struct reader *rd, size_t col, const struct lotk_item *item,
+                          const char *text, size_t len, double *out)
+{
+    const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
+    /* Small whole numbers are by far the most common answer: no hashing, no strtod. */
+    if (len == 1 && text[0] >= '0' && text[0] <= '9') {
+        double v = text[0] - '0';
+        if (v >= sc->min && v <= sc->max) {
+            *out = v;
+            return true;
+        }
+    }
+    if (lotk_strmap_get(&sc->missing, text, len) >= 0) {
+        *out = NAN;
+        return true;
+    }
+    double v;
+    if (lotk_parse_double(text, len, &v) == 0) {
+        if (v >= sc->min && v <= sc->max) {
+            *out = v;
+            return true;
+        }
+        reject_row(rd, (long)col + 1, "item %s (column '%s'): answer %.*s is outside the "
+                   "scale %s [%g, %g]", item->id, header_name(rd, col), (int)len, text, sc->id,
+                   sc->min, sc->max);
+        return false;
+    }
+    int label = lotk_strmap_get(&sc->labels, text, len);
+    if (label >= 0) {
+        *out = sc->label_values[label];
+        return true;
+    }
+    reject_row(rd, (long)col + 1, "item %s (column '%s'): unknown answer '%.*s' (scale %s "
+               "takes numbers in [%g, %g]%s)", item->id, header_name(rd, col), (int)len, text,
+               sc->id, sc->min, sc->max, sc->nlabels ? " or one of its labels" : "");
+    return false;
+}
+
+static void on_field(void *data, size_t len, void *vrd)
+{
+    struct reader *rd = vrd;
+    const char *text = data ? data : "";
+    if (rd->stop)
+        return;
+    if (rd->field == 0) {
+        /* A quoted first cell may span lines; the row starts where it started. */
+        long newlines = 0;
+        for (size_t i = 0; i < len; i++)
+            newlines += text[i] == '\n';
+        rd->row_line = rd->line - newlines;
+    }
+    size_t col = rd->field++;
+    if (rd->in_header) {
+        if (rd->nheaders >= MAX_COLUMNS) {
+            rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->line, (long)col + 1,
+                                    "more than %d columns in the header", MAX_COLUMNS);
+            return;
+        }
+        lotk_grow(&rd->headers, &rd->cap_headers, rd->nheaders + 1, sizeof *rd->headers);
+        rd->headers[rd->nheaders++] = lotk_xstrndup(text, len);
+        return;
+    }
+    if (rd->keep_fields) {
+        lotk_grow(&rd->field_starts, &rd->cap_field_starts, col + 2, sizeof *rd->field_starts);
+        rd->field_starts[col] = rd->row_bytes.len;
+        lotk_buf_append(&rd->row_bytes, text, len);
+        lotk_buf_putc(&rd->row_bytes, '\0');
+        rd->field_starts[col + 1] = rd->row_bytes.len;
+    }
+    if (col >= rd->nheaders || rd->reason[0])
+        return;
+    int item = rd->column_item[col];
+    if (item >= 0) {
+        decode_answer(rd, col, &rd->sv->s->items[item], text, len, &rd->answers[item]);
+    } else if ((int)col == rd->org_column) {
+        lotk_buf_reset(&rd->org);
+        lotk_buf_append(&rd->org, text, len);
+    } else if ((int)col == rd->id_column) {
+        lotk_buf_reset(&rd->resp);
+        lotk_buf_append(&rd->resp, text, len);
+    }
+}
+
+static int map_columns(struct reader *rd);
+
+static void reset_row(struct reader *rd)
+{
+    rd->field = 0;
+    rd->reason[0] = '\0';
+    rd->reject_column = 0;
+    lotk_buf_reset(&rd->org);
+    lotk_buf_reset(&rd->resp);
+    lotk_buf_reset(&rd->row_bytes);
+    for (size_t i = 0; i < rd->sv->s->nitems; i++)
+        rd->answers[i] = NAN;
+}
+
+static void finish_row(struct reader *rd)
+{
+    struct lotk_survey *sv = rd->sv;
+    const struct lotk_standard *s = sv->s;
+    sv->counts.rows++;
+    size_t nfields = rd->field;
+    if (nfields != rd->nheaders)
+        reject_row(rd, 0, "the row has %zu fields but the header has %zu", nfields,
+                   rd->nheaders);
+    if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
+        reject_row(rd, rd->org_column + 1, "no organization id in column %d (%s)",
+                   rd->org_column + 1, s->org_column);
+    if (!rd->reason[0] && rd->id_column >= 0) {
+        if (!rd->resp.data || rd->resp.len == 0)
+            reject_row(rd, rd->id_column + 1, "no respondent id in column %d (%s)",
+                       rd->id_column + 1, s->id_column);
+        else if (lotk_strmap_get(&sv->seen_ids, rd->resp.data, rd->resp.len) >= 0)
+            reject_row(rd, rd->id_column + 1, "duplicate respondent id '%s'", rd->resp.data);
+    }
+    if (rd->reason[0]) {
+        sv->counts.rejected++;
+        if (sv->sink.on_reject) {
+            const char **fields = lotk_xcalloc(nfields ? nfields : 1, sizeof *fields);
+            for (size_t i = 0; rd->keep_fields && i < nfields; i++)
+                fields[i] = rd->row_bytes.data + rd->field_starts[i];
+            struct lotk_reject rj = {rd->file, rd->row_line, rd->reject_column, rd->reason,
+                                     fields, rd->keep_fields ? nfields : 0};
+            sv->sink.on_reject(sv->sink.reject_ctx, &rj);
+            free(fields);
+        }
+        return;
+    }
+    if (rd->id_column >= 0)
+        lotk_strmap_put(&sv->seen_ids, rd->resp.data, rd->resp.len, 1);
+    struct lotk_row row = {rd->file, rd->row_line, rd->org.data, rd->org.len,
+                           rd->id_column >= 0 ? rd->resp.data : NULL, rd->answers};
+    int rc = sv->sink.on_row(sv->sink.row_ctx, &row, rd->err);
+    if (rc < 0)
+        rd->stop = rc;
+    else
+        sv->counts.scored++;
+}
+
+static void on_row_end(int terminator, void *vrd)
+{
+    struct reader *rd = vrd;
+    if (rd->stop)
+        return;
+    if (rd->in_header) {
+        rd->in_header = false;
+        int rc = map_columns(rd);
+        if (rc < 0)
+            rd->stop = rc;
+        reset_row(rd);
+        return;
+    }
+    finish_row(rd);
+    reset_row(rd);
+}
+
+/* ---- the header ------------------------------------------------------------------- */
+
+static int find_exact(const struct reader *rd, const char *name, int *second)
+{
+    int found = -1;
+    *second = -1;
+    for (size_t c = 0; c < rd->nheaders; c++)
+        if (strcmp(rd->headers[c], name) == 0) {
+            if (found < 0)
+                found = (int)c;
+            else if (*second < 0)
+                *second = (int)c;
+        }
+    return found;
+}
+
+/* Lists up to a few headers closest to want, for "no column" messages. */
+static void near_headers(const struct reader *rd, const char *want, struct lotk_buf *out)
+{
+    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    int which[3] = {-1, -1, -1};
+    for (size_t c = 0; c < rd->nheaders; c++) {
+        size_t d = lotk_edit_distance(want, rd->headers[c]);
+        for (int k = 0; k < 3; k++)
+            if (d < best[k]) {
+                for (int m = 2; m > k; m--) {
+                    best[m] = best[m - 1];
+                    which[m] = which[m - 1];
+                }
+                best[k] = d;
+                which[k] = (int)c;
+                break;
+            }
+    }
+    for (int k = 0; k < 3 && which[k] >= 0; k++)
+        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", rd->headers[which[k]]);
+}
+
+static int map_columns(struct reader *rd)
+{
+    const struct lotk_standard *s = rd->sv->s;
+    struct lotk_buf list = {0};
+    int rc = 0, second;
+
+    rd->column_item = lotk_xmalloc((rd->nheaders ? rd->nheaders : 1) * sizeof(int));
+    for (size_t c = 0; c < rd->nheaders; c++)
+        rd->column_item[c] = -1;
+    rd->org_column = find_exact(rd, s->org_column, &second);
+    if (rd->org_column < 0) {
+        near_headers(rd, s->org_column, &list);
+        rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                          "no column '%s' for the organization id (survey.org_column of %s); "
+                          "closest headers: %s",
+                          s->org_column, s->path, list.data ? list.data : "none");
+        goto done;
+    }
+    rd->id_column = -1;
+    if (s->id_column) {
+        rd->id_column = find_exact(rd, s->id_column, &second);
+        if (rd->id_column < 0) {
+            near_headers(rd, s->id_column, &list);
+            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                              "no column '%s' for the respondent id (survey.id_column of %s); "
+                              "closest headers: %s",
+                              s->id_column, s->path, list.data ? list.data : "none");
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct lotk_item *it = &s->items[i];
+        int col = -1;
+        lotk_buf_reset(&list);
+        if (it->match) {
+            struct lotk_err rxerr;
+            int matches = 0;
+            for (size_t c = 0; c < rd->nheaders; c++) {
+                int m = lotk_rx_match(it->match, rd->headers[c], strlen(rd->headers[c]), NULL,
+                                      0, NULL, &rxerr);
+                if (m < 0) {
+                    rc = lotk_err_set(rd->err, LOTK_EIO, s->path, it->column_loc.line,
+                                      it->column_loc.column, "item %s: %s", it->id, rxerr.msg);
+                    goto done;
+                }
+                if (m > 0) {
+                    lotk_buf_printf(&list, "%s'%s' (column %zu)", matches ? ", " : "",
+                                    rd->headers[c], c + 1);
+                    matches++;
+                    col = (int)c;
+                }
+            }
+            if (matches == 0) {
+                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                  "item %s: no header matches /%s/ (%s:%ld)", it->id,
+                                  lotk_rx_pattern(it->match), s->path, it->column_loc.line);
+                goto done;
+            }
+            if (matches > 1) {
+                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                  "item %s: /%s/ matches %d headers: %s; make the pattern "
+                                  "match exactly one",
+                                  it->id, lotk_rx_pattern(it->match), matches, list.data);
+                goto done;
+            }
+        } else {
+            col = find_exact(rd, it->column, &second);
+            if (col < 0) {
+                near_headers(rd, it->column, &list);
+                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                  "item %s: no column '%s' (%s:%ld); closest headers: %s",
+                                  it->id, it->column, s->path, it->column_loc.line,
+                                  list.data ? list.data : "none");
+                goto done;
+            }
+            if (second >= 0) {
+                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                  "item %s: column '%s' appears twice (columns %d and %d)",
+                                  it->id, it->column, col + 1, second + 1);
+                goto done;
+            }
+        }
+        if (col == rd->org_column || col == rd->id_column) {
+            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                              "item %s: column %d (%s) is the %s column", it->id, col + 1,
+                              rd->headers[col],
+                              col == rd->org_column ? "organization" : "respondent id");
+            goto done;
+        }
+        if (rd->column_item[col] >= 0) {
+            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                              "items %s and %s both read column %d (%s)",
+                              s->items[rd->column_item[col]].id, it->id, col + 1,
+                              rd->headers[col]);
+            goto done;
+        }
+        rd->column_item[col] = (int)i;
+    }
+done:
+    lotk_buf_free(&list);
+    return rc;
+}
+
+/* ---- feeding libcsv --------------------------------------------------------------- */
+
+static void feed(struct reader *rd, struct csv_parser *p, const char *data, size_t len)
+{
+    /* One physical line per call, so callbacks know their line number. */
+    while (len > 0 && !rd->stop) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl ? (size_t)(nl - data) + 1 : len;
+        csv_parse(p, data, n, on_field, on_row_end, rd);
+        if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !rd->stop) {
+            rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                    "a field longer than %d bytes (an unclosed quote?)",
+                                    MAX_FIELD_BYTES);
+        }
+        if (nl)
+            rd->line++;
+        data += n;
+        len -= n;
+    }
+}
+
+int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
+{
+    struct reader rd = {.sv = sv, .file = path, .line = 1, .row_line = 1, .in_header = true,
+                        .err = err, .org_column = -1, .id_column = -1};
+    struct csv_parser parser;
+    bool have_parser = false;
+    char *chunk = NULL;
+    int rc = 0;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+
+    rd.keep_fields = sv->sink.on_reject != NULL;
+    rd.answers = lotk_xmalloc((sv->s->nitems ? sv->s->nitems : 1) * sizeof *rd.answers);
+    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
+        goto done;
+    }
+    have_parser = true;
+    chunk = lotk_xmalloc(READ_CHUNK);
+    bool first = true;
+    size_t n;
+    while (!rd.stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
+        const char *data = chunk;
+        if (first && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3; /* Excel's UTF-8 byte-order mark */
+            n -= 3;
+        }
+        first = false;
+        feed(&rd, &parser, data, n);
+    }
+    if (!rd.stop && ferror(f)) {
+        rc = lotk_err_set(err, LOTK_EIO, path, rd.line, 0, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (!rd.stop && csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
+        rc = lotk_err_set(err, LOTK_EIO, path, rd.row_line, 0,
+                          "a quoted field that starts on this line is never closed");
+        goto done;
+    }
+    if (rd.stop) {
+        rc = rd.stop;
+        goto done;
+    }
+    if (rd.in_header)
+        rc = lotk_err_set(err, LOTK_EIO, path, 1, 0,
+                          "the file is empty; expected a header row naming the columns");
+done:
+    if (have_parser)
+        csv_free(&parser);
+    if (f != stdin)
+        fclose(f);
+    free(chunk);
+    for (size_t i = 0; i < rd.nheaders; i++)
+        free(rd.headers[i]);
+    free(rd.headers);
+    free(rd.column_item);
+    free(rd.answers);
+    free(rd.field_starts);
+    lotk_buf_free(&rd.org);
+    lotk_buf_free(&rd.resp);
+    lotk_buf_free(&rd.row_bytes);
+    return rc;
+}
+
+struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,
+                                    const struct lotk_survey_sink *sink)
+{
+    struct lotk_survey *sv = lotk_xcalloc(1, sizeof *sv);
+    sv->s = s;
+    sv->sink = *sink;
+    return sv;
+}
+
+struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv)
+{
+    return sv->counts;
+}
+
+void lotk_survey_free(struct lotk_survey *sv)
+{
+    if (!sv)
+        return;
+    lotk_strmap_free(&sv->seen_ids);
+    free(sv);
+}

@@ -1,0 +1,69 @@
+/* survey.h — streaming a survey CSV into decoded respondent rows.
+ *
+ * The file is read once with libcsv, fed one physical line at a time so that every field
+ * and row knows its line. The header maps columns to items (exact header or PCRE2
+ * pattern); each later row is decoded through the items' scales into raw answer values
+ * (NaN = no answer) and handed to on_row, or rejected with a reason via on_reject.
+ * Nothing is kept per row: memory is bounded by the columns (and by respondent ids when
+ * the standard declares an id column, to find duplicates). */
+#ifndef LOTK_SURVEY_H
+#define LOTK_SURVEY_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "standard.h"
+
+/* One decoded row; valid only during the on_row call. */
+struct lotk_row {
+    const char *file;
+    long line;             /* where the row starts */
+    const char *org;       /* NUL-terminated */
+    size_t org_len;
+    const char *resp;      /* NULL when the standard has no id column */
+    const double *answers; /* per item of the standard, raw (not yet keyed); NaN = none */
+};
+
+/* One rejected row; valid only during the on_reject call. */
+struct lotk_reject {
+    const char *file;
+    long line;
+    long column;           /* 1-based CSV column the reason is about, 0 for the whole row */
+    const char *reason;
+    const char *const *fields; /* the row as read */
+    size_t nfields;
+};
+
+struct lotk_survey_sink {
+    /* Return 0 to go on, or a negative code (with err filled) to stop reading. */
+    int (*on_row)(void *ctx, const struct lotk_row *row, struct lotk_err *err);
+    void *row_ctx;
+    /* May be NULL: rejected rows are still counted. */
+    void (*on_reject)(void *ctx, const struct lotk_reject *reject);
+    void *reject_ctx;
+};
+
+struct lotk_survey_counts {
+    long rows, scored, rejected;
+};
+
+struct lotk_survey;
+
+/* Creates a reader for standard s that reports to sink. The reader remembers respondent
+ * ids across files, so one respondent cannot be counted twice in a batch. The caller owns
+ * the result and frees it with lotk_survey_free. */
+struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,
+                                    const struct lotk_survey_sink *sink);
+
+/* Reads path ("-" = standard input), calling the sink for every row after the header.
+ * Returns 0; LOTK_EIO for a file that cannot be read, is not valid CSV, or whose header
+ * does not fit the standard (err names the item, the pattern and the candidate headers);
+ * or what on_row returned. */
+int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err);
+
+/* Rows read, scored and rejected over every file read so far. */
+struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
+
+void lotk_survey_free(struct lotk_survey *sv);
+
+#endif

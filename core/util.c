@@ -1,0 +1,396 @@
+/* util.c — small shared helpers; see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+    fputs("lotk: error: out of memory\n", stderr);
+    exit(2);
+}
+
+void *lotk_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *lotk_xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *lotk_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        out_of_memory();
+    return q;
+}
+
+char *lotk_xstrndup(const char *s, size_t n)
+{
+    char *p = lotk_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *lotk_xstrdup(const char *s)
+{
+    return lotk_xstrndup(s, strlen(s));
+}
+
+char *lotk_xasprintf(const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = lotk_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+void lotk_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size)
+{
+    void **array = array_ptr;
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need)
+        n *= 2;
+    *array = lotk_xrealloc(*array, n * elem_size);
+    *cap = n;
+}
+
+void lotk_buf_append(struct lotk_buf *b, const char *s, size_t n)
+{
+    lotk_grow(&b->data, &b->cap, b->len + n + 1, 1);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void lotk_buf_puts(struct lotk_buf *b, const char *s)
+{
+    lotk_buf_append(b, s, strlen(s));
+}
+
+void lotk_buf_putc(struct lotk_buf *b, char c)
+{
+    lotk_buf_append(b, &c, 1);
+}
+
+void lotk_buf_printf(struct lotk_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    lotk_grow(&b->data, &b->cap, b->len + (size_t)n + 1, 1);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    b->len += (size_t)n;
+}
+
+void lotk_buf_reset(struct lotk_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void lotk_buf_free(struct lotk_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+uint64_t lotk_hash(const void *s, size_t n)
+{
+    /* FNV-1a: keys are short (labels, ids), where it is as fast as anything. */
+    const unsigned char *p = s;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static struct lotk_strmap_slot *strmap_find(const struct lotk_strmap *m, const char *key,
+                                            size_t len, uint64_t h)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        struct lotk_strmap_slot *s = &m->slots[i];
+        if (!s->key || (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
+            return s;
+    }
+}
+
+int lotk_strmap_get(const struct lotk_strmap *m, const char *key, size_t len)
+{
+    if (!m->cap)
+        return -1;
+    struct lotk_strmap_slot *s = strmap_find(m, key, len, lotk_hash(key, len));
+    return s->key ? s->value : -1;
+}
+
+static void strmap_rehash(struct lotk_strmap *m)
+{
+    struct lotk_strmap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 16;
+    m->slots = lotk_xcalloc(m->cap, sizeof *m->slots);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slots[i].key)
+            *strmap_find(m, old.slots[i].key, old.slots[i].len, old.slots[i].hash) =
+                old.slots[i];
+    free(old.slots);
+}
+
+int lotk_strmap_put(struct lotk_strmap *m, const char *key, size_t len, int value)
+{
+    if ((m->count + 1) * 4 > m->cap * 3)
+        strmap_rehash(m);
+    uint64_t h = lotk_hash(key, len);
+    struct lotk_strmap_slot *s = strmap_find(m, key, len, h);
+    if (s->key)
+        return s->value;
+    s->key = lotk_xstrndup(key, len);
+    s->len = len;
+    s->hash = h;
+    s->value = value;
+    m->count++;
+    return value;
+}
+
+void lotk_strmap_free(struct lotk_strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].key);
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = m->count = 0;
+}
+
+/* printf's %g uses LC_NUMERIC's decimal point; lotk never calls setlocale(LC_NUMERIC),
+ * but a host program or a plugin library might, so the point is fixed up afterwards. */
+static void c_locale_point(char *s)
+{
+    for (; *s; s++)
+        if (*s == ',')
+            *s = '.';
+}
+
+void lotk_fmt_double(char out[32], double x)
+{
+    if (isnan(x)) {
+        strcpy(out, "nan");
+        return;
+    }
+    if (isinf(x)) {
+        strcpy(out, x > 0 ? "inf" : "-inf");
+        return;
+    }
+    if (x == 0) {
+        strcpy(out, "0");
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, x);
+        c_locale_point(out);
+        double back;
+        if (lotk_parse_double(out, strlen(out), &back) == 0 && back == x)
+            return;
+    }
+}
+
+int lotk_parse_double(const char *s, size_t n, double *out)
+{
+    char tmp[64];
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    /* Only plain decimal forms: strtod also takes "inf", "nan" and hex, which are not
+     * answers anyone typed. */
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' ||
+              c == 'E'))
+            return -1;
+    }
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    /* strtod honours LC_NUMERIC; lotk keeps the C locale for numbers (main never sets it). */
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int lotk_natural_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            const char *sa = a, *sb = b;
+            while (*sa == '0')
+                sa++;
+            while (*sb == '0')
+                sb++;
+            const char *ea = sa, *eb = sb;
+            while (*ea >= '0' && *ea <= '9')
+                ea++;
+            while (*eb >= '0' && *eb <= '9')
+                eb++;
+            if (ea - sa != eb - sb)
+                return ea - sa < eb - sb ? -1 : 1;
+            int c = memcmp(sa, sb, (size_t)(ea - sa));
+            if (c)
+                return c < 0 ? -1 : 1;
+            a = ea;
+            b = eb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    if (*a || *b)
+        return *a ? 1 : -1;
+    return 0;
+}
+
+size_t lotk_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = lotk_xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+int lotk_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char *msg,
+                   size_t msgsize)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        snprintf(msg, msgsize, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct lotk_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max_bytes) {
+            snprintf(msg, msgsize, "file is larger than %zu bytes", max_bytes);
+            rc = -1;
+            break;
+        }
+        lotk_buf_append(&b, chunk, n);
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(msg, msgsize, "cannot read: %s", strerror(errno));
+        rc = -1;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (rc) {
+        lotk_buf_free(&b);
+        return rc;
+    }
+    if (!b.data)
+        b.data = lotk_xcalloc(1, 1);
+    *data = b.data;
+    *len = b.len;
+    return 0;
+}
+
+int lotk_write_file_atomic(const char *path, const char *data, size_t len, char *msg,
+                           size_t msgsize)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            snprintf(msg, msgsize, "cannot write to standard output: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    char *tmp = lotk_xasprintf("%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    int rc = -1;
+    if (fd < 0) {
+        snprintf(msg, msgsize, "cannot create a temporary file beside %s: %s", path,
+                 strerror(errno));
+        goto done;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(msg, msgsize, "cannot write %s: %s", tmp, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            goto done;
+        }
+        off += (size_t)w;
+    }
+    /* Results files are meant to be shared: the usual permissions, not mkstemp's 0600. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        snprintf(msg, msgsize, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(tmp);
+    return rc;
+}
