@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "plugin.h"
 #include "standard.h"
 
 static const struct lotk_opt check_opts[] = {
@@ -15,6 +16,37 @@ static void count_kinds(const struct lotk_standard *s, size_t *top, size_t *leav
     *leaves = 0;
     for (size_t i = 0; i < s->nnodes; i++)
         *leaves += s->nodes[i].nchildren == 0 && i > 0;
+}
+
+/* Loads the plugins the standard names and runs their own tests. */
+static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags, bool quiet)
+{
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    struct lotk_plugins *p = lotk_plugins_new(NULL, s, &err);
+    if (!p) {
+        lotk_diags_add(diags, false, err.code, s->path, 0, 0, "%s", err.msg);
+        return err.code;
+    }
+    int rc = lotk_plugins_resolve_standard(p, diags);
+    for (size_t i = 0; rc == 0 && i < s->nnodes + s->nrules + 1; i++) {
+        const char *name = i < s->nnodes ? s->nodes[i].aggregate_plugin :
+                           i < s->nnodes + s->nrules ? s->rules[i - s->nnodes].plugin :
+                           s->respondent_plugin;
+        const struct lotk_plugin *pl;
+        if (!name || lotk_plugins_get(p, name, &pl, &err) != 0)
+            continue;
+        int passed, failed;
+        lotk_plugin_test(p, pl, &passed, &failed, stderr, &err);
+        if (failed)
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, pl->path, 0, 0,
+                           "plugin %s: %d of its tests failed", pl->name, failed);
+        else if (!quiet && passed)
+            printf("%s: plugin %s: %d passed, %d failed\n", s->path, pl->name, passed, failed);
+        rc = failed ? LOTK_ESTANDARD : 0;
+    }
+    lotk_plugins_free(p);
+    return rc;
 }
 
 static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
@@ -33,6 +65,8 @@ static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
             continue;
         }
         int rc = lotk_standard_load(path, &s, &diags);
+        if (rc == 0)
+            rc = check_plugins(s, &diags, quiet);
         lotk_diags_print(&diags, stderr);
         if (rc) {
             if (diags.errors > 1)

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "commands.h"
+#include "plugin.h"
 #include "report.h"
+#include "rules.h"
 #include "score.h"
 #include "standard.h"
 #include "survey.h"
@@ -18,6 +20,7 @@ static const struct lotk_opt score_opts[] = {
     {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark so Excel shows Chinese text"},
     {"rejects", 0, "FILE", "write every rejected row, with its line and reason, to FILE"},
     {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
+    {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
     {"quiet", 'q', NULL, "print only errors on stderr"},
     {0},
 };
@@ -67,6 +70,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_scorer *scorer = NULL;
     struct lotk_survey *survey = NULL;
     struct lotk_result *result = NULL;
+    struct lotk_plugins *plugins = NULL;
     struct lotk_buf out = {0};
     struct reject_log log = {0};
     char *path = NULL;
@@ -99,7 +103,28 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
 
-    scorer = lotk_scorer_new(s, lotk_cli_flag(cmd, args, "respondents"));
+    struct lotk_lhost_limits limits = {0};
+    const char *memory = lotk_cli_get(cmd, args, "plugin-memory");
+    if (memory) {
+        char *end;
+        long mib = strtol(memory, &end, 10);
+        if (*end || mib < 1 || mib > 65536) {
+            rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
+                              "score: --plugin-memory takes a whole number of MiB, 1 to 65536");
+            goto done;
+        }
+        limits.memory = (size_t)mib << 20;
+    }
+    if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
+        rc = err.code;
+        goto done;
+    }
+    if (lotk_plugins_resolve_standard(plugins, &diags) != 0) {
+        lotk_diags_print(&diags, stderr);
+        rc = LOTK_ESTANDARD;
+        goto done_printed;
+    }
+    scorer = lotk_scorer_new(s, plugins, lotk_cli_flag(cmd, args, "respondents"));
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, on_reject, &log};
     survey = lotk_survey_new(s, &sink);
     for (size_t i = 1; i < args->npos; i++)
@@ -114,15 +139,15 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected\n", counts.rows,
                 counts.scored, counts.rejected);
     }
-    if (log.keep && (rc = write_output(rejects_path, &log.csv, &err)) != 0)
-        goto done;
     if (counts.rejected > 0 && lotk_cli_flag(cmd, args, "strict")) {
         rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
                           "%ld of %ld rows rejected under --strict; no result written",
                           counts.rejected, counts.rows);
         goto done;
     }
-    result = lotk_scorer_finish(scorer, counts);
+    if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
+        (rc = lotk_rules_apply(result, plugins, &err)) != 0)
+        goto done;
     struct lotk_report_opts opts = {.respondents = lotk_cli_flag(cmd, args, "respondents"),
                                     .bom = lotk_cli_flag(cmd, args, "bom")};
     if (strcmp(format, "json") == 0)
@@ -131,6 +156,9 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         lotk_report_csv(result, &opts, &out);
     else
         lotk_report_table(result, &opts, &out);
+    /* Only now, with everything scored, does anything reach a file. */
+    if (log.keep && (rc = write_output(rejects_path, &log.csv, &err)) != 0)
+        goto done;
     rc = write_output(lotk_cli_get(cmd, args, "output"), &out, &err);
 done:
     if (rc)
@@ -139,6 +167,7 @@ done_printed:
     lotk_result_free(result);
     lotk_survey_free(survey);
     lotk_scorer_free(scorer);
+    lotk_plugins_free(plugins);
     lotk_standard_free(s);
     lotk_diags_free(&diags);
     lotk_buf_free(&out);

@@ -29,7 +29,26 @@ static json_t *flags_json(unsigned flags)
     return a;
 }
 
-static json_t *org_json(const struct lotk_standard *s, const struct lotk_org_result *o)
+static json_t *adjustments_json(const struct lotk_org_result *o)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < o->nadjustments; i++) {
+        const struct lotk_adjustment *adj = &o->adjustments[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "rule", json_string(adj->rule));
+        json_object_set_new(j, "reason", json_string(adj->reason));
+        if (adj->grade)
+            json_object_set_new(j, "grade", json_string(adj->grade));
+        if (adj->max_grade)
+            json_object_set_new(j, "max_grade", json_string(adj->max_grade));
+        if (adj->points != 0)
+            json_object_set_new(j, "points", json_real(adj->points));
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
+json_t *lotk_report_org_json(const struct lotk_standard *s, const struct lotk_org_result *o)
 {
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(o->id));
@@ -49,6 +68,7 @@ static json_t *org_json(const struct lotk_standard *s, const struct lotk_org_res
     }
     json_object_set_new(j, "nodes", nodes);
     json_object_set_new(j, "flags", flags_json(o->flags));
+    json_object_set_new(j, "adjustments", adjustments_json(o));
     return j;
 }
 
@@ -72,7 +92,7 @@ void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts
     json_object_set_new(root, "input", input);
     json_t *orgs = json_array();
     for (size_t i = 0; i < r->norgs; i++)
-        json_array_append_new(orgs, org_json(s, &r->orgs[i]));
+        json_array_append_new(orgs, lotk_report_org_json(s, &r->orgs[i]));
     json_object_set_new(root, "organizations", orgs);
     if (opts->respondents) {
         json_t *resp = json_array();
@@ -127,7 +147,7 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
     const struct lotk_standard *s = r->standard;
     if (opts->bom)
         lotk_buf_puts(out, "\xEF\xBB\xBF");
-    lotk_buf_puts(out, "id,respondents,points,grade,flags");
+    lotk_buf_puts(out, "id,respondents,points,grade,flags,adjustments");
     for (size_t i = 1; i < s->nnodes; i++) {
         lotk_buf_putc(out, ',');
         char *h = lotk_xasprintf("%s.points", s->nodes[i].id);
@@ -153,6 +173,13 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
                 lotk_buf_printf(out, "%s%s", first ? "" : ";", lotk_flag_name(b));
                 first = 0;
             }
+        lotk_buf_putc(out, ',');
+        struct lotk_buf reasons = {0};
+        for (size_t a = 0; a < o->nadjustments; a++)
+            lotk_buf_printf(&reasons, "%s%s: %s", a ? "; " : "", o->adjustments[a].rule,
+                            o->adjustments[a].reason);
+        lotk_csv_field(out, reasons.data ? reasons.data : "");
+        lotk_buf_free(&reasons);
         for (size_t i = 1; i < s->nnodes; i++) {
             lotk_buf_putc(out, ',');
             csv_number(out, o->points_of[i]);
@@ -282,6 +309,22 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
             out->data[--out->len] = '\0';
         lotk_buf_putc(out, '\n');
     }
+    bool any = false;
+    for (size_t k = 0; k < r->norgs; k++)
+        for (size_t a = 0; a < r->orgs[k].nadjustments; a++) {
+            if (!any)
+                lotk_buf_puts(out, "\nrules:\n");
+            any = true;
+            const struct lotk_adjustment *adj = &r->orgs[k].adjustments[a];
+            lotk_buf_printf(out, "  %s  %s: %s", r->orgs[k].id, adj->rule, adj->reason);
+            if (adj->grade)
+                lotk_buf_printf(out, " (grade %s)", adj->grade);
+            if (adj->max_grade)
+                lotk_buf_printf(out, " (at most %s)", adj->max_grade);
+            if (adj->points != 0)
+                lotk_buf_printf(out, " (%+g points)", adj->points);
+            lotk_buf_putc(out, '\n');
+        }
     if (s->nbands) {
         lotk_buf_puts(out, "\ngrades:");
         for (size_t b = 0; b < s->nbands; b++) {

@@ -16,6 +16,13 @@ struct lotk_report_opts {
     bool bom;         /* CSV: start with a UTF-8 byte-order mark, for Excel */
 };
 
+struct json_t;
+
+/* One organization's result as the JSON shows it (also what rule plugins see). The caller
+ * owns the reference. */
+struct json_t *lotk_report_org_json(const struct lotk_standard *s,
+                                    const struct lotk_org_result *o);
+
 /* Appends the JSON result to out. */
 void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts *opts,
                       struct lotk_buf *out);

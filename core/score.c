@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "util.h"
 
 static const char *const flag_names[LOTK_FLAG_COUNT] = {"few_respondents", "incomplete",
@@ -37,6 +38,9 @@ struct org_acc {
 
 struct lotk_scorer {
     const struct lotk_standard *s;
+    struct lotk_plugins *plugins;
+    const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
+    double *keyed;  /* scratch for the respondent plugin: one row's keyed items */
     bool keep_respondents;
     struct leaf_plan *leaves;
     size_t nleaves;
@@ -50,10 +54,18 @@ struct lotk_scorer {
     size_t nrespondents, cap_respondents;
 };
 
-struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, bool keep_respondents)
+struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
+                                    bool keep_respondents)
 {
     struct lotk_scorer *sc = lotk_xcalloc(1, sizeof *sc);
     sc->s = s;
+    sc->plugins = plugins;
+    if (plugins && s->respondent_plugin) {
+        struct lotk_err ignored; /* resolved (and reported) by lotk_plugins_resolve_standard */
+        if (lotk_plugins_get(plugins, s->respondent_plugin, &sc->respondent_plugin, &ignored))
+            sc->respondent_plugin = NULL;
+    }
+    sc->keyed = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->keyed);
     sc->keep_respondents = keep_respondents;
     sc->last_org = -1;
     sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
@@ -109,68 +121,109 @@ static double norm_of(const struct lotk_standard *s, int node, double value)
     return (value - scale->min) / (scale->max - scale->min);
 }
 
-int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
+/* The built-in respondent value of each leaf: the mean of its answered keyed items, when
+ * enough were answered (DESIGN §4; equals psych scoreItems with impute = "none"). */
+static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answers,
+                                double *values)
 {
-    struct lotk_scorer *sc = scorer;
-    const struct lotk_standard *s = sc->s;
-    int org = org_for(sc, row->org, row->org_len); /* may move sc->orgs */
-    struct org_acc *o = &sc->orgs[org];
-    o->respondents++;
     for (size_t l = 0; l < sc->nleaves; l++) {
         const struct leaf_plan *lp = &sc->leaves[l];
         double sum = 0;
         int answered = 0;
         for (int k = 0; k < lp->nitems; k++) {
             const struct plan_item *pi = &sc->items[lp->first_item + k];
-            double a = row->answers[pi->item];
+            double a = answers[pi->item];
             if (a == a) { /* not NaN */
                 sum += pi->reverse_sum ? pi->reverse_sum - a : a;
                 answered++;
             }
         }
-        double value = NAN;
-        if (answered >= lp->need) {
-            value = sum / answered;
-            o->sum[lp->node] += value;
-            o->n[lp->node]++;
-        }
-        sc->values[lp->node] = value;
+        values[lp->node] = answered >= lp->need ? sum / answered : NAN;
     }
-    if (!sc->keep_respondents)
-        return 0;
+}
 
-    /* Inner nodes of a respondent aggregate the children's normalised values; children
-     * follow their parent in preorder, so walking backwards sees children first. */
-    double *v = lotk_xmalloc(s->nnodes * sizeof *v);
+static int plugin_leaf_values(struct lotk_scorer *sc, const double *answers, double *values,
+                              struct lotk_err *err)
+{
+    for (size_t k = 0; k < sc->s->nitems; k++) {
+        const struct plan_item *pi = &sc->items[k];
+        double a = answers[pi->item];
+        sc->keyed[pi->item] = pi->reverse_sum && a == a ? pi->reverse_sum - a : a;
+    }
+    return lotk_plugin_respondent(sc->plugins, sc->respondent_plugin, sc->s, sc->keyed, values,
+                                  err);
+}
+
+/* A respondent's inner nodes aggregate the children's normalised values; children follow
+ * their parent in preorder, so walking backwards sees children first. */
+static int respondent_tree(struct lotk_scorer *sc, double *v, struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
     double *norm = lotk_xmalloc(s->nnodes * sizeof *norm);
-    for (size_t i = s->nnodes; i-- > 0;) {
+    int rc = 0;
+    for (size_t i = s->nnodes; i-- > 0 && rc == 0;) {
         const struct lotk_node *node = &s->nodes[i];
         if (node->nitems > 0) {
             v[i] = sc->values[i];
             norm[i] = v[i] == v[i] ? norm_of(s, (int)i, v[i]) : NAN;
         } else if (node->nchildren > 0) {
             bool incomplete = false;
-            v[i] = norm[i] = lotk_score_aggregate(s, (int)i, norm, &incomplete);
+            rc = lotk_score_aggregate(s, sc->plugins, (int)i, norm, &v[i], &incomplete, err);
+            norm[i] = v[i];
         } else {
             v[i] = norm[i] = NAN; /* evidence: not rated by respondents */
         }
     }
     free(norm);
+    return rc;
+}
+
+int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
+{
+    struct lotk_scorer *sc = scorer;
+    const struct lotk_standard *s = sc->s;
+    if (sc->respondent_plugin) {
+        int rc = plugin_leaf_values(sc, row->answers, sc->values, err);
+        if (rc)
+            return rc;
+    } else {
+        builtin_leaf_values(sc, row->answers, sc->values);
+    }
+    int org = org_for(sc, row->org, row->org_len); /* may move sc->orgs */
+    struct org_acc *o = &sc->orgs[org];
+    o->respondents++;
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        int node = sc->leaves[l].node;
+        double value = sc->values[node];
+        if (value == value) {
+            o->sum[node] += value;
+            o->n[node]++;
+        }
+    }
+    if (!sc->keep_respondents)
+        return 0;
+    double *v = lotk_xmalloc(s->nnodes * sizeof *v);
+    int rc = respondent_tree(sc, v, err);
+    if (rc) {
+        free(v);
+        return rc;
+    }
     lotk_grow(&sc->respondents, &sc->cap_respondents, sc->nrespondents + 1,
               sizeof *sc->respondents);
     struct lotk_respondent *r = &sc->respondents[sc->nrespondents++];
     r->id = row->resp ? lotk_xstrdup(row->resp) : lotk_xasprintf("%s:%ld", row->file, row->line);
-    r->org = (int)(o - sc->orgs);
+    r->org = org;
     r->values = v;
-    (void)err;
     return 0;
 }
 
-double lotk_score_aggregate(const struct lotk_standard *s, int node, const double *norm,
-                            bool *incomplete)
+int lotk_score_aggregate(const struct lotk_standard *s, struct lotk_plugins *plugins, int node,
+                         const double *norm, double *out, bool *incomplete,
+                         struct lotk_err *err)
 {
     const struct lotk_node *p = &s->nodes[node];
     size_t present = 0;
+    *out = NAN;
     for (size_t c = 0; c < p->nchildren; c++)
         present += norm[p->children[c]] == norm[p->children[c]];
     if (present == 0 || present < p->nchildren) {
@@ -178,8 +231,13 @@ double lotk_score_aggregate(const struct lotk_standard *s, int node, const doubl
                       (double)present >= p->min_children * (double)p->nchildren - 1e-9;
         if (!enough) {
             *incomplete = true;
-            return NAN;
+            return 0;
         }
+    }
+    if (p->aggregate == LOTK_AGG_PLUGIN) {
+        const struct lotk_plugin *pl;
+        int rc = lotk_plugins_get(plugins, p->aggregate_plugin, &pl, err);
+        return rc ? rc : lotk_plugin_aggregate(plugins, pl, s, node, norm, out, err);
     }
     double acc = 0, wsum = 0;
     double best = NAN;
@@ -208,17 +266,35 @@ double lotk_score_aggregate(const struct lotk_standard *s, int node, const doubl
         case LOTK_AGG_MAX:
             best = best == best && best > x ? best : x;
             break;
+        case LOTK_AGG_PLUGIN:
+            break; /* handled above */
         }
     }
     switch (p->aggregate) {
     case LOTK_AGG_MIN:
     case LOTK_AGG_MAX:
-        return best;
+        *out = best;
+        break;
     case LOTK_AGG_GEOMEAN:
-        return acc == -INFINITY ? 0 : exp(acc / wsum);
+        *out = acc == -INFINITY ? 0 : exp(acc / wsum);
+        break;
     default:
-        return acc / wsum;
+        *out = acc / wsum;
+        break;
     }
+    return 0;
+}
+
+int lotk_score_band(const struct lotk_standard *s, double points)
+{
+    for (size_t b = 0; b < s->nbands; b++) {
+        /* Points come from products of weight shares: a total meant to be exactly 85 may
+         * land at 84.99999999999999, which must still reach the 85 band. */
+        double slack = 1e-9 * (fabs(s->bands[b].min) > 1 ? fabs(s->bands[b].min) : 1);
+        if (points >= s->bands[b].min - slack)
+            return (int)b;
+    }
+    return -1;
 }
 
 static int compare_orgs(const void *a, const void *b)
@@ -227,9 +303,10 @@ static int compare_orgs(const void *a, const void *b)
     return lotk_natural_cmp(x->id, y->id);
 }
 
-static void score_org(const struct lotk_standard *s, const struct org_acc *acc,
-                      struct lotk_org_result *o)
+static int score_org(struct lotk_scorer *sc, const struct org_acc *acc,
+                     struct lotk_org_result *o, struct lotk_err *err)
 {
+    const struct lotk_standard *s = sc->s;
     size_t nn = s->nnodes;
     o->id = lotk_xstrdup(acc->id);
     o->respondents = acc->respondents;
@@ -237,6 +314,7 @@ static void score_org(const struct lotk_standard *s, const struct org_acc *acc,
     o->norm = lotk_xmalloc(nn * sizeof *o->norm);
     o->points_of = lotk_xmalloc(nn * sizeof *o->points_of);
     o->n = lotk_xcalloc(nn, sizeof *o->n);
+    o->band = -1;
     bool incomplete = false;
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
@@ -248,42 +326,41 @@ static void score_org(const struct lotk_standard *s, const struct org_acc *acc,
                 o->norm[i] = norm_of(s, (int)i, o->mean[i]);
             }
         } else if (node->nchildren > 0) {
-            o->norm[i] = lotk_score_aggregate(s, (int)i, o->norm, &incomplete);
+            int rc = lotk_score_aggregate(s, sc->plugins, (int)i, o->norm, &o->norm[i],
+                                          &incomplete, err);
+            if (rc)
+                return rc;
         }
-        o->points_of[i] = s->points * node->share * o->norm[i];
     }
+    for (size_t i = 0; i < nn; i++)
+        o->points_of[i] = s->points * s->nodes[i].share * o->norm[i];
     o->points = o->points_of[0];
-    o->band = -1;
     if (incomplete)
         o->flags |= LOTK_FLAG_INCOMPLETE;
-    if (o->respondents < s->min_respondents) {
+    if (o->respondents < s->min_respondents)
         o->flags |= LOTK_FLAG_FEW_RESPONDENTS;
-        return;
-    }
-    if (o->points != o->points)
-        return;
-    for (size_t b = 0; b < s->nbands; b++) {
-        /* Points come from products of weight shares: a total meant to be exactly 85 may
-         * land at 84.99999999999999, which must still reach the 85 band. */
-        double slack = 1e-9 * (fabs(s->bands[b].min) > 1 ? fabs(s->bands[b].min) : 1);
-        if (o->points >= s->bands[b].min - slack) {
-            o->band = (int)b;
-            return;
-        }
-    }
-    if (s->nbands > 0)
+    else if (o->points == o->points && (o->band = lotk_score_band(s, o->points)) < 0 &&
+             s->nbands > 0)
         o->flags |= LOTK_FLAG_NO_BAND;
+    return 0;
 }
 
-struct lotk_result *lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts)
+int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
+                       struct lotk_result **out, struct lotk_err *err)
 {
     struct lotk_result *r = lotk_xcalloc(1, sizeof *r);
     r->standard = sc->s;
     r->counts = counts;
-    r->norgs = sc->norgs;
     r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
-    for (size_t i = 0; i < sc->norgs; i++)
-        score_org(sc->s, &sc->orgs[i], &r->orgs[i]);
+    *out = NULL;
+    for (size_t i = 0; i < sc->norgs; i++) {
+        r->norgs++;
+        int rc = score_org(sc, &sc->orgs[i], &r->orgs[i], err);
+        if (rc) {
+            lotk_result_free(r);
+            return rc;
+        }
+    }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
     /* Respondents point at organizations by index: renumber them to the sorted order. */
     if (sc->nrespondents) {
@@ -299,7 +376,8 @@ struct lotk_result *lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_surve
     r->nrespondents = sc->nrespondents;
     sc->respondents = NULL;
     sc->nrespondents = sc->cap_respondents = 0;
-    return r;
+    *out = r;
+    return 0;
 }
 
 void lotk_scorer_free(struct lotk_scorer *sc)
@@ -321,6 +399,7 @@ void lotk_scorer_free(struct lotk_scorer *sc)
     free(sc->leaves);
     free(sc->items);
     free(sc->values);
+    free(sc->keyed);
     free(sc);
 }
 
@@ -334,6 +413,14 @@ void lotk_result_free(struct lotk_result *r)
         free(r->orgs[i].norm);
         free(r->orgs[i].points_of);
         free(r->orgs[i].n);
+        for (size_t k = 0; k < r->orgs[i].nadjustments; k++) {
+            struct lotk_adjustment *a = &r->orgs[i].adjustments[k];
+            free(a->rule);
+            free(a->reason);
+            free(a->grade);
+            free(a->max_grade);
+        }
+        free(r->orgs[i].adjustments);
     }
     free(r->orgs);
     for (size_t i = 0; i < r->nrespondents; i++) {

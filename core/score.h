@@ -23,6 +23,15 @@ enum lotk_flag {
 const char *lotk_flag_name(unsigned bit_index);
 enum { LOTK_FLAG_COUNT = 3 };
 
+/* What a rule plugin did to an organization, shown in every output. */
+struct lotk_adjustment {
+    char *rule;       /* the plugin's name */
+    char *reason;
+    char *grade;      /* forced grade, or NULL */
+    char *max_grade;  /* grade ceiling, or NULL */
+    double points;    /* added to the total */
+};
+
 struct lotk_org_result {
     char *id;
     long respondents;
@@ -34,6 +43,8 @@ struct lotk_org_result {
     double *norm;      /* in [0, 1] */
     double *points_of; /* points × share × norm */
     long *n;           /* leaves: respondents with a value; inner: 0 */
+    struct lotk_adjustment *adjustments; /* by rules, in the order they ran */
+    size_t nadjustments;
 };
 
 struct lotk_respondent {
@@ -52,25 +63,36 @@ struct lotk_result {
 };
 
 struct lotk_scorer;
+struct lotk_plugins;
 
-/* Creates a scorer for s; keep_respondents keeps each respondent's node values for
- * output. The caller owns the result (lotk_scorer_free). */
-struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, bool keep_respondents);
+/* Creates a scorer for s. plugins (may be NULL when the standard names none) runs the
+ * standard's aggregate and respondent plugins; keep_respondents keeps each respondent's
+ * node values for output. The caller owns the result (lotk_scorer_free). */
+struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
+                                    bool keep_respondents);
 
-/* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink. */
+/* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink; fails
+ * only when a plugin does (LOTK_EPLUGIN). */
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);
 
-/* Scores every organization seen. The result (owned by the caller, freed with
- * lotk_result_free) borrows the standard, which must outlive it. */
-struct lotk_result *lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts);
+/* Scores every organization seen into *out (owned by the caller, freed with
+ * lotk_result_free; it borrows the standard, which must outlive it). Rules are not applied
+ * here: see lotk_rules_apply. Returns 0, or LOTK_EPLUGIN when an aggregate plugin failed. */
+int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
+                       struct lotk_result **out, struct lotk_err *err);
 
 void lotk_scorer_free(struct lotk_scorer *sc);
 void lotk_result_free(struct lotk_result *r);
 
 /* Aggregates the values of node's children (NaN = none) the way the node declares,
- * weights and min_children included. Returns NaN when the node has no value; sets
- * *incomplete when that is because a child has none. */
-double lotk_score_aggregate(const struct lotk_standard *s, int node, const double *norm,
-                            bool *incomplete);
+ * weights and min_children included, into *out (NaN when the node has no value); sets
+ * *incomplete when that is because a child has none. plugins may be NULL unless the node
+ * uses an aggregate plugin. Returns 0 or LOTK_EPLUGIN. */
+int lotk_score_aggregate(const struct lotk_standard *s, struct lotk_plugins *plugins, int node,
+                         const double *norm, double *out, bool *incomplete,
+                         struct lotk_err *err);
+
+/* The band a total reaches (index into the standard's bands), or -1 when below all. */
+int lotk_score_band(const struct lotk_standard *s, double points);
 
 #endif

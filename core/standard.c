@@ -342,18 +342,69 @@ static int scale_ref(struct loader *ld, const yaml_node_t *n, const char *owner)
 
 /* ---- indicators ------------------------------------------------------------------- */
 
-static bool load_aggregate(struct loader *ld, const yaml_node_t *n, enum lotk_aggregate *out)
+/* A built-in aggregate, or the name (or .lua path) of an aggregate plugin; whether the
+ * plugin exists is checked when plugins are loaded, not here. */
+static bool load_aggregate(struct loader *ld, const yaml_node_t *n, enum lotk_aggregate *out,
+                           char **plugin)
 {
-    if (n->type == YAML_SCALAR_NODE)
+    if (n->type == YAML_SCALAR_NODE) {
         for (size_t i = 0; i < sizeof aggregate_names / sizeof *aggregate_names; i++)
             if (strcmp(scalar(n), aggregate_names[i]) == 0)
                 return *out = (enum lotk_aggregate)i, true;
+        size_t len = strlen(scalar(n));
+        if (valid_id(scalar(n), true) || (len > 4 && strcmp(scalar(n) + len - 4, ".lua") == 0)) {
+            *out = LOTK_AGG_PLUGIN;
+            free(*plugin);
+            *plugin = lotk_xstrdup(scalar(n));
+            return true;
+        }
+    }
     problem(ld, n,
-            "aggregate: expected one of weighted_mean, mean, min, max, geomean, found %s%s%s",
+            "aggregate: expected weighted_mean, mean, min, max, geomean or a plugin name, "
+            "found %s%s%s",
             n->type == YAML_SCALAR_NODE ? "'" : "",
             n->type == YAML_SCALAR_NODE ? scalar(n) : type_name(n),
             n->type == YAML_SCALAR_NODE ? "'" : "");
     return false;
+}
+
+/* Copies a YAML subtree into a plain value tree for plugins. */
+static void to_value(struct loader *ld, const yaml_node_t *n, struct lotk_value *v)
+{
+    memset(v, 0, sizeof *v);
+    v->loc = loc_of(n);
+    if (ld->visits > STANDARD_MAX_VISITS)
+        return;
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *text = scalar(n);
+        if (is_plain(n) && (strcmp(text, "~") == 0 || strcmp(text, "null") == 0)) {
+            v->type = LOTK_VALUE_NULL;
+        } else if (is_plain(n) && lotk_parse_double(text, strlen(text), &v->number) == 0) {
+            v->type = LOTK_VALUE_NUMBER;
+        } else if (is_plain(n) && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)) {
+            v->type = LOTK_VALUE_BOOL;
+            v->boolean = text[0] == 't';
+        } else {
+            v->type = LOTK_VALUE_STRING;
+            v->string = lotk_xstrdup(text);
+        }
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        v->type = LOTK_VALUE_LIST;
+        v->count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        v->items = lotk_xcalloc(v->count, sizeof *v->items);
+        for (size_t i = 0; i < v->count; i++)
+            to_value(ld, node_at(ld, n->data.sequence.items.start[i]), &v->items[i]);
+    } else if (n->type == YAML_MAPPING_NODE) {
+        v->type = LOTK_VALUE_MAP;
+        v->count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        v->items = lotk_xcalloc(v->count, sizeof *v->items);
+        v->keys = lotk_xcalloc(v->count, sizeof *v->keys);
+        for (size_t i = 0; i < v->count; i++) {
+            yaml_node_t *k = node_at(ld, n->data.mapping.pairs.start[i].key);
+            v->keys[i] = lotk_xstrdup(k->type == YAML_SCALAR_NODE ? scalar(k) : "");
+            to_value(ld, node_at(ld, n->data.mapping.pairs.start[i].value), &v->items[i]);
+        }
+    }
 }
 
 static bool load_share(struct loader *ld, const yaml_node_t *n, const char *what, double *out)
@@ -457,7 +508,7 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
 {
     static const char *const keys[] = {"id", "title", "description", "weight", "aggregate",
                                        "min_answered", "min_children", "indicators", "items",
-                                       "source", "scale", NULL};
+                                       "source", "scale", "params", NULL};
     if (!expect(ld, n, YAML_MAPPING_NODE, "indicator"))
         return;
     yaml_node_t *idn = require(ld, n, "id", "indicator");
@@ -487,7 +538,14 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
         node->weight <= 0)
         problem(ld, v, "%s: weight must be greater than 0, found %s", what, scalar(v));
     if ((v = map_get(ld, n, "aggregate")))
-        load_aggregate(ld, v, &node->aggregate);
+        load_aggregate(ld, v, &node->aggregate, &node->aggregate_plugin);
+    if ((v = map_get(ld, n, "params"))) {
+        if (expect(ld, v, YAML_MAPPING_NODE, "params"))
+            to_value(ld, v, &node->params);
+        if (node->aggregate != LOTK_AGG_PLUGIN)
+            problem(ld, v, "%s: params are for an aggregate plugin, and this indicator uses "
+                           "the built-in %s", what, aggregate_names[node->aggregate]);
+    }
     if ((v = map_get(ld, n, "min_answered")))
         load_share(ld, v, "min_answered", &node->min_answered);
     if ((v = map_get(ld, n, "min_children")))
@@ -650,18 +708,25 @@ static void load_bands(struct loader *ld, const yaml_node_t *n)
 
 static void load_rules(struct loader *ld, const yaml_node_t *n)
 {
+    struct lotk_standard *s = ld->s;
     if (!expect(ld, n, YAML_SEQUENCE_NODE, "rules"))
         return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    s->rules = lotk_xcalloc(count ? count : 1, sizeof *s->rules);
     for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
          i++) {
         yaml_node_t *r = node_at(ld, *i);
         if (!expect(ld, r, YAML_MAPPING_NODE, "rule"))
             continue;
+        check_keys(ld, r, NULL, "rule");
         yaml_node_t *p = require(ld, r, "plugin", "rule");
-        if (p && p->type == YAML_SCALAR_NODE)
-            warning(ld, r, "rule '%s' is not applied yet: rule plugins come with the plugin "
-                           "runtime", scalar(p));
-        ld->s->nrules++;
+        char *plugin = p ? get_string(ld, p, "rule plugin") : NULL;
+        if (!plugin)
+            continue;
+        struct lotk_rule *rule = &s->rules[s->nrules++];
+        rule->plugin = plugin;
+        rule->loc = loc_of(r);
+        to_value(ld, r, &rule->params);
     }
 }
 
@@ -669,7 +734,8 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
 {
     static const char *const keys[] = {"format", "id", "version", "kind", "title",
                                        "description", "scales", "survey", "points",
-                                       "aggregate", "bands", "indicators", "rules", NULL};
+                                       "aggregate", "bands", "indicators", "rules",
+                                       "respondent", NULL};
     struct lotk_standard *s = ld->s;
     if (!expect(ld, root, YAML_MAPPING_NODE, "standard"))
         return;
@@ -704,8 +770,14 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
     if ((v = map_get(ld, root, "points")) && get_number(ld, v, "points", &s->points) &&
         s->points <= 0)
         problem(ld, v, "points: must be greater than 0");
-    if ((v = map_get(ld, root, "aggregate")))
-        load_aggregate(ld, v, &s->nodes[0].aggregate);
+    if ((v = map_get(ld, root, "aggregate"))) {
+        s->aggregate_loc = loc_of(v);
+        load_aggregate(ld, v, &s->nodes[0].aggregate, &s->nodes[0].aggregate_plugin);
+    }
+    if ((v = map_get(ld, root, "respondent"))) {
+        s->respondent_loc = loc_of(v);
+        s->respondent_plugin = get_string(ld, v, "respondent");
+    }
     if ((v = map_get(ld, root, "bands")))
         load_bands(ld, v);
     if ((v = require(ld, root, "indicators", "standard")))
@@ -823,7 +895,15 @@ void lotk_standard_free(struct lotk_standard *s)
         free_text(&s->nodes[i].title);
         free(s->nodes[i].children);
         free(s->nodes[i].items);
+        free(s->nodes[i].aggregate_plugin);
+        lotk_value_clear(&s->nodes[i].params);
     }
+    for (size_t i = 0; i < s->nrules; i++) {
+        free(s->rules[i].plugin);
+        lotk_value_clear(&s->rules[i].params);
+    }
+    free(s->rules);
+    free(s->respondent_plugin);
     free(s->nodes);
     for (size_t i = 0; i < s->nbands; i++) {
         free(s->bands[i].grade);

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "util.h"
+#include "value.h"
 
 struct lotk_rx;
 
@@ -21,16 +22,13 @@ enum lotk_aggregate {
     LOTK_AGG_MIN,
     LOTK_AGG_MAX,
     LOTK_AGG_GEOMEAN,
+    LOTK_AGG_PLUGIN,   /* a Lua aggregate plugin, named by aggregate_plugin */
 };
 
 enum lotk_source { LOTK_SOURCE_SURVEY, LOTK_SOURCE_EVIDENCE };
 
 struct lotk_text {
     char *zh, *en; /* either may be NULL */
-};
-
-struct lotk_loc {
-    long line, column; /* 1-based position in the standard file */
 };
 
 struct lotk_scale {
@@ -61,6 +59,8 @@ struct lotk_node {
     double weight;
     double share;    /* product of weight shares from the root: points = points × share × norm */
     enum lotk_aggregate aggregate;
+    char *aggregate_plugin;  /* name or path when aggregate is LOTK_AGG_PLUGIN */
+    struct lotk_value params; /* `params:` handed to the aggregate plugin, NULL type if none */
     double min_answered; /* share of items a respondent must answer; 0 = at least one */
     double min_children; /* share of children that must have a value; < 0 = all */
     enum lotk_source source;
@@ -78,6 +78,12 @@ struct lotk_band {
     char *grade;
     double min;
     struct lotk_text label;
+};
+
+struct lotk_rule {
+    char *plugin;             /* name or path of a rule plugin */
+    struct lotk_value params; /* the whole rule mapping, handed to the plugin */
+    struct lotk_loc loc;
 };
 
 struct lotk_standard {
@@ -98,7 +104,11 @@ struct lotk_standard {
     size_t nnodes;
     struct lotk_item *items;
     size_t nitems;
-    size_t nrules;        /* rules are parsed; scoring them comes with the plugin runtime */
+    struct lotk_rule *rules; /* applied in order after aggregation */
+    size_t nrules;
+    char *respondent_plugin; /* computes leaf values per row instead of the built-in mean */
+    struct lotk_loc respondent_loc;
+    struct lotk_loc aggregate_loc;
     size_t nevidence;     /* evidence leaves; scoring them comes with evidence sheets */
 };
 
