@@ -146,6 +146,11 @@ static int l_no_patterns(lua_State *L)
                          "(PCRE2, with limits) or string.find (plain)");
 }
 
+static int l_no_dump(lua_State *L)
+{
+    return luaL_error(L, "string.dump is not available to plugins: lotk loads source only");
+}
+
 static int l_safe_setmetatable(lua_State *L)
 {
     /* A finalizer would run at a time no budget covers, so plugins get none. */
@@ -220,6 +225,8 @@ static void build_safe_globals(lua_State *L)
     lua_setfield(L, -2, "gmatch");
     lua_pushcfunction(L, l_no_patterns);
     lua_setfield(L, -2, "gsub");
+    lua_pushcfunction(L, l_no_dump);
+    lua_setfield(L, -2, "dump");
     int clean_string = lua_gettop(L);
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);
@@ -407,6 +414,13 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
 {
     lua_State *L = h->L;
     int base = lua_gettop(L) - nargs;
+    /* Where the called function is defined: the place to name when the error itself
+     * carries no position (memory errors, non-string error objects). */
+    lua_Debug fn;
+    char fallback[300] = "";
+    lua_pushvalue(L, base);
+    if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0)
+        snprintf(fallback, sizeof fallback, "%s:%d: ", fn.short_src, fn.linedefined);
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
     h->spent = 0;
@@ -424,13 +438,19 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
         snprintf(err->msg, sizeof err->msg,
                  "instruction budget of %ld exceeded (an endless loop?)", h->budget);
     } else if (h->over_memory || status == LUA_ERRMEM) {
-        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0,
-                     "memory limit of %zu MiB exceeded (--plugin-memory raises it)",
-                     h->cap >> 20);
-        snprintf(err->plugin, sizeof err->plugin, "%s", plugin ? plugin : "");
+        fill_from_message(err, plugin, fallback);
+        snprintf(err->msg, sizeof err->msg,
+                 "memory limit of %zu MiB exceeded in the function defined here "
+                 "(--plugin-memory raises it)", h->cap >> 20);
     } else {
         const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
         fill_from_message(err, plugin, msg);
+        if (!err->line && fallback[0]) {
+            char *text = lotk_xasprintf("%s%s (in the function defined here)", fallback,
+                                        err->msg);
+            fill_from_message(err, plugin, text);
+            free(text);
+        }
     }
     lua_settop(L, base - 1);
     /* Whatever the plugin allocated before failing is garbage now. */

@@ -494,6 +494,9 @@ static int check_fields(lua_State *L, const char *path, struct lotk_plugin *pl,
         return field_error(err, path, "plugin of kind %s: missing the function '%s'",
                            kind_names[k], kind_names[k]);
     }
+    lua_Debug info;
+    lua_pushvalue(L, -1);
+    pl->fn_line = lua_getinfo(L, ">S", &info) ? info.linedefined : 0;
     pl->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_getfield(L, t, "name");
     pl->name = lotk_xstrdup(lua_tostring(L, -1));
@@ -810,14 +813,14 @@ static int result_number(lua_State *L, int idx, const struct lotk_plugin *pl, co
                          double *out, struct lotk_err *err)
 {
     if (lua_type(L, idx) != LUA_TNUMBER) {
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "%s returned %s where a number belongs",
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "%s returned %s where a number belongs",
                      what, luaL_typename(L, idx));
         snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
         return LOTK_EPLUGIN;
     }
     double x = lua_tonumber(L, idx);
     if (!isfinite(x)) {
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "%s returned %s, not a finite number",
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "%s returned %s, not a finite number",
                      what, x != x ? "NaN" : "infinity");
         snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
         return LOTK_EPLUGIN;
@@ -876,7 +879,7 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
     rc = result_number(L, -1, pl, "aggregate", out, err);
     lua_pop(L, 1);
     if (rc == 0 && (*out < 0 || *out > 1)) {
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0,
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "aggregate returned %g for %s, outside [0, 1]", *out, n->id);
         snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
         rc = LOTK_EPLUGIN;
@@ -937,7 +940,7 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TTABLE) {
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0,
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "respondent returned %s where a list of leaf values belongs",
                      luaL_typename(L, -1));
         snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
@@ -953,7 +956,7 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
         } else if ((rc = result_number(L, -1, pl, "respondent", &values[i], err)) == 0) {
             const struct lotk_scale *sc = &s->scales[s->nodes[i].scale];
             if (values[i] < sc->min || values[i] > sc->max) {
-                lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0,
+                lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                              "respondent returned %g for %s, outside its scale [%g, %g]",
                              values[i], s->nodes[i].id, sc->min, sc->max);
                 snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
@@ -976,7 +979,7 @@ void lotk_rule_effect_clear(struct lotk_rule_effect *e)
 
 static int rule_error(struct lotk_err *err, const struct lotk_plugin *pl, const char *msg)
 {
-    lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "rule returned %s", msg);
+    lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "rule returned %s", msg);
     snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
     return LOTK_EPLUGIN;
 }
@@ -1053,7 +1056,7 @@ int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TSTRING) {
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0,
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "report returned %s where the report text belongs", luaL_typename(L, -1));
         snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
         lua_pop(L, 1);

@@ -29,6 +29,7 @@ struct lotk_plugin {
     enum lotk_plugin_kind kind;
     int table_ref; /* the plugin's table in the Lua registry */
     int fn_ref;    /* its function */
+    int fn_line;   /* where that function is defined, for errors about what it returned */
 };
 
 struct lotk_plugins;

