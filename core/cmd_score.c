@@ -125,7 +125,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
     scorer = lotk_scorer_new(s, plugins, lotk_cli_flag(cmd, args, "respondents"));
-    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, on_reject, &log};
+    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, on_reject, &log, log.keep};
     survey = lotk_survey_new(s, &sink);
     for (size_t i = 1; i < args->npos; i++)
         if ((rc = lotk_survey_read(survey, args->pos[i], &err)) != 0)

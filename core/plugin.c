@@ -927,12 +927,13 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
             lua_pushnil(L);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    /* The context is built once and handed over as a plain table: a read-only proxy would
+     * cost a metamethod on every item lookup of every row, and the table is only ever
+     * seen by this one plugin, so changing it can only confuse the plugin itself. */
     static char context_key;
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key) == LUA_TNIL) {
         lua_pop(L, 1);
         push_respondent_context(L, s);
-        lotk_lhost_push_readonly(L, -1);
-        lua_remove(L, -2);
         lua_pushvalue(L, -1);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
     }

@@ -405,7 +405,7 @@ int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *
     if (!f)
         return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 
-    rd.keep_fields = sv->sink.on_reject != NULL;
+    rd.keep_fields = sv->sink.on_reject && sv->sink.reject_fields;
     rd.answers = lotk_xmalloc((sv->s->nitems ? sv->s->nitems : 1) * sizeof *rd.answers);
     if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");

@@ -9,6 +9,7 @@
 #ifndef LOTK_SURVEY_H
 #define LOTK_SURVEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -41,6 +42,9 @@ struct lotk_survey_sink {
     /* May be NULL: rejected rows are still counted. */
     void (*on_reject)(void *ctx, const struct lotk_reject *reject);
     void *reject_ctx;
+    /* Whether on_reject needs the rejected row's fields; keeping them costs a copy of
+     * every field of every row, so only ask when writing them out. */
+    bool reject_fields;
 };
 
 struct lotk_survey_counts {

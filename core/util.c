@@ -214,7 +214,10 @@ void lotk_fmt_double(char out[32], double x)
         strcpy(out, "0");
         return;
     }
-    for (int prec = 1; prec <= 17; prec++) {
+    /* Any decimal of 15 digits or fewer that reads back as x is what %.15g prints (x lies
+     * far closer to it than half a unit in the 15th digit), so the shortest form is the
+     * first of 15, 16, 17 digits that round-trips. */
+    for (int prec = 15; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, x);
         c_locale_point(out);
         double back;
