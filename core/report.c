@@ -62,14 +62,78 @@ json_t *lotk_report_org_json(const struct lotk_standard *s, const struct lotk_or
         json_object_set_new(n, "mean", number_or_null(o->mean[i]));
         json_object_set_new(n, "norm", number_or_null(o->norm[i]));
         json_object_set_new(n, "points", number_or_null(o->points_of[i]));
-        if (s->nodes[i].nitems > 0)
+        if (s->nodes[i].nitems > 0) {
             json_object_set_new(n, "n", json_integer(o->n[i]));
+            json_object_set_new(n, "rwg_j", number_or_null(o->rwg_j[i]));
+            json_object_set_new(n, "rwg_n", json_integer(o->rwg_n[i]));
+            if (o->rwg_j[i] < s->min_rwg_j)
+                json_object_set_new(n, "low_agreement", json_true());
+        }
         json_object_set_new(nodes, s->nodes[i].id, n);
     }
     json_object_set_new(j, "nodes", nodes);
     json_object_set_new(j, "flags", flags_json(o->flags));
     json_object_set_new(j, "adjustments", adjustments_json(o));
     return j;
+}
+
+/* Per item of a leaf, keyed by item id. */
+static json_t *per_item_json(const struct lotk_standard *s, const struct lotk_node *leaf,
+                             const double *values)
+{
+    json_t *o = json_object();
+    for (size_t k = 0; k < leaf->nitems; k++)
+        json_object_set_new(o, s->items[leaf->items[k]].id,
+                            number_or_null(values ? values[k] : NAN));
+    return o;
+}
+
+static json_t *reliability_json(const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        const struct lotk_reliability *rel = &r->leaf_stats[i].reliability;
+        json_t *j = json_object();
+        json_object_set_new(j, "alpha", number_or_null(rel->alpha));
+        json_object_set_new(j, "std_alpha", number_or_null(rel->std_alpha));
+        json_object_set_new(j, "average_r", number_or_null(rel->average_r));
+        json_object_set_new(j, "mean_r", number_or_null(rel->mean_r));
+        json_object_set_new(j, "items", json_integer((json_int_t)s->nodes[i].nitems));
+        json_object_set_new(j, "n", json_integer(rel->n));
+        json_object_set_new(j, "item_total", per_item_json(s, &s->nodes[i], rel->item_total));
+        json_object_set_new(j, "alpha_if_dropped",
+                            per_item_json(s, &s->nodes[i], rel->alpha_if_dropped));
+        json_t *keying = json_array();
+        for (size_t k = 0; rel->item_total && k < s->nodes[i].nitems; k++)
+            if (rel->item_total[k] < 0)
+                json_array_append_new(keying, json_string(s->items[s->nodes[i].items[k]].id));
+        json_object_set_new(j, "likely_keying_errors", keying);
+        json_object_set_new(o, s->nodes[i].id, j);
+    }
+    return o;
+}
+
+static json_t *aggregation_json(const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        const struct lotk_leaf_stats *ls = &r->leaf_stats[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "icc1", number_or_null(ls->icc1));
+        json_object_set_new(j, "icc2", number_or_null(ls->icc2));
+        json_object_set_new(j, "n", json_integer(ls->icc_n));
+        json_object_set_new(j, "groups", json_integer(ls->icc_groups));
+        if (ls->icc1 < s->min_icc1 || ls->icc2 < s->min_icc2)
+            json_object_set_new(j, "low_agreement", json_true());
+        json_object_set_new(o, s->nodes[i].id, j);
+    }
+    return o;
 }
 
 void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts *opts,
@@ -90,6 +154,8 @@ void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts
     json_object_set_new(input, "scored", json_integer(r->counts.scored));
     json_object_set_new(input, "rejected", json_integer(r->counts.rejected));
     json_object_set_new(root, "input", input);
+    json_object_set_new(root, "reliability", reliability_json(r));
+    json_object_set_new(root, "aggregation", aggregation_json(r));
     json_t *orgs = json_array();
     for (size_t i = 0; i < r->norgs; i++)
         json_array_append_new(orgs, lotk_report_org_json(s, &r->orgs[i]));
@@ -247,6 +313,30 @@ static void points_cell(char *cell, size_t size, double x)
         snprintf(cell, size, "-");
 }
 
+/* One line per survey leaf: is the measurement good enough to speak of the
+ * organization's score? Then the items that look reverse-keyed the wrong way. */
+static void table_reliability(const struct lotk_result *r, struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    char a[32], i1[32], i2[32];
+    lotk_buf_puts(out, "\nreliability and agreement:\n");
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        const struct lotk_leaf_stats *ls = &r->leaf_stats[i];
+        points_cell(a, sizeof a, ls->reliability.alpha);
+        points_cell(i1, sizeof i1, ls->icc1);
+        points_cell(i2, sizeof i2, ls->icc2);
+        lotk_buf_printf(out, "  %-10s alpha %5s  icc1 %5s  icc2 %5s", s->nodes[i].id, a, i1, i2);
+        const struct lotk_reliability *rel = &ls->reliability;
+        for (size_t k = 0; rel->item_total && k < s->nodes[i].nitems; k++)
+            if (rel->item_total[k] < 0)
+                lotk_buf_printf(out, "  likely keying error: %s (item-total r %.2f)",
+                                s->items[s->nodes[i].items[k]].id, rel->item_total[k]);
+        lotk_buf_putc(out, '\n');
+    }
+}
+
 void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opts *opts,
                        struct lotk_buf *out)
 {
@@ -325,6 +415,7 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
                 lotk_buf_printf(out, " (%+g points)", adj->points);
             lotk_buf_putc(out, '\n');
         }
+    table_reliability(r, out);
     if (s->nbands) {
         lotk_buf_puts(out, "\ngrades:");
         for (size_t b = 0; b < s->nbands; b++) {

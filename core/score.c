@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
 #include "plugin.h"
 #include "util.h"
 
 static const char *const flag_names[LOTK_FLAG_COUNT] = {"few_respondents", "incomplete",
-                                                        "no_band"};
+                                                        "no_band", "low_agreement"};
 
 const char *lotk_flag_name(unsigned bit_index)
 {
@@ -32,7 +33,9 @@ struct plan_item {
 struct org_acc {
     char *id;
     long respondents;
-    double *sum;  /* per node (leaves used) */
+    /* Per node (leaves used). Exact sums: the mean must not depend on the order in which
+     * rows, threads or shards arrive (see exact.h). */
+    struct lotk_exact *sum;
     long *n;
 };
 
@@ -40,7 +43,8 @@ struct lotk_scorer {
     const struct lotk_standard *s;
     struct lotk_plugins *plugins;
     const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
-    double *keyed;  /* scratch for the respondent plugin: one row's keyed items */
+    double *keyed;  /* scratch: one row's keyed items, for statistics and plugins */
+    struct lotk_stats *stats;
     bool keep_respondents;
     struct leaf_plan *leaves;
     size_t nleaves;
@@ -66,6 +70,7 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
             sc->respondent_plugin = NULL;
     }
     sc->keyed = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->keyed);
+    sc->stats = lotk_stats_new(s);
     sc->keep_respondents = keep_respondents;
     sc->last_org = -1;
     sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
@@ -122,9 +127,10 @@ static double norm_of(const struct lotk_standard *s, int node, double value)
 }
 
 /* The built-in respondent value of each leaf: the mean of its answered keyed items, when
- * enough were answered (DESIGN §4; equals psych scoreItems with impute = "none"). */
+ * enough were answered (DESIGN §4; equals psych scoreItems with impute = "none"). Also
+ * leaves the keyed items in keyed. */
 static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answers,
-                                double *values)
+                                double *keyed, double *values)
 {
     for (size_t l = 0; l < sc->nleaves; l++) {
         const struct leaf_plan *lp = &sc->leaves[l];
@@ -133,8 +139,11 @@ static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answ
         for (int k = 0; k < lp->nitems; k++) {
             const struct plan_item *pi = &sc->items[lp->first_item + k];
             double a = answers[pi->item];
-            if (a == a) { /* not NaN */
-                sum += pi->reverse_sum ? pi->reverse_sum - a : a;
+            if (pi->reverse_sum)
+                a = pi->reverse_sum - a; /* NaN stays NaN */
+            keyed[pi->item] = a;
+            if (a == a) {
+                sum += a;
                 answered++;
             }
         }
@@ -142,16 +151,13 @@ static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answ
     }
 }
 
-static int plugin_leaf_values(struct lotk_scorer *sc, const double *answers, double *values,
-                              struct lotk_err *err)
+static void key_items(const struct lotk_scorer *sc, const double *answers, double *keyed)
 {
     for (size_t k = 0; k < sc->s->nitems; k++) {
         const struct plan_item *pi = &sc->items[k];
         double a = answers[pi->item];
-        sc->keyed[pi->item] = pi->reverse_sum && a == a ? pi->reverse_sum - a : a;
+        keyed[pi->item] = pi->reverse_sum ? pi->reverse_sum - a : a;
     }
-    return lotk_plugin_respondent(sc->plugins, sc->respondent_plugin, sc->s, sc->keyed, values,
-                                  err);
 }
 
 /* A respondent's inner nodes aggregate the children's normalised values; children follow
@@ -183,11 +189,13 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
     struct lotk_scorer *sc = scorer;
     const struct lotk_standard *s = sc->s;
     if (sc->respondent_plugin) {
-        int rc = plugin_leaf_values(sc, row->answers, sc->values, err);
+        key_items(sc, row->answers, sc->keyed);
+        int rc = lotk_plugin_respondent(sc->plugins, sc->respondent_plugin, s, sc->keyed,
+                                        sc->values, err);
         if (rc)
             return rc;
     } else {
-        builtin_leaf_values(sc, row->answers, sc->values);
+        builtin_leaf_values(sc, row->answers, sc->keyed, sc->values);
     }
     int org = org_for(sc, row->org, row->org_len); /* may move sc->orgs */
     struct org_acc *o = &sc->orgs[org];
@@ -196,10 +204,11 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
         int node = sc->leaves[l].node;
         double value = sc->values[node];
         if (value == value) {
-            o->sum[node] += value;
+            lotk_exact_add(&o->sum[node], value);
             o->n[node]++;
         }
     }
+    lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
     if (!sc->keep_respondents)
         return 0;
     double *v = lotk_xmalloc(s->nnodes * sizeof *v);
@@ -303,9 +312,10 @@ static int compare_orgs(const void *a, const void *b)
     return lotk_natural_cmp(x->id, y->id);
 }
 
-static int score_org(struct lotk_scorer *sc, const struct org_acc *acc,
-                     struct lotk_org_result *o, struct lotk_err *err)
+static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *o,
+                     struct lotk_err *err)
 {
+    const struct org_acc *acc = &sc->orgs[index];
     const struct lotk_standard *s = sc->s;
     size_t nn = s->nnodes;
     o->id = lotk_xstrdup(acc->id);
@@ -314,17 +324,24 @@ static int score_org(struct lotk_scorer *sc, const struct org_acc *acc,
     o->norm = lotk_xmalloc(nn * sizeof *o->norm);
     o->points_of = lotk_xmalloc(nn * sizeof *o->points_of);
     o->n = lotk_xcalloc(nn, sizeof *o->n);
+    o->rwg_j = lotk_xmalloc(nn * sizeof *o->rwg_j);
+    o->rwg_n = lotk_xcalloc(nn, sizeof *o->rwg_n);
     o->band = -1;
     bool incomplete = false;
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
         o->mean[i] = o->norm[i] = NAN;
+        o->rwg_j[i] = NAN;
         if (node->nitems > 0) {
             o->n[i] = acc->n[i];
             if (acc->n[i] > 0) {
-                o->mean[i] = acc->sum[i] / (double)acc->n[i];
+                o->mean[i] = lotk_exact_value(&acc->sum[i]) / (double)acc->n[i];
                 o->norm[i] = norm_of(s, (int)i, o->mean[i]);
             }
+            o->rwg_j[i] = lotk_stats_rwg_j(sc->stats, index, (int)i, &o->rwg_n[i]);
+            /* NaN (too few complete respondents) is no evidence of low agreement. */
+            if (o->rwg_j[i] < s->min_rwg_j)
+                o->flags |= LOTK_FLAG_LOW_AGREEMENT;
         } else if (node->nchildren > 0) {
             int rc = lotk_score_aggregate(s, sc->plugins, (int)i, o->norm, &o->norm[i],
                                           &incomplete, err);
@@ -355,13 +372,20 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     *out = NULL;
     for (size_t i = 0; i < sc->norgs; i++) {
         r->norgs++;
-        int rc = score_org(sc, &sc->orgs[i], &r->orgs[i], err);
+        int rc = score_org(sc, (int)i, &r->orgs[i], err);
         if (rc) {
             lotk_result_free(r);
             return rc;
         }
     }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
+    r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        int node = sc->leaves[l].node;
+        struct lotk_leaf_stats *ls = &r->leaf_stats[node];
+        lotk_stats_reliability(sc->stats, node, &ls->reliability);
+        lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
+    }
     /* Respondents point at organizations by index: renumber them to the sorted order. */
     if (sc->nrespondents) {
         int *sorted_index = lotk_xmalloc(sc->norgs * sizeof *sorted_index);
@@ -400,6 +424,7 @@ void lotk_scorer_free(struct lotk_scorer *sc)
     free(sc->items);
     free(sc->values);
     free(sc->keyed);
+    lotk_stats_free(sc->stats);
     free(sc);
 }
 
@@ -413,6 +438,8 @@ void lotk_result_free(struct lotk_result *r)
         free(r->orgs[i].norm);
         free(r->orgs[i].points_of);
         free(r->orgs[i].n);
+        free(r->orgs[i].rwg_j);
+        free(r->orgs[i].rwg_n);
         for (size_t k = 0; k < r->orgs[i].nadjustments; k++) {
             struct lotk_adjustment *a = &r->orgs[i].adjustments[k];
             free(a->rule);
@@ -428,5 +455,9 @@ void lotk_result_free(struct lotk_result *r)
         free(r->respondents[i].values);
     }
     free(r->respondents);
+    if (r->leaf_stats)
+        for (size_t i = 0; i < r->standard->nnodes; i++)
+            lotk_reliability_clear(&r->leaf_stats[i].reliability);
+    free(r->leaf_stats);
     free(r);
 }

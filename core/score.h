@@ -11,17 +11,19 @@
 
 #include "err.h"
 #include "standard.h"
+#include "stats.h"
 #include "survey.h"
 
 enum lotk_flag {
     LOTK_FLAG_FEW_RESPONDENTS = 1 << 0, /* fewer than survey.min_respondents: no grade */
     LOTK_FLAG_INCOMPLETE = 1 << 1,      /* a node lacks a value because a child has none */
     LOTK_FLAG_NO_BAND = 1 << 2,         /* the total is below every band */
+    LOTK_FLAG_LOW_AGREEMENT = 1 << 3,   /* a leaf's rwg(j) is under agreement.rwg_j */
 };
 
 /* Names of the flags in output, in bit order. */
 const char *lotk_flag_name(unsigned bit_index);
-enum { LOTK_FLAG_COUNT = 3 };
+enum { LOTK_FLAG_COUNT = 4 };
 
 /* What a rule plugin did to an organization, shown in every output. */
 struct lotk_adjustment {
@@ -43,6 +45,8 @@ struct lotk_org_result {
     double *norm;      /* in [0, 1] */
     double *points_of; /* points × share × norm */
     long *n;           /* leaves: respondents with a value; inner: 0 */
+    double *rwg_j;     /* survey leaves: rwg(j) of the org's staff; NaN when undefined */
+    long *rwg_n;       /* respondents who answered every item of the leaf */
     struct lotk_adjustment *adjustments; /* by rules, in the order they ran */
     size_t nadjustments;
 };
@@ -53,8 +57,16 @@ struct lotk_respondent {
     double *values;    /* per node: leaves on their scale, inner nodes in [0, 1]; NaN = none */
 };
 
+/* Statistics of one survey leaf over the whole batch. */
+struct lotk_leaf_stats {
+    struct lotk_reliability reliability;
+    double icc1, icc2;
+    long icc_n, icc_groups;
+};
+
 struct lotk_result {
     const struct lotk_standard *standard;
+    struct lotk_leaf_stats *leaf_stats; /* per node; filled for survey leaves only */
     struct lotk_survey_counts counts;
     struct lotk_org_result *orgs; /* in natural order of id */
     size_t norgs;

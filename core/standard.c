@@ -730,12 +730,32 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
     }
 }
 
+static void load_agreement(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"rwg_j", "icc1", "icc2", NULL};
+    if (!expect(ld, n, YAML_MAPPING_NODE, "agreement"))
+        return;
+    check_keys(ld, n, keys, "agreement");
+    double *targets[] = {&ld->s->min_rwg_j, &ld->s->min_icc1, &ld->s->min_icc2};
+    for (int i = 0; keys[i]; i++) {
+        yaml_node_t *v = map_get(ld, n, keys[i]);
+        double x;
+        if (!v || !get_number(ld, v, keys[i], &x))
+            continue;
+        if (x < -1 || x > 1)
+            problem(ld, v, "agreement.%s: expected a value in [-1, 1], found %s", keys[i],
+                    scalar(v));
+        else
+            *targets[i] = x;
+    }
+}
+
 static void load_root(struct loader *ld, const yaml_node_t *root)
 {
     static const char *const keys[] = {"format", "id", "version", "kind", "title",
                                        "description", "scales", "survey", "points",
                                        "aggregate", "bands", "indicators", "rules",
-                                       "respondent", NULL};
+                                       "respondent", "agreement", NULL};
     struct lotk_standard *s = ld->s;
     if (!expect(ld, root, YAML_MAPPING_NODE, "standard"))
         return;
@@ -774,6 +794,8 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
         s->aggregate_loc = loc_of(v);
         load_aggregate(ld, v, &s->nodes[0].aggregate, &s->nodes[0].aggregate_plugin);
     }
+    if ((v = map_get(ld, root, "agreement")))
+        load_agreement(ld, v);
     if ((v = map_get(ld, root, "respondent"))) {
         s->respondent_loc = loc_of(v);
         s->respondent_plugin = get_string(ld, v, "respondent");
@@ -818,6 +840,7 @@ int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk
     s->path = lotk_xstrdup(path);
     s->points = 100;
     s->min_respondents = 1;
+    s->min_rwg_j = s->min_icc1 = s->min_icc2 = NAN;
     hash_file(data, len, s->sha256);
     new_node(&ld, -1, 0);
     s->nodes[0].id = lotk_xstrdup("total");

@@ -109,6 +109,10 @@ struct lotk_standard {
     char *respondent_plugin; /* computes leaf values per row instead of the built-in mean */
     struct lotk_loc respondent_loc;
     struct lotk_loc aggregate_loc;
+    /* agreement: thresholds under which aggregation to the organization is questioned;
+     * NaN when the standard sets none. rwg_j applies per organization and leaf, icc1 and
+     * icc2 per leaf over the batch. */
+    double min_rwg_j, min_icc1, min_icc2;
     size_t nevidence;     /* evidence leaves; scoring them comes with evidence sheets */
 };
 

@@ -362,6 +362,19 @@ int lotk_write_file_atomic(const char *path, const char *data, size_t len, char 
         }
         return 0;
     }
+    /* Only a regular file (or a new one) is replaced by rename: renaming over /dev/null
+     * or a FIFO would replace the device itself. Those are written in place. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+            snprintf(msg, msgsize, "cannot write %s: %s", path, strerror(errno));
+            if (f)
+                fclose(f);
+            return -1;
+        }
+        return 0;
+    }
     char *tmp = lotk_xasprintf("%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     int rc = -1;

@@ -1,0 +1,119 @@
+/* exact.c — see exact.h. */
+#include "exact.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { FRACTION_BITS = 128 };
+
+/* Adds (negate = 0) or subtracts the fixed-point form of x. */
+static void add_scaled(struct lotk_exact *a, double x, int negate)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int exponent = (int)((bits >> 52) & 0x7ff);
+    if (exponent == 0)
+        return; /* zero or subnormal: below the resolution */
+    if (bits >> 63)
+        negate = !negate;
+    uint64_t mantissa = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+    /* x = mantissa × 2^(exponent − 1075); in units of 2^-128 that is mantissa << shift. */
+    int shift = exponent - 1075 + FRACTION_BITS;
+    uint64_t part[4] = {0, 0, 0, 0};
+    if (shift < 0) {
+        if (shift <= -53)
+            return;
+        part[0] = mantissa >> -shift;
+    } else {
+        int limb = shift / 64, offset = shift % 64;
+        if (limb > 3 || (limb == 3 && offset > 10))
+            return; /* |x| ≥ 2^126: outside the range; cannot happen for scores */
+        part[limb] = mantissa << offset;
+        if (offset > 11 && limb < 3)
+            part[limb + 1] = mantissa >> (64 - offset);
+    }
+    if (negate) { /* two's complement of part */
+        int carry = 1;
+        for (int i = 0; i < 4; i++) {
+            part[i] = ~part[i] + (uint64_t)carry;
+            carry = carry && part[i] == 0;
+        }
+    }
+    uint64_t carry = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t sum = a->limb[i] + part[i];
+        uint64_t c1 = sum < part[i];
+        uint64_t sum2 = sum + carry;
+        uint64_t c2 = sum2 < carry;
+        a->limb[i] = sum2;
+        carry = c1 | c2;
+    }
+}
+
+void lotk_exact_add(struct lotk_exact *a, double x)
+{
+    add_scaled(a, x, 0);
+}
+
+void lotk_exact_sub(struct lotk_exact *a, double x)
+{
+    add_scaled(a, x, 1);
+}
+
+void lotk_exact_merge(struct lotk_exact *a, const struct lotk_exact *b)
+{
+    uint64_t carry = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t sum = a->limb[i] + b->limb[i];
+        uint64_t c1 = sum < b->limb[i];
+        uint64_t sum2 = sum + carry;
+        uint64_t c2 = sum2 < carry;
+        a->limb[i] = sum2;
+        carry = c1 | c2;
+    }
+}
+
+double lotk_exact_value(const struct lotk_exact *a)
+{
+    uint64_t m[4];
+    memcpy(m, a->limb, sizeof m);
+    int negative = (int)(m[3] >> 63);
+    if (negative) {
+        int carry = 1;
+        for (int i = 0; i < 4; i++) {
+            m[i] = ~m[i] + (uint64_t)carry;
+            carry = carry && m[i] == 0;
+        }
+    }
+    int top = 3;
+    while (top >= 0 && m[top] == 0)
+        top--;
+    if (top < 0)
+        return 0.0;
+    /* Take the highest 64 significant bits, with a sticky bit for everything below, so
+     * the conversion to double rounds as if it saw the whole integer. */
+    int lead = 63 - __builtin_clzll(m[top]);
+    int bitpos = top * 64 + lead; /* index of the highest set bit */
+    int low = bitpos - 63;        /* index of the lowest bit kept */
+    uint64_t hi;
+    int sticky = 0;
+    if (low <= 0) { /* the whole value fits m[0]: converting it rounds once */
+        hi = m[0];
+        low = 0;
+    } else {
+        int limb = low / 64, off = low % 64;
+        hi = m[limb] >> off;
+        if (off && limb + 1 <= 3)
+            hi |= m[limb + 1] << (64 - off);
+        for (int i = 0; i < limb; i++)
+            sticky |= m[i] != 0;
+        if (off)
+            sticky |= (m[limb] & ((1ULL << off) - 1)) != 0;
+    }
+    /* hi has its top bit set (bit 63) when low > 0. Keep 53 bits + guard bits: fold
+     * the sticky bit into the lowest bit, which lies below the double's precision. */
+    if (sticky)
+        hi |= 1;
+    double v = ldexp((double)hi, low - FRACTION_BITS);
+    return negative ? -v : v;
+}
