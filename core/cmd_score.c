@@ -62,6 +62,12 @@ static int write_output(const char *path, const struct lotk_buf *b, struct lotk_
     return 0;
 }
 
+static void flush_to_output(void *ctx, struct lotk_buf *text)
+{
+    lotk_output_write(ctx, text->data, text->len);
+    lotk_buf_reset(text);
+}
+
 static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
 {
     struct lotk_err err;
@@ -148,18 +154,29 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
         (rc = lotk_rules_apply(result, plugins, &err)) != 0)
         goto done;
+    /* Only now, with everything scored, does anything reach a file. */
+    if (log.keep && (rc = write_output(rejects_path, &log.csv, &err)) != 0)
+        goto done;
+    const char *output = lotk_cli_get(cmd, args, "output");
+    struct lotk_output dest;
+    char msg[600];
+    if (lotk_output_open(&dest, output ? output : "-", msg, sizeof msg) != 0) {
+        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+        goto done;
+    }
     struct lotk_report_opts opts = {.respondents = lotk_cli_flag(cmd, args, "respondents"),
-                                    .bom = lotk_cli_flag(cmd, args, "bom")};
+                                    .bom = lotk_cli_flag(cmd, args, "bom"),
+                                    .flush = flush_to_output,
+                                    .flush_ctx = &dest};
     if (strcmp(format, "json") == 0)
         lotk_report_json(result, &opts, &out);
     else if (strcmp(format, "csv") == 0)
         lotk_report_csv(result, &opts, &out);
     else
         lotk_report_table(result, &opts, &out);
-    /* Only now, with everything scored, does anything reach a file. */
-    if (log.keep && (rc = write_output(rejects_path, &log.csv, &err)) != 0)
-        goto done;
-    rc = write_output(lotk_cli_get(cmd, args, "output"), &out, &err);
+    flush_to_output(&dest, &out);
+    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
+        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
 done:
     if (rc)
         lotk_err_print(&err, stderr);

@@ -5,6 +5,14 @@
 #include <math.h>
 #include <string.h>
 
+enum { FLUSH_AT = 1 << 16 };
+
+static void maybe_flush(const struct lotk_report_opts *opts, struct lotk_buf *out)
+{
+    if (opts->flush && out->len >= FLUSH_AT)
+        opts->flush(opts->flush_ctx, out);
+}
+
 static json_t *number_or_null(double x)
 {
     return x == x ? json_real(x) : json_null();
@@ -136,51 +144,91 @@ static json_t *aggregation_json(const struct lotk_result *r)
     return o;
 }
 
+/* jansson writes reals with 17 significant digits: every double reads back exactly. */
+enum { JSON_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) };
+
+/* Appends value as jansson prints it, every line after the first indented by indent
+ * spaces, so that pieces dumped one by one read as one document. */
+static void dump_indented(struct lotk_buf *out, json_t *value, int indent)
+{
+    char *text = json_dumps(value, JSON_FLAGS | JSON_ENCODE_ANY);
+    for (const char *p = text; *p; p++) {
+        lotk_buf_putc(out, *p);
+        if (*p == '\n')
+            for (int i = 0; i < indent; i++)
+                lotk_buf_putc(out, ' ');
+    }
+    free(text);
+}
+
+static void member(struct lotk_buf *out, const char *key, json_t *value, bool last)
+{
+    json_t *k = json_string(key);
+    lotk_buf_puts(out, "  ");
+    dump_indented(out, k, 2);
+    lotk_buf_puts(out, ": ");
+    dump_indented(out, value, 2);
+    lotk_buf_puts(out, last ? "\n" : ",\n");
+    json_decref(k);
+    json_decref(value);
+}
+
+static json_t *respondent_json(const struct lotk_result *r, const struct lotk_respondent *p)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(p->id));
+    json_object_set_new(j, "org", json_string(r->orgs[p->org].id));
+    json_t *nodes = json_object();
+    for (size_t n = 1; n < s->nnodes; n++)
+        json_object_set_new(nodes, s->nodes[n].id, number_or_null(p->values[n]));
+    json_object_set_new(j, "nodes", nodes);
+    return j;
+}
+
 void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts *opts,
                       struct lotk_buf *out)
 {
     const struct lotk_standard *s = r->standard;
-    json_t *root = json_object();
-    json_object_set_new(root, "lotk", json_string(LOTK_VERSION));
+    lotk_buf_puts(out, "{\n");
+    member(out, "lotk", json_string(LOTK_VERSION), false);
     json_t *std = json_object();
     json_object_set_new(std, "id", json_string(s->id));
     json_object_set_new(std, "version", json_string(s->version));
     json_object_set_new(std, "sha256", json_string(s->sha256));
     json_object_set_new(std, "title", text_json(&s->title));
     json_object_set_new(std, "points", json_real(s->points));
-    json_object_set_new(root, "standard", std);
+    member(out, "standard", std, false);
     json_t *input = json_object();
     json_object_set_new(input, "rows", json_integer(r->counts.rows));
     json_object_set_new(input, "scored", json_integer(r->counts.scored));
     json_object_set_new(input, "rejected", json_integer(r->counts.rejected));
-    json_object_set_new(root, "input", input);
-    json_object_set_new(root, "reliability", reliability_json(r));
-    json_object_set_new(root, "aggregation", aggregation_json(r));
-    json_t *orgs = json_array();
-    for (size_t i = 0; i < r->norgs; i++)
-        json_array_append_new(orgs, lotk_report_org_json(s, &r->orgs[i]));
-    json_object_set_new(root, "organizations", orgs);
-    if (opts->respondents) {
-        json_t *resp = json_array();
-        for (size_t i = 0; i < r->nrespondents; i++) {
-            const struct lotk_respondent *p = &r->respondents[i];
-            json_t *j = json_object();
-            json_object_set_new(j, "id", json_string(p->id));
-            json_object_set_new(j, "org", json_string(r->orgs[p->org].id));
-            json_t *nodes = json_object();
-            for (size_t n = 1; n < s->nnodes; n++)
-                json_object_set_new(nodes, s->nodes[n].id, number_or_null(p->values[n]));
-            json_object_set_new(j, "nodes", nodes);
-            json_array_append_new(resp, j);
-        }
-        json_object_set_new(root, "respondents", resp);
+    member(out, "input", input, false);
+    member(out, "reliability", reliability_json(r), false);
+    member(out, "aggregation", aggregation_json(r), false);
+    /* Organizations (and respondents) one at a time: the document is never held whole. */
+    lotk_buf_puts(out, r->norgs ? "  \"organizations\": [\n" : "  \"organizations\": []");
+    for (size_t i = 0; i < r->norgs; i++) {
+        json_t *o = lotk_report_org_json(s, &r->orgs[i]);
+        lotk_buf_puts(out, "    ");
+        dump_indented(out, o, 4);
+        json_decref(o);
+        lotk_buf_puts(out, i + 1 < r->norgs ? ",\n" : "\n  ]");
+        maybe_flush(opts, out);
     }
-    /* jansson writes reals with 17 significant digits: every double reads back exactly. */
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    lotk_buf_puts(out, text);
-    lotk_buf_putc(out, '\n');
-    free(text);
-    json_decref(root);
+    if (opts->respondents) {
+        lotk_buf_puts(out, r->nrespondents ? ",\n  \"respondents\": [\n" :
+                                             ",\n  \"respondents\": []");
+        for (size_t i = 0; i < r->nrespondents; i++) {
+            json_t *j = respondent_json(r, &r->respondents[i]);
+            lotk_buf_puts(out, "    ");
+            dump_indented(out, j, 4);
+            json_decref(j);
+            lotk_buf_puts(out, i + 1 < r->nrespondents ? ",\n" : "\n  ]");
+            maybe_flush(opts, out);
+        }
+    }
+    lotk_buf_puts(out, "\n}\n");
 }
 
 void lotk_csv_field(struct lotk_buf *out, const char *s)
@@ -253,6 +301,7 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
             csv_number(out, o->mean[i]);
         }
         lotk_buf_puts(out, "\r\n");
+        maybe_flush(opts, out);
     }
 }
 
@@ -398,6 +447,7 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
         while (out->len && out->data[out->len - 1] == ' ')
             out->data[--out->len] = '\0';
         lotk_buf_putc(out, '\n');
+        maybe_flush(opts, out);
     }
     bool any = false;
     for (size_t k = 0; k < r->norgs; k++)
@@ -426,5 +476,4 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
         }
         lotk_buf_putc(out, '\n');
     }
-    (void)opts;
 }

@@ -14,6 +14,11 @@
 struct lotk_report_opts {
     bool respondents; /* JSON: include the respondents array */
     bool bom;         /* CSV: start with a UTF-8 byte-order mark, for Excel */
+    /* Called with the text so far whenever it grows large, so that a batch of 300,000
+     * organizations streams out instead of being held whole; it takes the text and
+     * resets the buffer. NULL keeps everything in the buffer. */
+    void (*flush)(void *ctx, struct lotk_buf *text);
+    void *flush_ctx;
 };
 
 struct json_t;

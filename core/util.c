@@ -352,61 +352,104 @@ int lotk_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
     return 0;
 }
 
-int lotk_write_file_atomic(const char *path, const char *data, size_t len, char *msg,
-                           size_t msgsize)
+int lotk_output_open(struct lotk_output *o, const char *path, char *msg, size_t msgsize)
 {
+    memset(o, 0, sizeof *o);
+    o->path = path;
     if (strcmp(path, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            snprintf(msg, msgsize, "cannot write to standard output: %s", strerror(errno));
-            return -1;
-        }
+        o->file = stdout;
         return 0;
     }
     /* Only a regular file (or a new one) is replaced by rename: renaming over /dev/null
      * or a FIFO would replace the device itself. Those are written in place. */
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        FILE *f = fopen(path, "wb");
-        if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        if (!(o->file = fopen(path, "wb"))) {
             snprintf(msg, msgsize, "cannot write %s: %s", path, strerror(errno));
-            if (f)
-                fclose(f);
             return -1;
         }
         return 0;
     }
-    char *tmp = lotk_xasprintf("%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    int rc = -1;
-    if (fd < 0) {
+    o->tmp = lotk_xasprintf("%s.tmpXXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->file = fdopen(fd, "wb"))) {
         snprintf(msg, msgsize, "cannot create a temporary file beside %s: %s", path,
                  strerror(errno));
-        goto done;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            snprintf(msg, msgsize, "cannot write %s: %s", tmp, strerror(errno));
+        if (fd >= 0) {
             close(fd);
-            unlink(tmp);
-            goto done;
+            unlink(o->tmp);
         }
-        off += (size_t)w;
+        free(o->tmp);
+        o->tmp = NULL;
+        return -1;
     }
     /* Results files are meant to be shared: the usual permissions, not mkstemp's 0600. */
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        snprintf(msg, msgsize, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        goto done;
+    return 0;
+}
+
+int lotk_output_write(struct lotk_output *o, const char *data, size_t len)
+{
+    if (o->failed || len == 0)
+        return o->failed ? -1 : 0;
+    if (fwrite(data, 1, len, o->file) != len) {
+        o->failed = true;
+        o->error = errno;
+        return -1;
     }
-    rc = 0;
-done:
-    free(tmp);
+    return 0;
+}
+
+int lotk_output_commit(struct lotk_output *o, char *msg, size_t msgsize)
+{
+    int rc = 0;
+    if (!o->file)
+        return 0;
+    if (fflush(o->file) != 0 && !o->failed) {
+        o->failed = true;
+        o->error = errno;
+    }
+    if (o->file != stdout && fclose(o->file) != 0 && !o->failed) {
+        o->failed = true;
+        o->error = errno;
+    }
+    o->file = NULL;
+    if (o->failed) {
+        snprintf(msg, msgsize, "cannot write %s: %s",
+                 strcmp(o->path, "-") == 0 ? "standard output" : o->path, strerror(o->error));
+        rc = -1;
+    } else if (o->tmp && rename(o->tmp, o->path) != 0) {
+        snprintf(msg, msgsize, "cannot write %s: %s", o->path, strerror(errno));
+        rc = -1;
+    }
+    if (o->tmp) {
+        if (rc)
+            unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
     return rc;
+}
+
+void lotk_output_abort(struct lotk_output *o)
+{
+    if (o->file && o->file != stdout)
+        fclose(o->file);
+    if (o->tmp) {
+        unlink(o->tmp);
+        free(o->tmp);
+    }
+    memset(o, 0, sizeof *o);
+}
+
+int lotk_write_file_atomic(const char *path, const char *data, size_t len, char *msg,
+                           size_t msgsize)
+{
+    struct lotk_output o;
+    if (lotk_output_open(&o, path, msg, msgsize) != 0)
+        return -1;
+    lotk_output_write(&o, data, len);
+    return lotk_output_commit(&o, msg, msgsize);
 }

@@ -6,6 +6,8 @@
 #define LOTK_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +71,25 @@ size_t lotk_edit_distance(const char *a, const char *b);
  * Refuses files over max_bytes. Returns 0, or -1 with errno-like message in msg. */
 int lotk_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char *msg,
                    size_t msgsize);
+
+/* A result on its way to a file: written to a temporary file beside it and renamed into
+ * place by commit, so readers never see half a result and a failure leaves the old file
+ * alone. "-" is standard output; devices and FIFOs are written in place. */
+struct lotk_output {
+    const char *path;
+    FILE *file;
+    char *tmp;     /* the temporary file, NULL when writing in place */
+    bool failed;
+    int error;
+};
+/* Opens path for writing. Returns 0, or -1 with a message in msg. */
+int lotk_output_open(struct lotk_output *o, const char *path, char *msg, size_t msgsize);
+/* Appends data; errors are remembered and reported by commit. Returns 0 or -1. */
+int lotk_output_write(struct lotk_output *o, const char *data, size_t len);
+/* Finishes: flushes, closes and renames into place. Returns 0, or -1 with a message. */
+int lotk_output_commit(struct lotk_output *o, char *msg, size_t msgsize);
+/* Gives up: removes the temporary file; the destination is untouched. */
+void lotk_output_abort(struct lotk_output *o);
 
 /* Writes data to path atomically (temporary file in the same directory, then rename).
  * "-" writes to stdout. Returns 0, or -1 with a message in msg. */
