@@ -45,6 +45,8 @@ struct lotk_scorer {
     const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
     double *keyed;  /* scratch: one row's keyed items, for statistics and plugins */
     struct lotk_stats *stats;
+    void (*observer)(void *ctx, int org, const double *values, const double *keyed);
+    void *observer_ctx;
     bool keep_respondents;
     struct leaf_plan *leaves;
     size_t nleaves;
@@ -184,6 +186,20 @@ static int respondent_tree(struct lotk_scorer *sc, double *v, struct lotk_err *e
     return rc;
 }
 
+void lotk_scorer_observe(struct lotk_scorer *sc,
+                         void (*fn)(void *ctx, int org, const double *values,
+                                    const double *keyed),
+                         void *ctx)
+{
+    sc->observer = fn;
+    sc->observer_ctx = ctx;
+}
+
+int lotk_result_org_index(const struct lotk_result *r, int org)
+{
+    return org >= 0 && (size_t)org < r->norgs ? r->org_order[org] : -1;
+}
+
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
 {
     struct lotk_scorer *sc = scorer;
@@ -209,6 +225,8 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
         }
     }
     lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
+    if (sc->observer)
+        sc->observer(sc->observer_ctx, org, sc->values, sc->keyed);
     if (!sc->keep_respondents)
         return 0;
     double *v = lotk_xmalloc(s->nnodes * sizeof *v);
@@ -386,16 +404,14 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         lotk_stats_reliability(sc->stats, node, &ls->reliability);
         lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
     }
-    /* Respondents point at organizations by index: renumber them to the sorted order. */
-    if (sc->nrespondents) {
-        int *sorted_index = lotk_xmalloc(sc->norgs * sizeof *sorted_index);
-        for (size_t i = 0; i < r->norgs; i++)
-            sorted_index[lotk_strmap_get(&sc->org_index, r->orgs[i].id,
-                                         strlen(r->orgs[i].id))] = (int)i;
-        for (size_t i = 0; i < sc->nrespondents; i++)
-            sc->respondents[i].org = sorted_index[sc->respondents[i].org];
-        free(sorted_index);
-    }
+    /* Respondents and observers know organizations by the scorer's index: keep the map to
+     * the sorted order. */
+    r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
+    for (size_t i = 0; i < r->norgs; i++)
+        r->org_order[lotk_strmap_get(&sc->org_index, r->orgs[i].id, strlen(r->orgs[i].id))] =
+            (int)i;
+    for (size_t i = 0; i < sc->nrespondents; i++)
+        sc->respondents[i].org = r->org_order[sc->respondents[i].org];
     r->respondents = sc->respondents;
     r->nrespondents = sc->nrespondents;
     sc->respondents = NULL;
@@ -459,5 +475,6 @@ void lotk_result_free(struct lotk_result *r)
         for (size_t i = 0; i < r->standard->nnodes; i++)
             lotk_reliability_clear(&r->leaf_stats[i].reliability);
     free(r->leaf_stats);
+    free(r->org_order);
     free(r);
 }

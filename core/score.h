@@ -72,6 +72,7 @@ struct lotk_result {
     size_t norgs;
     struct lotk_respondent *respondents; /* in input order; only when kept */
     size_t nrespondents;
+    int *org_order; /* scorer organization index → index in orgs */
 };
 
 struct lotk_scorer;
@@ -83,6 +84,15 @@ struct lotk_plugins;
 struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
                                     bool keep_respondents);
 
+/* Calls fn for every scored row, after the scorer has used it: org is the scorer's
+ * organization index (order of first appearance; lotk_result_org_index maps it to the
+ * result), values the row's node values (leaves on their scale; NaN = none), keyed the
+ * row's keyed item values. For consumers that need more than sums (a bootstrap). */
+void lotk_scorer_observe(struct lotk_scorer *sc,
+                         void (*fn)(void *ctx, int org, const double *values,
+                                    const double *keyed),
+                         void *ctx);
+
 /* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink; fails
  * only when a plugin does (LOTK_EPLUGIN). */
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);
@@ -92,6 +102,9 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
  * here: see lotk_rules_apply. Returns 0, or LOTK_EPLUGIN when an aggregate plugin failed. */
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
                        struct lotk_result **out, struct lotk_err *err);
+
+/* The index in r->orgs of the scorer's organization index org (as observers see it). */
+int lotk_result_org_index(const struct lotk_result *r, int org);
 
 void lotk_scorer_free(struct lotk_scorer *sc);
 void lotk_result_free(struct lotk_result *r);
