@@ -2,8 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "commands.h"
 #include "plugin.h"
+#include "progress.h"
+#include "rejects.h"
 #include "report.h"
 #include "rules.h"
 #include "score.h"
@@ -20,38 +23,11 @@ static const struct lotk_opt score_opts[] = {
     {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark so Excel shows Chinese text"},
     {"rejects", 0, "FILE", "write every rejected row, with its line and reason, to FILE"},
     {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
+    {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
     {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
-    {"quiet", 'q', NULL, "print only errors on stderr"},
+    {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
     {0},
 };
-
-/* What the reader's reject callback needs: where to count, print and collect. */
-struct reject_log {
-    bool quiet;
-    long shown;
-    struct lotk_buf csv; /* the --rejects file, when asked for */
-    bool keep;
-};
-
-static void on_reject(void *ctx, const struct lotk_reject *rj)
-{
-    struct reject_log *log = ctx;
-    if (!log->quiet && log->shown++ < REJECTS_SHOWN)
-        lotk_diag(stderr, "warning", rj->file, rj->line, rj->column, "row rejected: %s",
-                  rj->reason);
-    if (!log->keep)
-        return;
-    char num[32];
-    lotk_csv_field(&log->csv, rj->file);
-    snprintf(num, sizeof num, ",%ld,%ld,", rj->line, rj->column);
-    lotk_buf_puts(&log->csv, num);
-    lotk_csv_field(&log->csv, rj->reason);
-    for (size_t i = 0; i < rj->nfields; i++) {
-        lotk_buf_putc(&log->csv, ',');
-        lotk_csv_field(&log->csv, rj->fields[i]);
-    }
-    lotk_buf_puts(&log->csv, "\n");
-}
 
 static int write_output(const char *path, const struct lotk_buf *b, struct lotk_err *err)
 {
@@ -68,6 +44,50 @@ static void flush_to_output(void *ctx, struct lotk_buf *text)
     lotk_buf_reset(text);
 }
 
+/* Parses a whole number option in [lo, hi]; *out keeps its value when absent. */
+static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                         const char *name, long lo, long hi, long *out, struct lotk_err *err)
+{
+    const char *text = lotk_cli_get(cmd, args, name);
+    if (!text)
+        return 0;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < lo || v > hi)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: --%s takes a whole number from %ld to %ld, not '%s'", name,
+                            lo, hi, text);
+    *out = v;
+    return 0;
+}
+
+static int write_result(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                        const char *format, const struct lotk_result *result,
+                        struct lotk_err *err)
+{
+    const char *output = lotk_cli_get(cmd, args, "output");
+    struct lotk_output dest;
+    struct lotk_buf text = {0};
+    char msg[600];
+    if (lotk_output_open(&dest, output ? output : "-", msg, sizeof msg) != 0)
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    struct lotk_report_opts opts = {.respondents = lotk_cli_flag(cmd, args, "respondents"),
+                                    .bom = lotk_cli_flag(cmd, args, "bom"),
+                                    .flush = flush_to_output,
+                                    .flush_ctx = &dest};
+    if (strcmp(format, "json") == 0)
+        lotk_report_json(result, &opts, &text);
+    else if (strcmp(format, "csv") == 0)
+        lotk_report_csv(result, &opts, &text);
+    else
+        lotk_report_table(result, &opts, &text);
+    flush_to_output(&dest, &text);
+    lotk_buf_free(&text);
+    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    return 0;
+}
+
 static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
 {
     struct lotk_err err;
@@ -77,8 +97,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_survey *survey = NULL;
     struct lotk_result *result = NULL;
     struct lotk_plugins *plugins = NULL;
-    struct lotk_buf out = {0};
-    struct reject_log log = {0};
+    struct lotk_rejects rejects = {0};
+    struct lotk_progress progress;
     char *path = NULL;
     int rc = 0;
 
@@ -91,36 +111,27 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                           "score: unknown format '%s'; expected table, json or csv", format);
         goto done;
     }
-    log.quiet = lotk_cli_flag(cmd, args, "quiet");
+    bool quiet = lotk_cli_flag(cmd, args, "quiet");
     const char *rejects_path = lotk_cli_get(cmd, args, "rejects");
-    log.keep = rejects_path != NULL;
-    if (log.keep)
-        lotk_buf_puts(&log.csv, "file,line,column,reason,fields\n");
+    rejects.keep_fields = rejects_path != NULL;
+    long jobs = lotk_batch_default_jobs(), memory_mib = 0;
+    if ((rc = number_option(cmd, args, "jobs", 1, 256, &jobs, &err)) != 0 ||
+        (rc = number_option(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0)
+        goto done;
 
     if (!(path = lotk_standard_resolve(args->pos[0], &err))) {
         rc = err.code;
         goto done;
     }
     rc = lotk_standard_load(path, &s, &diags);
-    if (!log.quiet || rc)
+    if (!quiet || rc)
         lotk_diags_print(&diags, stderr);
     if (rc) {
         rc = rc == LOTK_EIO ? LOTK_EIO : LOTK_ESTANDARD;
         goto done_printed;
     }
 
-    struct lotk_lhost_limits limits = {0};
-    const char *memory = lotk_cli_get(cmd, args, "plugin-memory");
-    if (memory) {
-        char *end;
-        long mib = strtol(memory, &end, 10);
-        if (*end || mib < 1 || mib > 65536) {
-            rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                              "score: --plugin-memory takes a whole number of MiB, 1 to 65536");
-            goto done;
-        }
-        limits.memory = (size_t)mib << 20;
-    }
+    struct lotk_lhost_limits limits = {.memory = (size_t)memory_mib << 20};
     if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
         rc = err.code;
         goto done;
@@ -130,18 +141,30 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         rc = LOTK_ESTANDARD;
         goto done_printed;
     }
-    scorer = lotk_scorer_new(s, plugins, lotk_cli_flag(cmd, args, "respondents"));
-    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, on_reject, &log, log.keep};
+    bool respondents = lotk_cli_flag(cmd, args, "respondents");
+    scorer = lotk_scorer_new(s, plugins, respondents);
+    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
+                                    rejects.keep_fields};
     survey = lotk_survey_new(s, &sink);
-    for (size_t i = 1; i < args->npos; i++)
-        if ((rc = lotk_survey_read(survey, args->pos[i], &err)) != 0)
-            goto done;
+    lotk_progress_start(&progress, 0, !quiet);
+    lotk_survey_set_progress(survey, &progress);
+    struct lotk_batch batch = {.s = s,
+                               .jobs = (int)jobs,
+                               .sequential_only = respondents,
+                               .plugin_limits = &limits,
+                               .scorer = scorer,
+                               .survey = survey,
+                               .rejects = &rejects,
+                               .progress = &progress};
+    for (size_t i = 1; i < args->npos && rc == 0; i++)
+        rc = lotk_batch_read(&batch, args->pos[i], &err);
+    lotk_progress_finish(&progress);
+    if (rc)
+        goto done;
+
     struct lotk_survey_counts counts = lotk_survey_counts(survey);
-    if (!log.quiet) {
-        if (log.shown > REJECTS_SHOWN)
-            lotk_diag(stderr, "warning", NULL, 0, 0, "%ld more rejected rows not shown%s",
-                      log.shown - REJECTS_SHOWN,
-                      log.keep ? "" : "; --rejects FILE lists every one");
+    if (!quiet) {
+        lotk_rejects_print(&rejects, REJECTS_SHOWN, rejects_path != NULL, stderr);
         fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected\n", counts.rows,
                 counts.scored, counts.rejected);
     }
@@ -155,28 +178,15 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         (rc = lotk_rules_apply(result, plugins, &err)) != 0)
         goto done;
     /* Only now, with everything scored, does anything reach a file. */
-    if (log.keep && (rc = write_output(rejects_path, &log.csv, &err)) != 0)
-        goto done;
-    const char *output = lotk_cli_get(cmd, args, "output");
-    struct lotk_output dest;
-    char msg[600];
-    if (lotk_output_open(&dest, output ? output : "-", msg, sizeof msg) != 0) {
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
-        goto done;
+    if (rejects_path) {
+        struct lotk_buf csv = {0};
+        lotk_rejects_csv(&rejects, &csv);
+        rc = write_output(rejects_path, &csv, &err);
+        lotk_buf_free(&csv);
+        if (rc)
+            goto done;
     }
-    struct lotk_report_opts opts = {.respondents = lotk_cli_flag(cmd, args, "respondents"),
-                                    .bom = lotk_cli_flag(cmd, args, "bom"),
-                                    .flush = flush_to_output,
-                                    .flush_ctx = &dest};
-    if (strcmp(format, "json") == 0)
-        lotk_report_json(result, &opts, &out);
-    else if (strcmp(format, "csv") == 0)
-        lotk_report_csv(result, &opts, &out);
-    else
-        lotk_report_table(result, &opts, &out);
-    flush_to_output(&dest, &out);
-    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    rc = write_result(cmd, args, format, result, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);
@@ -187,8 +197,7 @@ done_printed:
     lotk_plugins_free(plugins);
     lotk_standard_free(s);
     lotk_diags_free(&diags);
-    lotk_buf_free(&out);
-    lotk_buf_free(&log.csv);
+    lotk_rejects_clear(&rejects);
     free(path);
     return rc;
 }
@@ -201,7 +210,8 @@ const struct lotk_cmd lotk_cmd_score = {
         "STANDARD is a file or the id of a standard on the search path. RESPONSES are CSV\n"
         "files with a header row (UTF-8, with or without BOM; '-' reads standard input).\n"
         "Rows that cannot be scored are rejected with their line and reason; the count of\n"
-        "rows read, scored and rejected goes to stderr and into the JSON input block.\n",
+        "rows read, scored and rejected goes to stderr and into the JSON input block.\n"
+        "Large files are read by --jobs threads; the result is identical to one thread's.\n",
     .opts = score_opts,
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,

@@ -195,6 +195,25 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
     sc->observer_ctx = ctx;
 }
 
+void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
+{
+    const struct lotk_standard *s = dst->s;
+    int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
+    for (size_t i = 0; i < src->norgs; i++) {
+        const struct org_acc *from = &src->orgs[i];
+        int index = org_for(dst, from->id, strlen(from->id));
+        struct org_acc *to = &dst->orgs[index];
+        map[i] = index;
+        to->respondents += from->respondents;
+        for (size_t n = 0; n < s->nnodes; n++) {
+            lotk_exact_merge(&to->sum[n], &from->sum[n]);
+            to->n[n] += from->n[n];
+        }
+    }
+    lotk_stats_merge(dst->stats, src->stats, map);
+    free(map);
+}
+
 int lotk_result_org_index(const struct lotk_result *r, int org)
 {
     return org >= 0 && (size_t)org < r->norgs ? r->org_order[org] : -1;

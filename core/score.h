@@ -103,6 +103,10 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
                        struct lotk_result **out, struct lotk_err *err);
 
+/* Adds everything src accumulated to dst (both for the same standard): the result is the
+ * same, bit for bit, as if dst had read src's rows itself, since every sum is exact. */
+void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src);
+
 /* The index in r->orgs of the scorer's organization index org (as observers see it). */
 int lotk_result_org_index(const struct lotk_result *r, int org);
 

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "progress.h"
 #include "rx.h"
 #include "util.h"
 
@@ -24,22 +26,31 @@ struct lotk_survey {
     struct lotk_survey_sink sink;
     struct lotk_survey_counts counts;
     struct lotk_strmap seen_ids; /* respondent ids over all files */
+    struct lotk_progress *progress; /* may be NULL */
 };
 
-/* Per-file state, driven by libcsv's callbacks. */
+/* A file's header mapped to the standard. Built once, then only read, so the threads
+ * that read a file's chunks share it. */
+struct lotk_survey_header {
+    char *file;
+    char **headers;
+    size_t nheaders, cap_headers;
+    int *column_item;   /* item index per column, -1 when unmapped */
+    int org_column, id_column;
+    long data_line;     /* line where the first data row starts */
+    uint64_t data_offset; /* byte offset of that line */
+};
+
+/* Per-file (or per-chunk) state, driven by libcsv's callbacks. */
 struct reader {
     struct lotk_survey *sv;
+    struct lotk_survey_header *h; /* being built while in_header, then only read */
     const char *file;
     long line;          /* physical line being fed */
     long row_line;      /* line where the current row started */
+    uint64_t offset;    /* file offset just past the bytes fed so far */
     bool in_header;
     bool keep_fields;   /* the rejects sink wants the row as read */
-    /* header */
-    char **headers;
-    size_t nheaders, cap_headers;
-    /* column map, built from the header */
-    int *column_item;   /* item index per column, -1 when unmapped */
-    int org_column, id_column;
     /* current row */
     size_t field;       /* index of the next field */
     double *answers;
@@ -51,7 +62,6 @@ struct reader {
     char reason[MAX_REASON];
     int stop;           /* a negative code from on_row, or from a mapping error */
     struct lotk_err *err;
-    bool field_too_big;
 };
 
 static void reject_row(struct reader *rd, long column, const char *fmt, ...)
@@ -70,7 +80,7 @@ static void reject_row(struct reader *rd, long column, const char *fmt, ...)
 
 static const char *header_name(const struct reader *rd, size_t col)
 {
-    return col < rd->nheaders ? rd->headers[col] : "";
+    return col < rd->h->nheaders ? rd->h->headers[col] : "";
 }
 
 /* Decodes one answer through its item's scale; returns false with a reason set. */
@@ -126,14 +136,15 @@ static void on_field(void *data, size_t len, void *vrd)
         rd->row_line = rd->line - newlines;
     }
     size_t col = rd->field++;
+    struct lotk_survey_header *h = rd->h;
     if (rd->in_header) {
-        if (rd->nheaders >= MAX_COLUMNS) {
+        if (h->nheaders >= MAX_COLUMNS) {
             rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->line, (long)col + 1,
                                     "more than %d columns in the header", MAX_COLUMNS);
             return;
         }
-        lotk_grow(&rd->headers, &rd->cap_headers, rd->nheaders + 1, sizeof *rd->headers);
-        rd->headers[rd->nheaders++] = lotk_xstrndup(text, len);
+        lotk_grow(&h->headers, &h->cap_headers, h->nheaders + 1, sizeof *h->headers);
+        h->headers[h->nheaders++] = lotk_xstrndup(text, len);
         return;
     }
     if (rd->keep_fields) {
@@ -143,15 +154,15 @@ static void on_field(void *data, size_t len, void *vrd)
         lotk_buf_putc(&rd->row_bytes, '\0');
         rd->field_starts[col + 1] = rd->row_bytes.len;
     }
-    if (col >= rd->nheaders || rd->reason[0])
+    if (col >= h->nheaders || rd->reason[0])
         return;
-    int item = rd->column_item[col];
+    int item = h->column_item[col];
     if (item >= 0) {
         decode_answer(rd, col, &rd->sv->s->items[item], text, len, &rd->answers[item]);
-    } else if ((int)col == rd->org_column) {
+    } else if ((int)col == h->org_column) {
         lotk_buf_reset(&rd->org);
         lotk_buf_append(&rd->org, text, len);
-    } else if ((int)col == rd->id_column) {
+    } else if ((int)col == h->id_column) {
         lotk_buf_reset(&rd->resp);
         lotk_buf_append(&rd->resp, text, len);
     }
@@ -175,20 +186,21 @@ static void finish_row(struct reader *rd)
 {
     struct lotk_survey *sv = rd->sv;
     const struct lotk_standard *s = sv->s;
+    const struct lotk_survey_header *h = rd->h;
     sv->counts.rows++;
     size_t nfields = rd->field;
-    if (nfields != rd->nheaders)
+    if (nfields != h->nheaders)
         reject_row(rd, 0, "the row has %zu fields but the header has %zu", nfields,
-                   rd->nheaders);
+                   h->nheaders);
     if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
-        reject_row(rd, rd->org_column + 1, "no organization id in column %d (%s)",
-                   rd->org_column + 1, s->org_column);
-    if (!rd->reason[0] && rd->id_column >= 0) {
+        reject_row(rd, h->org_column + 1, "no organization id in column %d (%s)",
+                   h->org_column + 1, s->org_column);
+    if (!rd->reason[0] && h->id_column >= 0) {
         if (!rd->resp.data || rd->resp.len == 0)
-            reject_row(rd, rd->id_column + 1, "no respondent id in column %d (%s)",
-                       rd->id_column + 1, s->id_column);
+            reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",
+                       h->id_column + 1, s->id_column);
         else if (lotk_strmap_get(&sv->seen_ids, rd->resp.data, rd->resp.len) >= 0)
-            reject_row(rd, rd->id_column + 1, "duplicate respondent id '%s'", rd->resp.data);
+            reject_row(rd, h->id_column + 1, "duplicate respondent id '%s'", rd->resp.data);
     }
     if (rd->reason[0]) {
         sv->counts.rejected++;
@@ -203,10 +215,10 @@ static void finish_row(struct reader *rd)
         }
         return;
     }
-    if (rd->id_column >= 0)
+    if (h->id_column >= 0)
         lotk_strmap_put(&sv->seen_ids, rd->resp.data, rd->resp.len, 1);
     struct lotk_row row = {rd->file, rd->row_line, rd->org.data, rd->org.len,
-                           rd->id_column >= 0 ? rd->resp.data : NULL, rd->answers};
+                           h->id_column >= 0 ? rd->resp.data : NULL, rd->answers};
     int rc = sv->sink.on_row(sv->sink.row_ctx, &row, rd->err);
     if (rc < 0)
         rd->stop = rc;
@@ -224,6 +236,9 @@ static void on_row_end(int terminator, void *vrd)
         int rc = map_columns(rd);
         if (rc < 0)
             rd->stop = rc;
+        /* The data start on the line after the one being fed (feed is line by line). */
+        rd->h->data_line = rd->line + 1;
+        rd->h->data_offset = rd->offset;
         reset_row(rd);
         return;
     }
@@ -237,8 +252,8 @@ static int find_exact(const struct reader *rd, const char *name, int *second)
 {
     int found = -1;
     *second = -1;
-    for (size_t c = 0; c < rd->nheaders; c++)
-        if (strcmp(rd->headers[c], name) == 0) {
+    for (size_t c = 0; c < rd->h->nheaders; c++)
+        if (strcmp(rd->h->headers[c], name) == 0) {
             if (found < 0)
                 found = (int)c;
             else if (*second < 0)
@@ -252,8 +267,8 @@ static void near_headers(const struct reader *rd, const char *want, struct lotk_
 {
     size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
     int which[3] = {-1, -1, -1};
-    for (size_t c = 0; c < rd->nheaders; c++) {
-        size_t d = lotk_edit_distance(want, rd->headers[c]);
+    for (size_t c = 0; c < rd->h->nheaders; c++) {
+        size_t d = lotk_edit_distance(want, rd->h->headers[c]);
         for (int k = 0; k < 3; k++)
             if (d < best[k]) {
                 for (int m = 2; m > k; m--) {
@@ -266,7 +281,7 @@ static void near_headers(const struct reader *rd, const char *want, struct lotk_
             }
     }
     for (int k = 0; k < 3 && which[k] >= 0; k++)
-        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", rd->headers[which[k]]);
+        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", rd->h->headers[which[k]]);
 }
 
 static int map_columns(struct reader *rd)
@@ -275,11 +290,11 @@ static int map_columns(struct reader *rd)
     struct lotk_buf list = {0};
     int rc = 0, second;
 
-    rd->column_item = lotk_xmalloc((rd->nheaders ? rd->nheaders : 1) * sizeof(int));
-    for (size_t c = 0; c < rd->nheaders; c++)
-        rd->column_item[c] = -1;
-    rd->org_column = find_exact(rd, s->org_column, &second);
-    if (rd->org_column < 0) {
+    rd->h->column_item = lotk_xmalloc((rd->h->nheaders ? rd->h->nheaders : 1) * sizeof(int));
+    for (size_t c = 0; c < rd->h->nheaders; c++)
+        rd->h->column_item[c] = -1;
+    rd->h->org_column = find_exact(rd, s->org_column, &second);
+    if (rd->h->org_column < 0) {
         near_headers(rd, s->org_column, &list);
         rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                           "no column '%s' for the organization id (survey.org_column of %s); "
@@ -287,10 +302,10 @@ static int map_columns(struct reader *rd)
                           s->org_column, s->path, list.data ? list.data : "none");
         goto done;
     }
-    rd->id_column = -1;
+    rd->h->id_column = -1;
     if (s->id_column) {
-        rd->id_column = find_exact(rd, s->id_column, &second);
-        if (rd->id_column < 0) {
+        rd->h->id_column = find_exact(rd, s->id_column, &second);
+        if (rd->h->id_column < 0) {
             near_headers(rd, s->id_column, &list);
             rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                               "no column '%s' for the respondent id (survey.id_column of %s); "
@@ -306,8 +321,8 @@ static int map_columns(struct reader *rd)
         if (it->match) {
             struct lotk_err rxerr;
             int matches = 0;
-            for (size_t c = 0; c < rd->nheaders; c++) {
-                int m = lotk_rx_match(it->match, rd->headers[c], strlen(rd->headers[c]), NULL,
+            for (size_t c = 0; c < rd->h->nheaders; c++) {
+                int m = lotk_rx_match(it->match, rd->h->headers[c], strlen(rd->h->headers[c]), NULL,
                                       0, NULL, &rxerr);
                 if (m < 0) {
                     rc = lotk_err_set(rd->err, LOTK_EIO, s->path, it->column_loc.line,
@@ -316,7 +331,7 @@ static int map_columns(struct reader *rd)
                 }
                 if (m > 0) {
                     lotk_buf_printf(&list, "%s'%s' (column %zu)", matches ? ", " : "",
-                                    rd->headers[c], c + 1);
+                                    rd->h->headers[c], c + 1);
                     matches++;
                     col = (int)c;
                 }
@@ -351,21 +366,21 @@ static int map_columns(struct reader *rd)
                 goto done;
             }
         }
-        if (col == rd->org_column || col == rd->id_column) {
+        if (col == rd->h->org_column || col == rd->h->id_column) {
             rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                               "item %s: column %d (%s) is the %s column", it->id, col + 1,
-                              rd->headers[col],
-                              col == rd->org_column ? "organization" : "respondent id");
+                              rd->h->headers[col],
+                              col == rd->h->org_column ? "organization" : "respondent id");
             goto done;
         }
-        if (rd->column_item[col] >= 0) {
+        if (rd->h->column_item[col] >= 0) {
             rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                               "items %s and %s both read column %d (%s)",
-                              s->items[rd->column_item[col]].id, it->id, col + 1,
-                              rd->headers[col]);
+                              s->items[rd->h->column_item[col]].id, it->id, col + 1,
+                              rd->h->headers[col]);
             goto done;
         }
-        rd->column_item[col] = (int)i;
+        rd->h->column_item[col] = (int)i;
     }
 done:
     lotk_buf_free(&list);
@@ -380,6 +395,7 @@ static void feed(struct reader *rd, struct csv_parser *p, const char *data, size
     while (len > 0 && !rd->stop) {
         const char *nl = memchr(data, '\n', len);
         size_t n = nl ? (size_t)(nl - data) + 1 : len;
+        rd->offset += n;
         csv_parse(p, data, n, on_field, on_row_end, rd);
         if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !rd->stop) {
             rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
@@ -393,69 +409,271 @@ static void feed(struct reader *rd, struct csv_parser *p, const char *data, size
     }
 }
 
-int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
+static void reader_init(struct reader *rd, struct lotk_survey *sv, const char *path,
+                        struct lotk_err *err)
 {
-    struct reader rd = {.sv = sv, .file = path, .line = 1, .row_line = 1, .in_header = true,
-                        .err = err, .org_column = -1, .id_column = -1};
+    memset(rd, 0, sizeof *rd);
+    rd->sv = sv;
+    rd->file = path;
+    rd->line = rd->row_line = 1;
+    rd->err = err;
+    rd->keep_fields = sv && sv->sink.on_reject && sv->sink.reject_fields;
+    size_t nitems = sv && sv->s->nitems ? sv->s->nitems : 1;
+    rd->answers = lotk_xmalloc(nitems * sizeof *rd->answers);
+    for (size_t i = 0; i < nitems; i++)
+        rd->answers[i] = NAN;
+}
+
+static void reader_clear(struct reader *rd)
+{
+    free(rd->answers);
+    free(rd->field_starts);
+    lotk_buf_free(&rd->org);
+    lotk_buf_free(&rd->resp);
+    lotk_buf_free(&rd->row_bytes);
+}
+
+static void note_progress(struct lotk_survey *sv, size_t bytes, long rows_before)
+{
+    if (sv->progress)
+        lotk_progress_add(sv->progress, bytes, sv->counts.rows - rows_before);
+}
+
+/* Reads a stream from its start: the header, then every row. */
+static int read_stream(struct reader *rd, FILE *f)
+{
     struct csv_parser parser;
-    bool have_parser = false;
     char *chunk = NULL;
     int rc = 0;
+    const char *path = rd->file;
+    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return lotk_err_set(rd->err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
+    chunk = lotk_xmalloc(READ_CHUNK);
+    bool first = true;
+    size_t n;
+    while (!rd->stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
+        const char *data = chunk;
+        long rows_before = rd->sv ? rd->sv->counts.rows : 0;
+        if (first && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3; /* Excel's UTF-8 byte-order mark */
+            n -= 3;
+            rd->offset = 3;
+        }
+        first = false;
+        feed(rd, &parser, data, n);
+        if (rd->sv)
+            note_progress(rd->sv, n, rows_before);
+    }
+    if (!rd->stop && ferror(f)) {
+        rc = lotk_err_set(rd->err, LOTK_EIO, path, rd->line, 0, "cannot read: %s",
+                          strerror(errno));
+        goto done;
+    }
+    if (!rd->stop && csv_fini(&parser, on_field, on_row_end, rd) != 0) {
+        rc = lotk_err_set(rd->err, LOTK_EIO, path, rd->row_line, 0,
+                          "a quoted field that starts on this line is never closed");
+        goto done;
+    }
+    if (rd->stop) {
+        rc = rd->stop;
+        goto done;
+    }
+    if (rd->in_header)
+        rc = lotk_err_set(rd->err, LOTK_EIO, path, 1, 0,
+                          "the file is empty; expected a header row naming the columns");
+done:
+    csv_free(&parser);
+    free(chunk);
+    return rc;
+}
+
+static struct lotk_survey_header *header_new(const char *path)
+{
+    struct lotk_survey_header *h = lotk_xcalloc(1, sizeof *h);
+    h->file = lotk_xstrdup(path);
+    h->org_column = h->id_column = -1;
+    return h;
+}
+
+void lotk_survey_header_free(struct lotk_survey_header *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nheaders; i++)
+        free(h->headers[i]);
+    free(h->headers);
+    free(h->column_item);
+    free(h->file);
+    free(h);
+}
+
+int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
+{
+    struct reader rd;
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    reader_init(&rd, sv, path, err);
+    rd.h = header_new(path);
+    rd.in_header = true;
+    int rc = read_stream(&rd, f);
+    if (f != stdin)
+        fclose(f);
+    lotk_survey_header_free(rd.h);
+    reader_clear(&rd);
+    return rc;
+}
 
-    rd.keep_fields = sv->sink.on_reject && sv->sink.reject_fields;
-    rd.answers = lotk_xmalloc((sv->s->nitems ? sv->s->nitems : 1) * sizeof *rd.answers);
+int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
+                            struct lotk_survey_header **out, struct lotk_err *err)
+{
+    /* A throwaway survey with no sink: rows are never reached, the feed stops at the end
+     * of the header's line. */
+    struct lotk_survey sv = {.s = s};
+    struct reader rd;
+    struct csv_parser parser;
+    char *chunk = NULL;
+    int rc = 0;
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    reader_init(&rd, &sv, path, err);
+    rd.h = header_new(path);
+    rd.in_header = true;
     if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
         goto done;
     }
-    have_parser = true;
     chunk = lotk_xmalloc(READ_CHUNK);
     bool first = true;
     size_t n;
-    while (!rd.stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
+    while (rd.in_header && !rd.stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
         const char *data = chunk;
         if (first && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-            data += 3; /* Excel's UTF-8 byte-order mark */
+            data += 3;
             n -= 3;
+            rd.offset = 3;
         }
         first = false;
-        feed(&rd, &parser, data, n);
+        /* Line by line, stopping right after the header's line. */
+        while (n > 0 && rd.in_header && !rd.stop) {
+            const char *nl = memchr(data, '\n', n);
+            size_t len = nl ? (size_t)(nl - data) + 1 : n;
+            feed(&rd, &parser, data, len);
+            data += len;
+            n -= len;
+        }
     }
-    if (!rd.stop && ferror(f)) {
-        rc = lotk_err_set(err, LOTK_EIO, path, rd.line, 0, "cannot read: %s", strerror(errno));
-        goto done;
+    csv_free(&parser);
+    if (rd.stop) {
+        rc = rd.stop;
+    } else if (rd.in_header) {
+        rc = lotk_err_set(err, LOTK_EIO, path, 1, 0,
+                          "the file is empty; expected a header row naming the columns");
+    } else {
+        *out = rd.h;
+        rd.h = NULL;
     }
-    if (!rd.stop && csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
-        rc = lotk_err_set(err, LOTK_EIO, path, rd.row_line, 0,
-                          "a quoted field that starts on this line is never closed");
-        goto done;
+done:
+    fclose(f);
+    free(chunk);
+    lotk_survey_header_free(rd.h);
+    reader_clear(&rd);
+    return rc;
+}
+
+uint64_t lotk_survey_header_data_offset(const struct lotk_survey_header *h)
+{
+    return h->data_offset;
+}
+
+long lotk_survey_header_data_line(const struct lotk_survey_header *h)
+{
+    return h->data_line;
+}
+
+bool lotk_survey_header_has_ids(const struct lotk_survey_header *h)
+{
+    return h->id_column >= 0;
+}
+
+int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_header *h,
+                           int fd, uint64_t start, uint64_t end, long first_line,
+                           long *lines, bool *ends_in_quote, struct lotk_err *err)
+{
+    struct reader rd;
+    struct csv_parser parser;
+    int rc = 0;
+    *ends_in_quote = false;
+    reader_init(&rd, sv, h->file, err);
+    rd.h = (struct lotk_survey_header *)h; /* only read outside the header phase */
+    rd.line = rd.row_line = first_line;
+    rd.offset = start;
+    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        reader_clear(&rd);
+        return lotk_err_set(err, LOTK_EIO, h->file, 0, 0, "cannot start the CSV parser");
+    }
+    reset_row(&rd);
+    char *chunk = lotk_xmalloc(READ_CHUNK);
+    uint64_t at = start;
+    while (at < end && !rd.stop) {
+        size_t want = end - at < READ_CHUNK ? (size_t)(end - at) : READ_CHUNK;
+        ssize_t n = pread(fd, chunk, want, (off_t)at);
+        if (n <= 0) {
+            rc = lotk_err_set(err, LOTK_EIO, h->file, rd.line, 0, "cannot read: %s",
+                              n < 0 ? strerror(errno) : "the file got shorter");
+            goto done;
+        }
+        long rows_before = sv->counts.rows;
+        feed(&rd, &parser, chunk, (size_t)n);
+        note_progress(sv, (size_t)n, rows_before);
+        at += (uint64_t)n;
     }
     if (rd.stop) {
         rc = rd.stop;
         goto done;
     }
-    if (rd.in_header)
-        rc = lotk_err_set(err, LOTK_EIO, path, 1, 0,
-                          "the file is empty; expected a header row naming the columns");
+    if (csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
+        /* Inside a quoted field at the end of the range: for the last range of a file an
+         * unclosed quote, for any other the sign that the next range began mid-field. */
+        *ends_in_quote = true;
+        rc = lotk_err_set(err, LOTK_EIO, h->file, rd.row_line, 0,
+                          "a quoted field that starts on this line is never closed");
+    }
 done:
-    if (have_parser)
-        csv_free(&parser);
-    if (f != stdin)
-        fclose(f);
+    *lines = rd.line - first_line;
+    csv_free(&parser);
     free(chunk);
-    for (size_t i = 0; i < rd.nheaders; i++)
-        free(rd.headers[i]);
-    free(rd.headers);
-    free(rd.column_item);
-    free(rd.answers);
-    free(rd.field_starts);
-    lotk_buf_free(&rd.org);
-    lotk_buf_free(&rd.resp);
-    lotk_buf_free(&rd.row_bytes);
+    reader_clear(&rd);
     return rc;
+}
+
+bool lotk_survey_ids_overlap(const struct lotk_survey *a, const struct lotk_survey *b)
+{
+    for (size_t i = 0; i < b->seen_ids.cap; i++) {
+        const struct lotk_strmap_slot *slot = &b->seen_ids.slots[i];
+        if (slot->key && lotk_strmap_get(&a->seen_ids, slot->key, slot->len) >= 0)
+            return true;
+    }
+    return false;
+}
+
+void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b)
+{
+    for (size_t i = 0; i < b->seen_ids.cap; i++) {
+        const struct lotk_strmap_slot *slot = &b->seen_ids.slots[i];
+        if (slot->key)
+            lotk_strmap_put(&a->seen_ids, slot->key, slot->len, 1);
+    }
+    a->counts.rows += b->counts.rows;
+    a->counts.scored += b->counts.scored;
+    a->counts.rejected += b->counts.rejected;
+}
+
+void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress)
+{
+    sv->progress = progress;
 }
 
 struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,

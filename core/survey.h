@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "standard.h"
@@ -67,6 +68,44 @@ int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *
 
 /* Rows read, scored and rejected over every file read so far. */
 struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
+
+/* Reports bytes and rows read to progress (NULL: none). */
+struct lotk_progress;
+void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress);
+
+/* ---- reading one file in parallel chunks ---------------------------------------------
+ * A file can be read as several byte ranges, each by its own survey (and scorer) in its
+ * own thread: lotk_survey_header_read maps the header once, then each range of the data
+ * is read with lotk_survey_read_range. The caller cuts ranges at line starts; whether a
+ * cut fell inside a quoted field is only known afterwards, from ends_in_quote of the range
+ * before it, and the caller then reads the file sequentially instead. */
+struct lotk_survey_header;
+
+/* Reads and maps the header of the file at path (a regular file). The caller owns *out
+ * (lotk_survey_header_free). Errors as lotk_survey_read. */
+int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
+                            struct lotk_survey_header **out, struct lotk_err *err);
+/* Where the data rows begin: byte offset and line number. */
+uint64_t lotk_survey_header_data_offset(const struct lotk_survey_header *h);
+long lotk_survey_header_data_line(const struct lotk_survey_header *h);
+/* Whether the standard's respondent id column is in play (duplicates must be checked
+ * across ranges). */
+bool lotk_survey_header_has_ids(const struct lotk_survey_header *h);
+void lotk_survey_header_free(struct lotk_survey_header *h);
+
+/* Reads the rows in bytes [start, end) of fd (the file h was read from), the first of them
+ * on line first_line; *lines receives the number of line breaks read. Sets *ends_in_quote when the range ends inside a quoted field (then
+ * also returns LOTK_EIO: for the last range, that is an unclosed quote). Otherwise as
+ * lotk_survey_read. Thread-safe for distinct sv. */
+int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_header *h,
+                           int fd, uint64_t start, uint64_t end, long first_line,
+                           long *lines, bool *ends_in_quote, struct lotk_err *err);
+
+/* Whether any respondent id that b accepted was also accepted by a. */
+bool lotk_survey_ids_overlap(const struct lotk_survey *a, const struct lotk_survey *b);
+
+/* Adds b's respondent ids and counts to a (b read the ranges after a's). */
+void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b);
 
 void lotk_survey_free(struct lotk_survey *sv);
 
