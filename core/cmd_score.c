@@ -38,12 +38,6 @@ static int write_output(const char *path, const struct lotk_buf *b, struct lotk_
     return 0;
 }
 
-static void flush_to_output(void *ctx, struct lotk_buf *text)
-{
-    lotk_output_write(ctx, text->data, text->len);
-    lotk_buf_reset(text);
-}
-
 /* Parses a whole number option in [lo, hi]; *out keeps its value when absent. */
 static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *args,
                          const char *name, long lo, long hi, long *out, struct lotk_err *err)
@@ -58,33 +52,6 @@ static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *arg
                             "score: --%s takes a whole number from %ld to %ld, not '%s'", name,
                             lo, hi, text);
     *out = v;
-    return 0;
-}
-
-static int write_result(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                        const char *format, const struct lotk_result *result,
-                        struct lotk_err *err)
-{
-    const char *output = lotk_cli_get(cmd, args, "output");
-    struct lotk_output dest;
-    struct lotk_buf text = {0};
-    char msg[600];
-    if (lotk_output_open(&dest, output ? output : "-", msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
-    struct lotk_report_opts opts = {.respondents = lotk_cli_flag(cmd, args, "respondents"),
-                                    .bom = lotk_cli_flag(cmd, args, "bom"),
-                                    .flush = flush_to_output,
-                                    .flush_ctx = &dest};
-    if (strcmp(format, "json") == 0)
-        lotk_report_json(result, &opts, &text);
-    else if (strcmp(format, "csv") == 0)
-        lotk_report_csv(result, &opts, &text);
-    else
-        lotk_report_table(result, &opts, &text);
-    flush_to_output(&dest, &text);
-    lotk_buf_free(&text);
-    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
     return 0;
 }
 
@@ -106,7 +73,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     const char *format = lotk_cli_get(cmd, args, "format");
     if (!format)
         format = "table";
-    if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
+    if (!lotk_report_format_known(format)) {
         rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
                           "score: unknown format '%s'; expected table, json or csv", format);
         goto done;
@@ -142,6 +109,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
     bool respondents = lotk_cli_flag(cmd, args, "respondents");
+
     scorer = lotk_scorer_new(s, plugins, respondents);
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
                                     rejects.keep_fields};
@@ -186,7 +154,10 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         if (rc)
             goto done;
     }
-    rc = write_result(cmd, args, format, result, &err);
+    const char *output = lotk_cli_get(cmd, args, "output");
+    struct lotk_report_opts opts = {.respondents = respondents,
+                                    .bom = lotk_cli_flag(cmd, args, "bom")};
+    rc = lotk_report_write(result, format, output ? output : "-", &opts, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);

@@ -477,3 +477,39 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
         lotk_buf_putc(out, '\n');
     }
 }
+
+bool lotk_report_format_known(const char *format)
+{
+    return strcmp(format, "table") == 0 || strcmp(format, "json") == 0 ||
+           strcmp(format, "csv") == 0;
+}
+
+static void flush_to_output(void *ctx, struct lotk_buf *text)
+{
+    lotk_output_write(ctx, text->data, text->len);
+    lotk_buf_reset(text);
+}
+
+int lotk_report_write(const struct lotk_result *r, const char *format, const char *path,
+                      const struct lotk_report_opts *base, struct lotk_err *err)
+{
+    struct lotk_output dest;
+    struct lotk_buf text = {0};
+    char msg[600];
+    if (lotk_output_open(&dest, path, msg, sizeof msg) != 0)
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    struct lotk_report_opts opts = *base;
+    opts.flush = flush_to_output;
+    opts.flush_ctx = &dest;
+    if (strcmp(format, "json") == 0)
+        lotk_report_json(r, &opts, &text);
+    else if (strcmp(format, "csv") == 0)
+        lotk_report_csv(r, &opts, &text);
+    else
+        lotk_report_table(r, &opts, &text);
+    flush_to_output(&dest, &text);
+    lotk_buf_free(&text);
+    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    return 0;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "err.h"
 #include "score.h"
 #include "util.h"
 
@@ -41,6 +42,15 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
  * points of each top-level indicator, then the flags that need attention. */
 void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opts *opts,
                        struct lotk_buf *out);
+
+/* Whether format names a writer: table, json or csv. */
+bool lotk_report_format_known(const char *format);
+
+/* Writes r in format (table, json or csv) to path ("-" = stdout), streamed through an
+ * atomic output (util.h): nothing replaces the file unless all of it was written. opts'
+ * flush fields are set here. Returns 0 or LOTK_EIO. */
+int lotk_report_write(const struct lotk_result *r, const char *format, const char *path,
+                      const struct lotk_report_opts *opts, struct lotk_err *err);
 
 /* Appends s as one CSV field, quoted when it holds a comma, quote or line break. */
 void lotk_csv_field(struct lotk_buf *out, const char *s);
