@@ -14,6 +14,10 @@
 #include "rx.h"
 #include "util.h"
 
+/* CSV_REPALL_NL makes libcsv report every line break, even blank lines, so line numbers
+ * can be counted from its callbacks while it parses whole 64 KiB chunks. */
+#define PARSER_OPTIONS (CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
+
 enum {
     READ_CHUNK = 1 << 16,
     MAX_COLUMNS = 1 << 16,      /* a header wider than this is not a survey */
@@ -29,13 +33,21 @@ struct lotk_survey {
     struct lotk_progress *progress; /* may be NULL */
 };
 
+/* How one column is read: the item it feeds, and what each single-digit answer means
+ * there, worked out once so the common case costs one table lookup per field. */
+struct column_plan {
+    int item;          /* -1 when the column feeds no item */
+    signed char digit[10]; /* DIGIT_* for the answers "0" to "9" */
+};
+enum { DIGIT_SLOW = 0, DIGIT_VALUE = 1, DIGIT_MISSING = 2 };
+
 /* A file's header mapped to the standard. Built once, then only read, so the threads
  * that read a file's chunks share it. */
 struct lotk_survey_header {
     char *file;
     char **headers;
     size_t nheaders, cap_headers;
-    int *column_item;   /* item index per column, -1 when unmapped */
+    struct column_plan *plan; /* per column */
     int org_column, id_column;
     long data_line;     /* line where the first data row starts */
     uint64_t data_offset; /* byte offset of that line */
@@ -46,8 +58,9 @@ struct reader {
     struct lotk_survey *sv;
     struct lotk_survey_header *h; /* being built while in_header, then only read */
     const char *file;
-    long line;          /* physical line being fed */
+    long line;          /* line of the byte being parsed */
     long row_line;      /* line where the current row started */
+    bool pending_cr;    /* the last thing seen was a CR: an LF now ends the same line */
     uint64_t offset;    /* file offset just past the bytes fed so far */
     bool in_header;
     bool keep_fields;   /* the rejects sink wants the row as read */
@@ -88,14 +101,7 @@ static bool decode_answer(struct reader *rd, size_t col, const struct lotk_item 
                           const char *text, size_t len, double *out)
 {
     const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
-    /* Small whole numbers are by far the most common answer: no hashing, no strtod. */
-    if (len == 1 && text[0] >= '0' && text[0] <= '9') {
-        double v = text[0] - '0';
-        if (v >= sc->min && v <= sc->max) {
-            *out = v;
-            return true;
-        }
-    }
+    /* The missing codes come first: "9" or "-2" may be declared no answer. */
     if (lotk_strmap_get(&sc->missing, text, len) >= 0) {
         *out = NAN;
         return true;
@@ -122,20 +128,28 @@ static bool decode_answer(struct reader *rd, size_t col, const struct lotk_item 
     return false;
 }
 
+static long count_newlines(const char *text, size_t len)
+{
+    long n = 0;
+    for (const char *p = memchr(text, '\n', len); p; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))
+        n++;
+    return n;
+}
+
 static void on_field(void *data, size_t len, void *vrd)
 {
     struct reader *rd = vrd;
     const char *text = data ? data : "";
     if (rd->stop)
         return;
-    if (rd->field == 0) {
-        /* A quoted first cell may span lines; the row starts where it started. */
-        long newlines = 0;
-        for (size_t i = 0; i < len; i++)
-            newlines += text[i] == '\n';
-        rd->row_line = rd->line - newlines;
-    }
+    rd->pending_cr = false;
     size_t col = rd->field++;
+    if (col == 0)
+        rd->row_line = rd->line;
+    /* Only a quoted cell holds a line break; single characters are checked inline since
+     * nearly every answer is one. */
+    if (len == 1 ? text[0] == '\n' : len > 1 && memchr(text, '\n', len))
+        rd->line += count_newlines(text, len);
     struct lotk_survey_header *h = rd->h;
     if (rd->in_header) {
         if (h->nheaders >= MAX_COLUMNS) {
@@ -156,9 +170,18 @@ static void on_field(void *data, size_t len, void *vrd)
     }
     if (col >= h->nheaders || rd->reason[0])
         return;
-    int item = h->column_item[col];
-    if (item >= 0) {
-        decode_answer(rd, col, &rd->sv->s->items[item], text, len, &rd->answers[item]);
+    const struct column_plan *cp = &h->plan[col];
+    if (cp->item >= 0) {
+        /* Small whole numbers within the scale: one table lookup. */
+        int kind = len == 1 && (unsigned char)(text[0] - '0') < 10 ? cp->digit[text[0] - '0']
+                                                                   : DIGIT_SLOW;
+        if (kind == DIGIT_VALUE)
+            rd->answers[cp->item] = text[0] - '0';
+        else if (kind == DIGIT_MISSING)
+            rd->answers[cp->item] = NAN;
+        else
+            decode_answer(rd, col, &rd->sv->s->items[cp->item], text, len,
+                          &rd->answers[cp->item]);
     } else if ((int)col == h->org_column) {
         lotk_buf_reset(&rd->org);
         lotk_buf_append(&rd->org, text, len);
@@ -229,21 +252,34 @@ static void finish_row(struct reader *rd)
 static void on_row_end(int terminator, void *vrd)
 {
     struct reader *rd = vrd;
+    bool header_ended = false;
     if (rd->stop)
         return;
-    if (rd->in_header) {
-        rd->in_header = false;
-        int rc = map_columns(rd);
-        if (rc < 0)
-            rd->stop = rc;
-        /* The data start on the line after the one being fed (feed is line by line). */
-        rd->h->data_line = rd->line + 1;
-        rd->h->data_offset = rd->offset;
+    if (rd->field > 0) { /* a line break alone is a blank line, not a row */
+        if (rd->in_header) {
+            rd->in_header = false;
+            header_ended = true;
+            int rc = map_columns(rd);
+            if (rc < 0)
+                rd->stop = rc;
+        } else {
+            finish_row(rd);
+        }
         reset_row(rd);
-        return;
     }
-    finish_row(rd);
-    reset_row(rd);
+    /* CR, LF and CR LF each end one line. */
+    if (terminator == '\r') {
+        rd->line++;
+        rd->pending_cr = true;
+    } else if (terminator == '\n') {
+        if (!rd->pending_cr)
+            rd->line++;
+        rd->pending_cr = false;
+    }
+    if (header_ended) {
+        rd->h->data_line = rd->line;
+        rd->h->data_offset = rd->offset;
+    }
 }
 
 /* ---- the header ------------------------------------------------------------------- */
@@ -284,15 +320,30 @@ static void near_headers(const struct reader *rd, const char *want, struct lotk_
         lotk_buf_printf(out, "%s'%s'", k ? ", " : "", rd->h->headers[which[k]]);
 }
 
+static void plan_column(struct column_plan *cp, const struct lotk_standard *s, int item)
+{
+    const struct lotk_scale *sc = &s->scales[s->items[item].scale];
+    cp->item = item;
+    for (int d = 0; d < 10; d++) {
+        char text[2] = {(char)('0' + d), '\0'};
+        if (lotk_strmap_get(&sc->missing, text, 1) >= 0)
+            cp->digit[d] = DIGIT_MISSING;
+        else if (d >= sc->min && d <= sc->max)
+            cp->digit[d] = DIGIT_VALUE;
+        else
+            cp->digit[d] = DIGIT_SLOW; /* out of range: decode_answer says why */
+    }
+}
+
 static int map_columns(struct reader *rd)
 {
     const struct lotk_standard *s = rd->sv->s;
     struct lotk_buf list = {0};
     int rc = 0, second;
 
-    rd->h->column_item = lotk_xmalloc((rd->h->nheaders ? rd->h->nheaders : 1) * sizeof(int));
+    rd->h->plan = lotk_xcalloc(rd->h->nheaders ? rd->h->nheaders : 1, sizeof *rd->h->plan);
     for (size_t c = 0; c < rd->h->nheaders; c++)
-        rd->h->column_item[c] = -1;
+        rd->h->plan[c].item = -1;
     rd->h->org_column = find_exact(rd, s->org_column, &second);
     if (rd->h->org_column < 0) {
         near_headers(rd, s->org_column, &list);
@@ -373,14 +424,14 @@ static int map_columns(struct reader *rd)
                               col == rd->h->org_column ? "organization" : "respondent id");
             goto done;
         }
-        if (rd->h->column_item[col] >= 0) {
+        if (rd->h->plan[col].item >= 0) {
             rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                               "items %s and %s both read column %d (%s)",
-                              s->items[rd->h->column_item[col]].id, it->id, col + 1,
+                              s->items[rd->h->plan[col].item].id, it->id, col + 1,
                               rd->h->headers[col]);
             goto done;
         }
-        rd->h->column_item[col] = (int)i;
+        plan_column(&rd->h->plan[col], s, (int)i);
     }
 done:
     lotk_buf_free(&list);
@@ -391,22 +442,14 @@ done:
 
 static void feed(struct reader *rd, struct csv_parser *p, const char *data, size_t len)
 {
-    /* One physical line per call, so callbacks know their line number. */
-    while (len > 0 && !rd->stop) {
-        const char *nl = memchr(data, '\n', len);
-        size_t n = nl ? (size_t)(nl - data) + 1 : len;
-        rd->offset += n;
-        csv_parse(p, data, n, on_field, on_row_end, rd);
-        if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !rd->stop) {
-            rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                                    "a field longer than %d bytes (an unclosed quote?)",
-                                    MAX_FIELD_BYTES);
-        }
-        if (nl)
-            rd->line++;
-        data += n;
-        len -= n;
-    }
+    rd->offset += len;
+    if (csv_parse(p, data, len, on_field, on_row_end, rd) != len && !rd->stop)
+        rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->line, 0, "cannot parse: %s",
+                                csv_strerror(csv_error(p)));
+    if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !rd->stop)
+        rd->stop = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                "a field longer than %d bytes (an unclosed quote?)",
+                                MAX_FIELD_BYTES);
 }
 
 static void reader_init(struct reader *rd, struct lotk_survey *sv, const char *path,
@@ -446,7 +489,7 @@ static int read_stream(struct reader *rd, FILE *f)
     char *chunk = NULL;
     int rc = 0;
     const char *path = rd->file;
-    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+    if (csv_init(&parser, PARSER_OPTIONS) != 0)
         return lotk_err_set(rd->err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
     chunk = lotk_xmalloc(READ_CHUNK);
     bool first = true;
@@ -502,7 +545,7 @@ void lotk_survey_header_free(struct lotk_survey_header *h)
     for (size_t i = 0; i < h->nheaders; i++)
         free(h->headers[i]);
     free(h->headers);
-    free(h->column_item);
+    free(h->plan);
     free(h->file);
     free(h);
 }
@@ -541,7 +584,7 @@ int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
     reader_init(&rd, &sv, path, err);
     rd.h = header_new(path);
     rd.in_header = true;
-    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+    if (csv_init(&parser, PARSER_OPTIONS) != 0) {
         rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
         goto done;
     }
@@ -610,7 +653,7 @@ int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_head
     rd.h = (struct lotk_survey_header *)h; /* only read outside the header phase */
     rd.line = rd.row_line = first_line;
     rd.offset = start;
-    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+    if (csv_init(&parser, PARSER_OPTIONS) != 0) {
         reader_clear(&rd);
         return lotk_err_set(err, LOTK_EIO, h->file, 0, 0, "cannot start the CSV parser");
     }
