@@ -64,6 +64,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
                                     w->rejects.keep_fields};
     w->survey = lotk_survey_new(s, &sink);
     lotk_survey_set_progress(w->survey, b->progress);
+    lotk_survey_set_options(w->survey, &b->survey_options);
     return 0;
 }
 
@@ -102,7 +103,7 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
     int n = 0, started = 0, rc = 0;
     *fallback = false;
 
-    if ((rc = lotk_survey_header_read(b->s, path, &h, err)) != 0)
+    if ((rc = lotk_survey_header_read(b->survey, path, &h, err)) != 0)
         return rc;
     uint64_t begin = lotk_survey_header_data_offset(h);
     uint64_t cut[MAX_JOBS + 1];

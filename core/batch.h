@@ -28,6 +28,7 @@ struct lotk_batch {
     const struct lotk_lhost_limits *plugin_limits;
     struct lotk_scorer *scorer;    /* receives every row (or the merged workers) */
     struct lotk_survey *survey;    /* its reader: counts and respondent ids */
+    struct lotk_survey_options survey_options; /* as set on survey, for the workers */
     struct lotk_rejects *rejects;  /* receives every rejected row, in file order */
     struct lotk_progress *progress; /* may be NULL */
     int parallel_files;            /* out: files read in parallel */

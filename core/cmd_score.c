@@ -23,6 +23,7 @@ static const struct lotk_opt score_opts[] = {
     {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark so Excel shows Chinese text"},
     {"rejects", 0, "FILE", "write every rejected row, with its line and reason, to FILE"},
     {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
+    {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
     {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
     {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
     {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
@@ -53,6 +54,24 @@ static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *arg
                             lo, hi, text);
     *out = v;
     return 0;
+}
+
+static int delimiter_option(const char *text, char *out, struct lotk_err *err)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{"auto", 0}, {"comma", ','}, {",", ','}, {"tab", '\t'}, {"\\t", '\t'},
+                 {"semicolon", ';'}, {";", ';'}};
+    if (!text)
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(text, names[i].name) == 0) {
+            *out = names[i].c;
+            return 0;
+        }
+    return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                        "score: --delimiter takes comma, tab, semicolon or auto, not '%s'", text);
 }
 
 static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
@@ -114,6 +133,11 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
                                     rejects.keep_fields};
     survey = lotk_survey_new(s, &sink);
+    struct lotk_survey_options survey_options = {0};
+    if ((rc = delimiter_option(lotk_cli_get(cmd, args, "delimiter"), &survey_options.delimiter,
+                               &err)) != 0)
+        goto done;
+    lotk_survey_set_options(survey, &survey_options);
     lotk_progress_start(&progress, 0, !quiet);
     lotk_survey_set_progress(survey, &progress);
     struct lotk_batch batch = {.s = s,
@@ -122,6 +146,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                                .plugin_limits = &limits,
                                .scorer = scorer,
                                .survey = survey,
+                               .survey_options = survey_options,
                                .rejects = &rejects,
                                .progress = &progress};
     for (size_t i = 1; i < args->npos && rc == 0; i++)

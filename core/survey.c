@@ -31,6 +31,7 @@ struct lotk_survey {
     struct lotk_survey_counts counts;
     struct lotk_strmap seen_ids; /* respondent ids over all files */
     struct lotk_progress *progress; /* may be NULL */
+    struct lotk_survey_options opts;
 };
 
 /* How one column is read: the item it feeds, and what each single-digit answer means
@@ -49,6 +50,7 @@ struct lotk_survey_header {
     size_t nheaders, cap_headers;
     struct column_plan *plan; /* per column */
     int org_column, id_column;
+    char delimiter;     /* as detected (or forced) from the header line */
     long data_line;     /* line where the first data row starts */
     uint64_t data_offset; /* byte offset of that line */
 };
@@ -482,51 +484,138 @@ static void note_progress(struct lotk_survey *sv, size_t bytes, long rows_before
         lotk_progress_add(sv->progress, bytes, sv->counts.rows - rows_before);
 }
 
+/* Where bytes come from: a stream from its start, or a byte range of a file. */
+struct source {
+    FILE *f;            /* NULL: pread from fd */
+    int fd;
+    uint64_t at, end;
+};
+
+static ssize_t source_read(struct source *src, char *buf, size_t cap)
+{
+    if (src->f) {
+        size_t n = fread(buf, 1, cap, src->f);
+        return n == 0 && ferror(src->f) ? -1 : (ssize_t)n;
+    }
+    size_t want = src->end - src->at < cap ? (size_t)(src->end - src->at) : cap;
+    if (want == 0)
+        return 0;
+    ssize_t n = pread(src->fd, buf, want, (off_t)src->at);
+    if (n > 0)
+        src->at += (uint64_t)n;
+    return n;
+}
+
+/* The delimiter of a header line: whichever of comma, tab and semicolon occurs most
+ * outside quotes before the first line break (comma on a tie or when none occurs). */
+static char detect_delimiter(const char *data, size_t len)
+{
+    size_t comma = 0, tab = 0, semicolon = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            comma += c == ',', tab += c == '\t', semicolon += c == ';';
+    }
+    if (tab > comma && tab >= semicolon)
+        return '\t';
+    if (semicolon > comma && semicolon > tab)
+        return ';';
+    return ',';
+}
+
+/* libcsv trims blanks around unquoted fields; a tab is no blank when it separates them. */
+static int is_blank(unsigned char c)
+{
+    return c == ' ';
+}
+
+static int is_blank_or_tab(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void set_delimiter(struct csv_parser *p, char delimiter)
+{
+    csv_set_delim(p, (unsigned char)delimiter);
+    csv_set_space_func(p, delimiter == '\t' ? is_blank : is_blank_or_tab);
+}
+
+/* Feeds everything src holds (only the header when header_only) through the parser. At
+ * the start of a file, drops a UTF-8 byte-order mark and settles the delimiter. */
+static int pump(struct reader *rd, struct csv_parser *p, struct source *src, bool at_start,
+                bool header_only)
+{
+    char *chunk = lotk_xmalloc(READ_CHUNK);
+    int rc = 0;
+    ssize_t got;
+    bool first = at_start;
+    while (!rd->stop && (!header_only || rd->in_header) &&
+           (got = source_read(src, chunk, READ_CHUNK)) != 0) {
+        if (got < 0) {
+            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->line, 0, "cannot read: %s",
+                              strerror(errno));
+            break;
+        }
+        const char *data = chunk;
+        size_t n = (size_t)got;
+        long rows_before = rd->sv->counts.rows;
+        if (first) {
+            first = false;
+            if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+                data += 3; /* Excel's UTF-8 byte-order mark */
+                n -= 3;
+                rd->offset = 3;
+            }
+            char forced = rd->sv->opts.delimiter;
+            rd->h->delimiter = forced ? forced : detect_delimiter(data, n);
+            set_delimiter(p, rd->h->delimiter);
+        }
+        if (!header_only) {
+            feed(rd, p, data, n);
+        } else {
+            /* Line by line, so the header's end is known to the byte. */
+            while (n > 0 && rd->in_header && !rd->stop) {
+                const char *nl = memchr(data, '\n', n);
+                size_t len = nl ? (size_t)(nl - data) + 1 : n;
+                feed(rd, p, data, len);
+                data += len;
+                n -= len;
+            }
+        }
+        note_progress(rd->sv, (size_t)got, rows_before);
+    }
+    free(chunk);
+    return rc ? rc : rd->stop;
+}
+
 /* Reads a stream from its start: the header, then every row. */
 static int read_stream(struct reader *rd, FILE *f)
 {
     struct csv_parser parser;
-    char *chunk = NULL;
-    int rc = 0;
     const char *path = rd->file;
     if (csv_init(&parser, PARSER_OPTIONS) != 0)
         return lotk_err_set(rd->err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
-    chunk = lotk_xmalloc(READ_CHUNK);
-    bool first = true;
-    size_t n;
-    while (!rd->stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
-        const char *data = chunk;
-        long rows_before = rd->sv ? rd->sv->counts.rows : 0;
-        if (first && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-            data += 3; /* Excel's UTF-8 byte-order mark */
-            n -= 3;
-            rd->offset = 3;
-        }
-        first = false;
-        feed(rd, &parser, data, n);
-        if (rd->sv)
-            note_progress(rd->sv, n, rows_before);
-    }
-    if (!rd->stop && ferror(f)) {
-        rc = lotk_err_set(rd->err, LOTK_EIO, path, rd->line, 0, "cannot read: %s",
-                          strerror(errno));
+    struct source src = {.f = f};
+    int rc = pump(rd, &parser, &src, true, false);
+    if (rc)
         goto done;
-    }
-    if (!rd->stop && csv_fini(&parser, on_field, on_row_end, rd) != 0) {
+    if (csv_fini(&parser, on_field, on_row_end, rd) != 0) {
         rc = lotk_err_set(rd->err, LOTK_EIO, path, rd->row_line, 0,
                           "a quoted field that starts on this line is never closed");
         goto done;
     }
-    if (rd->stop) {
+    if (rd->stop)
         rc = rd->stop;
-        goto done;
-    }
-    if (rd->in_header)
+    else if (rd->in_header)
         rc = lotk_err_set(rd->err, LOTK_EIO, path, 1, 0,
                           "the file is empty; expected a header row naming the columns");
 done:
     csv_free(&parser);
-    free(chunk);
     return rc;
 }
 
@@ -567,15 +656,14 @@ int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *
     return rc;
 }
 
-int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
+int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
                             struct lotk_survey_header **out, struct lotk_err *err)
 {
-    /* A throwaway survey with no sink: rows are never reached, the feed stops at the end
-     * of the header's line. */
-    struct lotk_survey sv = {.s = s};
+    /* A throwaway survey with no sink and the same options: rows are never reached, the
+     * feed stops at the end of the header's line. */
+    struct lotk_survey sv = {.s = like->s, .opts = like->opts};
     struct reader rd;
     struct csv_parser parser;
-    char *chunk = NULL;
     int rc = 0;
     *out = NULL;
     FILE *f = fopen(path, "rb");
@@ -588,30 +676,12 @@ int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
         rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
         goto done;
     }
-    chunk = lotk_xmalloc(READ_CHUNK);
-    bool first = true;
-    size_t n;
-    while (rd.in_header && !rd.stop && (n = fread(chunk, 1, READ_CHUNK, f)) > 0) {
-        const char *data = chunk;
-        if (first && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-            data += 3;
-            n -= 3;
-            rd.offset = 3;
-        }
-        first = false;
-        /* Line by line, stopping right after the header's line. */
-        while (n > 0 && rd.in_header && !rd.stop) {
-            const char *nl = memchr(data, '\n', n);
-            size_t len = nl ? (size_t)(nl - data) + 1 : n;
-            feed(&rd, &parser, data, len);
-            data += len;
-            n -= len;
-        }
-    }
+    struct source src = {.f = f};
+    rc = pump(&rd, &parser, &src, true, true);
     csv_free(&parser);
-    if (rd.stop) {
-        rc = rd.stop;
-    } else if (rd.in_header) {
+    if (rc)
+        goto done;
+    if (rd.in_header) {
         rc = lotk_err_set(err, LOTK_EIO, path, 1, 0,
                           "the file is empty; expected a header row naming the columns");
     } else {
@@ -620,7 +690,6 @@ int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
     }
 done:
     fclose(f);
-    free(chunk);
     lotk_survey_header_free(rd.h);
     reader_clear(&rd);
     return rc;
@@ -647,47 +716,29 @@ int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_head
 {
     struct reader rd;
     struct csv_parser parser;
-    int rc = 0;
     *ends_in_quote = false;
+    *lines = 0;
+    if (csv_init(&parser, PARSER_OPTIONS) != 0)
+        return lotk_err_set(err, LOTK_EIO, h->file, 0, 0, "cannot start the CSV parser");
+    set_delimiter(&parser, h->delimiter);
     reader_init(&rd, sv, h->file, err);
     rd.h = (struct lotk_survey_header *)h; /* only read outside the header phase */
     rd.line = rd.row_line = first_line;
     rd.offset = start;
-    if (csv_init(&parser, PARSER_OPTIONS) != 0) {
-        reader_clear(&rd);
-        return lotk_err_set(err, LOTK_EIO, h->file, 0, 0, "cannot start the CSV parser");
-    }
     reset_row(&rd);
-    char *chunk = lotk_xmalloc(READ_CHUNK);
-    uint64_t at = start;
-    while (at < end && !rd.stop) {
-        size_t want = end - at < READ_CHUNK ? (size_t)(end - at) : READ_CHUNK;
-        ssize_t n = pread(fd, chunk, want, (off_t)at);
-        if (n <= 0) {
-            rc = lotk_err_set(err, LOTK_EIO, h->file, rd.line, 0, "cannot read: %s",
-                              n < 0 ? strerror(errno) : "the file got shorter");
-            goto done;
-        }
-        long rows_before = sv->counts.rows;
-        feed(&rd, &parser, chunk, (size_t)n);
-        note_progress(sv, (size_t)n, rows_before);
-        at += (uint64_t)n;
-    }
-    if (rd.stop) {
-        rc = rd.stop;
-        goto done;
-    }
-    if (csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
+    struct source src = {.fd = fd, .at = start, .end = end};
+    int rc = pump(&rd, &parser, &src, false, false);
+    if (rc == 0 && csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
         /* Inside a quoted field at the end of the range: for the last range of a file an
          * unclosed quote, for any other the sign that the next range began mid-field. */
         *ends_in_quote = true;
         rc = lotk_err_set(err, LOTK_EIO, h->file, rd.row_line, 0,
                           "a quoted field that starts on this line is never closed");
     }
-done:
+    if (rc == 0)
+        rc = rd.stop;
     *lines = rd.line - first_line;
     csv_free(&parser);
-    free(chunk);
     reader_clear(&rd);
     return rc;
 }
@@ -717,6 +768,16 @@ void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b)
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress)
 {
     sv->progress = progress;
+}
+
+void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_options *opts)
+{
+    sv->opts = *opts;
+}
+
+char lotk_survey_header_delimiter(const struct lotk_survey_header *h)
+{
+    return h->delimiter;
 }
 
 struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,

@@ -54,6 +54,11 @@ struct lotk_survey_counts {
 
 struct lotk_survey;
 
+/* How survey files are to be read. */
+struct lotk_survey_options {
+    char delimiter; /* ',', '\t' or ';'; 0 = detect from each file's header line */
+};
+
 /* Creates a reader for standard s that reports to sink. The reader remembers respondent
  * ids across files, so one respondent cannot be counted twice in a batch. The caller owns
  * the result and frees it with lotk_survey_free. */
@@ -69,6 +74,9 @@ int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *
 /* Rows read, scored and rejected over every file read so far. */
 struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
 
+/* Sets how files are read (the default: everything detected). */
+void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_options *opts);
+
 /* Reports bytes and rows read to progress (NULL: none). */
 struct lotk_progress;
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress);
@@ -81,10 +89,13 @@ void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *prog
  * before it, and the caller then reads the file sequentially instead. */
 struct lotk_survey_header;
 
-/* Reads and maps the header of the file at path (a regular file). The caller owns *out
- * (lotk_survey_header_free). Errors as lotk_survey_read. */
-int lotk_survey_header_read(const struct lotk_standard *s, const char *path,
+/* Reads and maps the header of the file at path (a regular file) for the standard and
+ * options of the survey `like`. The caller owns *out (lotk_survey_header_free). Errors
+ * as lotk_survey_read. */
+int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
                             struct lotk_survey_header **out, struct lotk_err *err);
+/* The delimiter the header was read with. */
+char lotk_survey_header_delimiter(const struct lotk_survey_header *h);
 /* Where the data rows begin: byte offset and line number. */
 uint64_t lotk_survey_header_data_offset(const struct lotk_survey_header *h);
 long lotk_survey_header_data_line(const struct lotk_survey_header *h);
