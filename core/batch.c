@@ -95,13 +95,13 @@ static uint64_t next_line_start(int fd, uint64_t at, uint64_t end)
 /* Reads path in ranges; *fallback is set when the file must be read sequentially after
  * all (nothing of this attempt is kept then). */
 static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_t size,
-                         bool *fallback, struct lotk_err *err)
+                         const char **fallback_why, struct lotk_err *err)
 {
     struct lotk_survey_header *h = NULL;
     struct worker *w = NULL;
     pthread_t *threads = NULL;
     int n = 0, started = 0, rc = 0;
-    *fallback = false;
+    *fallback_why = NULL;
 
     if ((rc = lotk_survey_header_read(b->survey, path, &h, err)) != 0)
         return rc;
@@ -140,7 +140,7 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
     /* A range that ended inside quotes means the next one began mid-cell. */
     for (int i = 0; i + 1 < n; i++)
         if (w[i].ends_in_quote) {
-            *fallback = true;
+            *fallback_why = "a cut between threads fell inside a quoted multi-line cell";
             goto done;
         }
     long line = lotk_survey_header_data_line(h);
@@ -159,13 +159,14 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
          * rejected the second time by a single reader. Checked before anything is kept. */
         struct lotk_survey_sink none = {0};
         struct lotk_survey *seen = lotk_survey_new(b->s, &none);
-        for (int i = 0; i < n && !*fallback; i++) {
-            *fallback = lotk_survey_ids_overlap(b->survey, w[i].survey) ||
-                        lotk_survey_ids_overlap(seen, w[i].survey);
+        for (int i = 0; i < n && !*fallback_why; i++) {
+            if (lotk_survey_ids_overlap(b->survey, w[i].survey) ||
+                lotk_survey_ids_overlap(seen, w[i].survey))
+                *fallback_why = "a respondent id occurs in the parts of two threads";
             lotk_survey_absorb(seen, w[i].survey);
         }
         lotk_survey_free(seen);
-        if (*fallback)
+        if (*fallback_why)
             goto done;
     }
     for (int i = 0; i < n; i++)
@@ -197,12 +198,14 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
                    st.st_size >= MIN_PARALLEL_BYTES;
     }
     if (parallel) {
-        bool fallback;
-        int rc = read_parallel(b, path, fd, (uint64_t)st.st_size, &fallback, err);
+        const char *why;
+        int rc = read_parallel(b, path, fd, (uint64_t)st.st_size, &why, err);
         close(fd);
-        if (!fallback)
+        if (!why)
             return rc;
         b->fallbacks++;
+        if (!b->quiet)
+            lotk_diag(stderr, "note", path, 0, 0, "read by one thread: %s", why);
     } else if (fd >= 0) {
         close(fd);
     }

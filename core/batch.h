@@ -31,6 +31,7 @@ struct lotk_batch {
     struct lotk_survey_options survey_options; /* as set on survey, for the workers */
     struct lotk_rejects *rejects;  /* receives every rejected row, in file order */
     struct lotk_progress *progress; /* may be NULL */
+    bool quiet;                    /* no notes on stderr */
     int parallel_files;            /* out: files read in parallel */
     int fallbacks;                 /* out: files sent back to one reader */
 };

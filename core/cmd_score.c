@@ -148,7 +148,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                                .survey = survey,
                                .survey_options = survey_options,
                                .rejects = &rejects,
-                               .progress = &progress};
+                               .progress = &progress,
+                               .quiet = quiet};
     for (size_t i = 1; i < args->npos && rc == 0; i++)
         rc = lotk_batch_read(&batch, args->pos[i], &err);
     lotk_progress_finish(&progress);

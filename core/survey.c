@@ -16,7 +16,18 @@
 
 /* CSV_REPALL_NL makes libcsv report every line break, even blank lines, so line numbers
  * can be counted from its callbacks while it parses whole 64 KiB chunks. */
-#define PARSER_OPTIONS (CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
+#define PARSER_OPTIONS (CSV_APPEND_NULL | CSV_REPALL_NL)
+
+/* libcsv 3's parser state for "inside a field" (FIELD_BEGUN in its libcsv.c); with the
+ * public `quoted` flag it tells that input ended inside a quoted cell. CSV_STRICT_FINI
+ * would tell it too, but only together with CSV_STRICT, which stops the whole file at
+ * the first stray quote instead of rejecting one row. */
+enum { LIBCSV_FIELD_BEGUN = 2 };
+
+static bool in_quoted_field(const struct csv_parser *p)
+{
+    return p->quoted && p->pstate == LIBCSV_FIELD_BEGUN;
+}
 
 enum {
     READ_CHUNK = 1 << 16,
@@ -604,11 +615,12 @@ static int read_stream(struct reader *rd, FILE *f)
     int rc = pump(rd, &parser, &src, true, false);
     if (rc)
         goto done;
-    if (csv_fini(&parser, on_field, on_row_end, rd) != 0) {
+    if (in_quoted_field(&parser)) {
         rc = lotk_err_set(rd->err, LOTK_EIO, path, rd->row_line, 0,
                           "a quoted field that starts on this line is never closed");
         goto done;
     }
+    csv_fini(&parser, on_field, on_row_end, rd);
     if (rd->stop)
         rc = rd->stop;
     else if (rd->in_header)
@@ -728,12 +740,14 @@ int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_head
     reset_row(&rd);
     struct source src = {.fd = fd, .at = start, .end = end};
     int rc = pump(&rd, &parser, &src, false, false);
-    if (rc == 0 && csv_fini(&parser, on_field, on_row_end, &rd) != 0) {
+    if (rc == 0 && in_quoted_field(&parser)) {
         /* Inside a quoted field at the end of the range: for the last range of a file an
          * unclosed quote, for any other the sign that the next range began mid-field. */
         *ends_in_quote = true;
         rc = lotk_err_set(err, LOTK_EIO, h->file, rd.row_line, 0,
                           "a quoted field that starts on this line is never closed");
+    } else if (rc == 0) {
+        csv_fini(&parser, on_field, on_row_end, &rd);
     }
     if (rc == 0)
         rc = rd.stop;

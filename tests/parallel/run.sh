@@ -1,0 +1,64 @@
+#!/bin/sh
+# --jobs must not change a single byte of the result: reads a generated survey with one
+# thread and with several, and in the cases that send a file back to one reader (a cut
+# inside a quoted multi-line cell, a respondent id in two ranges), and from a pipe.
+# usage: run.sh LOTK GEN STANDARD
+set -u
+lotk=$1
+gen=$2
+standard=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+
+same() { # label file1 file2
+    if cmp -s "$2" "$3"; then
+        echo "ok $1"
+    else
+        echo "FAIL $1: $2 and $3 differ"
+        diff "$2" "$3" | head -5
+        fail=1
+    fi
+}
+
+score() { # output jobs input [standard]; notes go to $work/notes
+    "$lotk" score "${4:-$standard}" "$3" -f json -j "$2" -o "$1" 2>"$work/notes" || {
+        echo "FAIL: lotk score -j $2 $3 exited $?"
+        fail=1
+    }
+}
+
+"$gen" 40000 7 > "$work/plain.csv"
+score "$work/plain.1.json" 1 "$work/plain.csv"
+for j in 2 3 4; do
+    score "$work/plain.$j.json" $j "$work/plain.csv"
+    same "plain -j $j" "$work/plain.1.json" "$work/plain.$j.json"
+done
+cat "$work/plain.csv" | "$lotk" score "$standard" - -f json -q -j 4 > "$work/pipe.json"
+same "standard input" "$work/plain.1.json" "$work/pipe.json"
+
+# A note column; in the middle, one quoted cell of 3000 lines, so that cuts land inside.
+awk -v mid=20000 'NR == 1 { print $0 ",note"; next }
+    NR == mid { printf "%s,\"first line", $0; for (i = 0; i < 3000; i++) printf "\nline %d, with a comma", i; print "\"" ; next }
+    { print $0 ",plain" }' "$work/plain.csv" > "$work/quoted.csv"
+score "$work/quoted.1.json" 1 "$work/quoted.csv"
+for j in 2 3 4; do
+    score "$work/quoted.$j.json" $j "$work/quoted.csv"
+    same "multi-line cell -j $j" "$work/quoted.1.json" "$work/quoted.$j.json"
+    [ $j = 3 ] || grep -q "read by one thread: a cut between threads fell inside" "$work/notes" ||
+        { echo "FAIL: -j $j did not notice the cut inside the quoted cell"; fail=1; }
+done
+
+# Respondent ids checked: a row of the first range repeated at the end must be rejected.
+sed 's/^\( *\)org_column: org$/\1org_column: org\n\1id_column: resp/' "$standard" > "$work/ids.yaml"
+grep -q 'id_column: resp' "$work/ids.yaml" || { echo "FAIL: could not add id_column"; exit 1; }
+{ cat "$work/plain.csv"; sed -n 2p "$work/plain.csv"; } > "$work/dup.csv"
+score "$work/dup.1.json" 1 "$work/dup.csv" "$work/ids.yaml"
+grep -q '"rejected": 1' "$work/dup.1.json" || { echo "FAIL: the duplicate was not rejected"; fail=1; }
+for j in 2 4; do
+    score "$work/dup.$j.json" $j "$work/dup.csv" "$work/ids.yaml"
+    same "duplicate id across ranges -j $j" "$work/dup.1.json" "$work/dup.$j.json"
+    grep -q "read by one thread: a respondent id occurs" "$work/notes" ||
+        { echo "FAIL: -j $j did not notice the duplicate across threads"; fail=1; }
+done
+exit $fail
