@@ -6,6 +6,7 @@
 
 extern const struct lotk_cmd lotk_cmd_score;
 extern const struct lotk_cmd lotk_cmd_check;
+extern const struct lotk_cmd lotk_cmd_validate;
 extern const struct lotk_cmd lotk_cmd_standards;
 extern const struct lotk_cmd lotk_cmd_plugins;
 

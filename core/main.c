@@ -8,6 +8,7 @@
 static const struct lotk_cmd *const commands[] = {
     &lotk_cmd_score,
     &lotk_cmd_check,
+    &lotk_cmd_validate,
     &lotk_cmd_standards,
     &lotk_cmd_plugins,
     NULL,

@@ -43,6 +43,8 @@ struct lotk_survey {
     struct lotk_strmap seen_ids; /* respondent ids over all files */
     struct lotk_progress *progress; /* may be NULL */
     struct lotk_survey_options opts;
+    void (*on_header)(void *ctx, const struct lotk_survey_header *h);
+    void *on_header_ctx;
 };
 
 /* How one column is read: the item it feeds, and what each single-digit answer means
@@ -275,6 +277,8 @@ static void on_row_end(int terminator, void *vrd)
             int rc = map_columns(rd);
             if (rc < 0)
                 rd->stop = rc;
+            else if (rd->sv->on_header)
+                rd->sv->on_header(rd->sv->on_header_ctx, rd->h);
         } else {
             finish_row(rd);
         }
@@ -792,6 +796,44 @@ void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_op
 char lotk_survey_header_delimiter(const struct lotk_survey_header *h)
 {
     return h->delimiter;
+}
+
+void lotk_survey_on_header(struct lotk_survey *sv,
+                           void (*fn)(void *ctx, const struct lotk_survey_header *h),
+                           void *ctx)
+{
+    sv->on_header = fn;
+    sv->on_header_ctx = ctx;
+}
+
+const char *lotk_survey_header_file(const struct lotk_survey_header *h)
+{
+    return h->file;
+}
+
+size_t lotk_survey_header_columns(const struct lotk_survey_header *h)
+{
+    return h->nheaders;
+}
+
+const char *lotk_survey_header_name(const struct lotk_survey_header *h, size_t column)
+{
+    return column < h->nheaders ? h->headers[column] : NULL;
+}
+
+int lotk_survey_header_item(const struct lotk_survey_header *h, size_t column)
+{
+    return column < h->nheaders && h->plan ? h->plan[column].item : -1;
+}
+
+int lotk_survey_header_org_column(const struct lotk_survey_header *h)
+{
+    return h->org_column;
+}
+
+int lotk_survey_header_id_column(const struct lotk_survey_header *h)
+{
+    return h->id_column;
 }
 
 struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,

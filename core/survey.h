@@ -53,6 +53,7 @@ struct lotk_survey_counts {
 };
 
 struct lotk_survey;
+struct lotk_survey_header;
 
 /* How survey files are to be read. */
 struct lotk_survey_options {
@@ -77,6 +78,11 @@ struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
 /* Sets how files are read (the default: everything detected). */
 void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_options *opts);
 
+/* Calls fn with each file's header once it is mapped to the standard (for lotk validate). */
+void lotk_survey_on_header(struct lotk_survey *sv,
+                           void (*fn)(void *ctx, const struct lotk_survey_header *h),
+                           void *ctx);
+
 /* Reports bytes and rows read to progress (NULL: none). */
 struct lotk_progress;
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress);
@@ -96,6 +102,14 @@ int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
                             struct lotk_survey_header **out, struct lotk_err *err);
 /* The delimiter the header was read with. */
 char lotk_survey_header_delimiter(const struct lotk_survey_header *h);
+/* The file, its columns, each column's header text and the item it feeds (-1: none), and
+ * the organization and respondent id columns (-1: none). */
+const char *lotk_survey_header_file(const struct lotk_survey_header *h);
+size_t lotk_survey_header_columns(const struct lotk_survey_header *h);
+const char *lotk_survey_header_name(const struct lotk_survey_header *h, size_t column);
+int lotk_survey_header_item(const struct lotk_survey_header *h, size_t column);
+int lotk_survey_header_org_column(const struct lotk_survey_header *h);
+int lotk_survey_header_id_column(const struct lotk_survey_header *h);
 /* Where the data rows begin: byte offset and line number. */
 uint64_t lotk_survey_header_data_offset(const struct lotk_survey_header *h);
 long lotk_survey_header_data_line(const struct lotk_survey_header *h);
