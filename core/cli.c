@@ -95,6 +95,9 @@ int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lot
             value = argv[++i];
         }
         args->value[opt] = cmd->opts[opt].arg ? value : "1";
+        if (args->ngiven >= LOTK_CLI_MAX_POS)
+            return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0, "too many options");
+        args->given[args->ngiven++] = (struct lotk_cli_given){opt, args->value[opt]};
     }
     if (args->npos < cmd->min_pos || args->npos > cmd->max_pos)
         return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
@@ -114,6 +117,20 @@ const char *lotk_cli_get(const struct lotk_cmd *cmd, const struct lotk_args *arg
 bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, const char *name)
 {
     return lotk_cli_get(cmd, args, name) != NULL;
+}
+
+size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                        const char *name, const char **out, size_t max)
+{
+    int opt = find_long(cmd, name, strlen(name));
+    size_t n = 0;
+    for (size_t i = 0; opt >= 0 && i < args->ngiven; i++)
+        if (args->given[i].opt == opt) {
+            if (n < max)
+                out[n] = args->given[i].value;
+            n++;
+        }
+    return n;
 }
 
 void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out)

@@ -22,6 +22,13 @@ struct lotk_args {
     const char *pos[LOTK_CLI_MAX_POS];
     size_t npos;
     const char *value[LOTK_CLI_MAX_OPTS]; /* by option index; flags get "1" */
+    /* Every option given, in order (value holds only the last), for options that may
+     * repeat such as --evidence FILE. */
+    struct lotk_cli_given {
+        int opt;
+        const char *value;
+    } given[LOTK_CLI_MAX_POS];
+    size_t ngiven;
 };
 
 struct lotk_cmd {
@@ -45,6 +52,11 @@ int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lot
 const char *lotk_cli_get(const struct lotk_cmd *cmd, const struct lotk_args *args,
                          const char *name);
 bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, const char *name);
+
+/* Every value given to option name, in command-line order: stores up to max of them in out
+ * and returns how many were given (which may exceed max). For options that repeat. */
+size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                        const char *name, const char **out, size_t max);
 
 /* Prints a command's usage, summary, details and options. */
 void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out);

@@ -3,12 +3,73 @@
 
 #include "commands.h"
 #include "plugin.h"
+#include "score.h"
 #include "standard.h"
+#include "survey.h"
 
 static const struct lotk_opt check_opts[] = {
     {"quiet", 'q', NULL, "print only problems"},
+    {"data", 0, "FILE", "also score FILE (a survey CSV) and lint the items' keying"},
     {0},
 };
+
+/* Keying lint (issue 6): scores data through the normal pipeline and names every item
+ * whose corrected item-total correlation is negative — it runs against its leaf, which
+ * is what a forgotten or wrong `reverse:` looks like. Warnings only: the data are not
+ * judged. Returns 0 or the code of a read or plugin failure (printed). */
+static int lint_data(const struct lotk_standard *s, const char *data, bool quiet)
+{
+    struct lotk_err err;
+    struct lotk_diags diags = {0};
+    struct lotk_plugins *plugins = NULL;
+    struct lotk_scorer *scorer = NULL;
+    struct lotk_survey *survey = NULL;
+    struct lotk_result *result = NULL;
+    int rc;
+    lotk_err_clear(&err);
+    if (!(plugins = lotk_plugins_new(NULL, s, &err))) {
+        rc = err.code;
+        goto done;
+    }
+    if ((rc = lotk_plugins_resolve_standard(plugins, &diags)) != 0) {
+        lotk_diags_print(&diags, stderr);
+        goto done_printed;
+    }
+    scorer = lotk_scorer_new(s, plugins, false);
+    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, NULL, NULL, false};
+    survey = lotk_survey_new(s, &sink);
+    if ((rc = lotk_survey_read(survey, data, &err)) != 0 ||
+        (rc = lotk_scorer_finish(scorer, lotk_survey_counts(survey), &result, &err)) != 0)
+        goto done;
+    long found = 0;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const struct lotk_reliability *rel = &result->leaf_stats[i].reliability;
+        for (size_t k = 0; rel->item_total && k < s->nodes[i].nitems; k++) {
+            const struct lotk_item *it = &s->items[s->nodes[i].items[k]];
+            if (!(rel->item_total[k] < 0))
+                continue;
+            found++;
+            lotk_diag(stderr, "warning", s->path, it->loc.line, it->loc.column,
+                      "item %s of %s: corrected item-total r = %.2f — likely keying error "
+                      "(reverse: missing or wrong?)",
+                      it->id, s->nodes[i].id, rel->item_total[k]);
+        }
+    }
+    if (!quiet)
+        printf("%s: %ld rows read: %ld scored, %ld rejected; %ld likely keying error%s\n", data,
+               result->counts.rows, result->counts.scored, result->counts.rejected, found,
+               found == 1 ? "" : "s");
+done:
+    if (rc)
+        lotk_err_print(&err, stderr);
+done_printed:
+    lotk_result_free(result);
+    lotk_survey_free(survey);
+    lotk_scorer_free(scorer);
+    lotk_plugins_free(plugins);
+    lotk_diags_free(&diags);
+    return rc;
+}
 
 static void count_kinds(const struct lotk_standard *s, size_t *top, size_t *leaves)
 {
@@ -81,6 +142,9 @@ static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
             printf("%s: ok: %s %s, %zu top-level indicators, %zu leaves, %zu items\n", path,
                    s->id, s->version, top, leaves, s->nitems);
         }
+        const char *data = lotk_cli_get(cmd, args, "data");
+        if (rc == 0 && data && (rc = lint_data(s, data, quiet)) != 0)
+            worst = worst ? worst : rc;
         lotk_standard_free(s);
         lotk_diags_free(&diags);
         free(path);
@@ -92,7 +156,9 @@ const struct lotk_cmd lotk_cmd_check = {
     .name = "check",
     .usage = "STANDARD... [options]",
     .summary = "validate standards and report every problem with its line and column",
-    .details = "Exits 3 when any standard is invalid.\n",
+    .details = "Exits 3 when any standard is invalid. With --data FILE, each valid standard\n"
+               "also scores FILE and warns about every item whose corrected item-total\n"
+               "correlation is negative: a likely keying error (reverse: missing or wrong).\n",
     .opts = check_opts,
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,

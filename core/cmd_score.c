@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "batch.h"
+#include "bootstrap.h"
 #include "commands.h"
+#include "evidence.h"
+#include "norms.h"
 #include "plugin.h"
 #include "progress.h"
 #include "rejects.h"
@@ -27,6 +30,13 @@ static const struct lotk_opt score_opts[] = {
     {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
     {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
     {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
+    {"norms", 0, "FILE", "percentile ranks against this norm table (default: the batch)"},
+    {"min-group", 0, "N", "batch norms: suppress groups under N organizations (default 10)"},
+    {"bootstrap", 0, "N", "N bootstrap replicates: interval of the total, grade chances"},
+    {"seed", 0, "S", "seed of the bootstrap (default 1)"},
+    {"confidence", 0, "C", "level of the bootstrap interval (default 0.95)"},
+    {"evidence", 'e', "FILE", "assessor evidence sheet (CSV) for the evidence indicators; "
+                              "repeatable"},
     {0},
 };
 
@@ -74,6 +84,110 @@ static int delimiter_option(const char *text, char *out, struct lotk_err *err)
                         "score: --delimiter takes comma, tab, semicolon or auto, not '%s'", text);
 }
 
+/* Norms, percentile ranks and the bootstrap (issue 6): their options and state, kept
+ * together so that run_score only calls in at three points. */
+struct score_stats {
+    const char *norms_path;
+    long min_group;
+    struct lotk_bootstrap_opts boot_opts; /* replicates 0: no bootstrap */
+    struct lotk_norms *norms;             /* from --norms, or the batch's own */
+    struct lotk_ranks *ranks;
+    struct lotk_boot_rows *boot_rows;
+    struct lotk_bootstrap *boot;
+};
+
+/* Reads the options and, with --norms, the norm table, before any data is read. */
+static int stats_start(struct score_stats *st, const struct lotk_cmd *cmd,
+                       const struct lotk_args *args, const struct lotk_standard *s,
+                       struct lotk_err *err)
+{
+    long replicates = 0, seed = 1;
+    int rc;
+    st->min_group = LOTK_NORMS_MIN_GROUP;
+    st->norms_path = lotk_cli_get(cmd, args, "norms");
+    /* Seeds stay below 2^53 so that the JSON result shows them exactly to any reader. */
+    if ((rc = number_option(cmd, args, "min-group", 1, 1000000000, &st->min_group, err)) ||
+        (rc = number_option(cmd, args, "bootstrap", 1, 1000000, &replicates, err)) ||
+        (rc = number_option(cmd, args, "seed", 0, 9007199254740991L, &seed, err)))
+        return rc;
+    st->boot_opts = (struct lotk_bootstrap_opts){replicates, (uint64_t)seed, 0.95};
+    const char *conf = lotk_cli_get(cmd, args, "confidence");
+    if (conf && (lotk_parse_double(conf, strlen(conf), &st->boot_opts.confidence) != 0 ||
+                 !(st->boot_opts.confidence > 0 && st->boot_opts.confidence < 1)))
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: --confidence takes a level between 0 and 1, such as 0.9, "
+                            "not '%s'", conf);
+    if (st->norms_path && ((rc = lotk_norms_load(st->norms_path, &st->norms, err)) ||
+                           (rc = lotk_norms_check_standard(st->norms, s, st->norms_path, err))))
+        return rc;
+    if (replicates > 0)
+        st->boot_rows = lotk_bootstrap_rows_new(s);
+    return 0;
+}
+
+/* Percentile ranks and the bootstrap, once the result is final (rules applied). */
+static int stats_finish(struct score_stats *st, const struct lotk_result *result,
+                        struct lotk_plugins *plugins, bool quiet, struct lotk_err *err)
+{
+    if (!st->norms)
+        st->norms = lotk_norms_from_result(result, st->min_group);
+    st->ranks = lotk_ranks_compute(st->norms, result);
+    if (st->norms_path && st->ranks->nsuppressed && !quiet) {
+        struct lotk_buf ids = {0};
+        for (size_t i = 0; i < st->ranks->nsuppressed; i++)
+            lotk_buf_printf(&ids, "%s%s", i ? ", " : "", st->ranks->suppressed[i]);
+        lotk_diag(stderr, "warning", st->norms_path, 0, 0,
+                  "no norms for %s (groups under %ld organizations, or missing); their "
+                  "percentile ranks are null", ids.data, st->norms->min_group);
+        lotk_buf_free(&ids);
+    }
+    if (!st->boot_rows)
+        return 0;
+    return lotk_bootstrap_run(st->boot_rows, result, plugins, &st->boot_opts, &st->boot, err);
+}
+
+static void stats_free(struct score_stats *st)
+{
+    lotk_norms_free(st->norms);
+    lotk_ranks_free(st->ranks);
+    lotk_bootstrap_rows_free(st->boot_rows);
+    lotk_bootstrap_free(st->boot);
+}
+
+/* Assessor evidence sheets (issue 5, docs/evidence.md): read before the surveys, so that a
+ * sheet whose header does not fit stops the run before a long survey read. Their rejected
+ * rows are shown here and join the --rejects file after the survey's. */
+struct score_evidence {
+    struct lotk_evidence *ev; /* NULL without --evidence */
+    struct lotk_rejects rejects;
+};
+
+static int evidence_start(struct score_evidence *se, const struct lotk_cmd *cmd,
+                          const struct lotk_args *args, const struct lotk_standard *s,
+                          bool quiet, bool rejects_file, struct lotk_err *err)
+{
+    static const char *files[LOTK_CLI_MAX_POS];
+    size_t n = lotk_cli_get_all(cmd, args, "evidence", files, LOTK_CLI_MAX_POS);
+    struct lotk_diags warnings = {0};
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    se->rejects.keep_fields = rejects_file;
+    struct lotk_evidence_sink sink = {lotk_rejects_add, &se->rejects};
+    se->ev = lotk_evidence_new(s, &sink);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = lotk_evidence_read(se->ev, files[i], &warnings, err);
+    if (!quiet)
+        lotk_diags_print(&warnings, stderr);
+    lotk_diags_free(&warnings);
+    if (rc || quiet)
+        return rc;
+    lotk_rejects_print(&se->rejects, REJECTS_SHOWN, rejects_file, stderr);
+    fprintf(stderr, "lotk: %ld evidence rows read: %ld used, %ld rejected\n",
+            se->ev->counts.rows, se->ev->counts.used, se->ev->counts.rejected);
+    return 0;
+}
+
 static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
 {
     struct lotk_err err;
@@ -85,6 +199,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_plugins *plugins = NULL;
     struct lotk_rejects rejects = {0};
     struct lotk_progress progress;
+    struct score_stats stats = {0};
+    struct score_evidence evidence = {0};
     char *path = NULL;
     int rc = 0;
 
@@ -128,8 +244,14 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
     bool respondents = lotk_cli_flag(cmd, args, "respondents");
+    if ((rc = stats_start(&stats, cmd, args, s, &err)) != 0 ||
+        (rc = evidence_start(&evidence, cmd, args, s, quiet, rejects_path != NULL, &err)) != 0)
+        goto done;
 
     scorer = lotk_scorer_new(s, plugins, respondents);
+    lotk_scorer_set_evidence(scorer, evidence.ev);
+    if (stats.boot_rows)
+        lotk_scorer_observe(scorer, lotk_bootstrap_observe, stats.boot_rows);
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
                                     rejects.keep_fields};
     survey = lotk_survey_new(s, &sink);
@@ -142,7 +264,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     lotk_survey_set_progress(survey, &progress);
     struct lotk_batch batch = {.s = s,
                                .jobs = (int)jobs,
-                               .sequential_only = respondents,
+                               /* the bootstrap's observer sees only this scorer's rows */
+                               .sequential_only = respondents || stats.boot_rows,
                                .plugin_limits = &limits,
                                .scorer = scorer,
                                .survey = survey,
@@ -159,8 +282,11 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_survey_counts counts = lotk_survey_counts(survey);
     if (!quiet) {
         lotk_rejects_print(&rejects, REJECTS_SHOWN, rejects_path != NULL, stderr);
-        fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected\n", counts.rows,
+        fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected", counts.rows,
                 counts.scored, counts.rejected);
+        if (counts.screened)
+            fprintf(stderr, ", %ld screened out", counts.screened);
+        fputc('\n', stderr);
     }
     if (counts.rejected > 0 && lotk_cli_flag(cmd, args, "strict")) {
         rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
@@ -168,12 +294,20 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                           counts.rejected, counts.rows);
         goto done;
     }
+    if (evidence.ev && evidence.ev->counts.rejected > 0 && lotk_cli_flag(cmd, args, "strict")) {
+        rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
+                          "%ld of %ld evidence rows rejected under --strict; no result written",
+                          evidence.ev->counts.rejected, evidence.ev->counts.rows);
+        goto done;
+    }
     if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
-        (rc = lotk_rules_apply(result, plugins, &err)) != 0)
+        (rc = lotk_rules_apply(result, plugins, &err)) != 0 ||
+        (rc = stats_finish(&stats, result, plugins, quiet, &err)) != 0)
         goto done;
     /* Only now, with everything scored, does anything reach a file. */
     if (rejects_path) {
         struct lotk_buf csv = {0};
+        lotk_rejects_append(&rejects, &evidence.rejects, 0);
         lotk_rejects_csv(&rejects, &csv);
         rc = write_output(rejects_path, &csv, &err);
         lotk_buf_free(&csv);
@@ -182,7 +316,10 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     }
     const char *output = lotk_cli_get(cmd, args, "output");
     struct lotk_report_opts opts = {.respondents = respondents,
-                                    .bom = lotk_cli_flag(cmd, args, "bom")};
+                                    .bom = lotk_cli_flag(cmd, args, "bom"),
+                                    .ranks = stats.ranks,
+                                    .bootstrap = stats.boot,
+                                    .org_reliability = true};
     rc = lotk_report_write(result, format, output ? output : "-", &opts, &err);
 done:
     if (rc)
@@ -195,6 +332,9 @@ done_printed:
     lotk_standard_free(s);
     lotk_diags_free(&diags);
     lotk_rejects_clear(&rejects);
+    stats_free(&stats);
+    lotk_rejects_clear(&evidence.rejects);
+    lotk_evidence_free(evidence.ev); /* after the result, which borrows it */
     free(path);
     return rc;
 }

@@ -141,8 +141,8 @@ static void write_table(const struct validation *v, const struct lotk_rejects *r
             lotk_buf_putc(out, '\n');
         }
     }
-    lotk_buf_printf(out, "\nrows %ld: %ld valid, %ld rejected\n", counts.rows, counts.scored,
-                    counts.rejected);
+    lotk_buf_printf(out, "\nrows %ld: %ld valid, %ld rejected, %ld screened out\n", counts.rows,
+                    counts.scored, counts.rejected, counts.screened);
     lotk_buf_puts(out, "\nanswers (value: count):\n");
     for (size_t i = 0; i < s->nitems; i++) {
         const struct tally *t = &v->tallies[i];
@@ -155,13 +155,13 @@ static void write_table(const struct validation *v, const struct lotk_rejects *r
         lotk_buf_putc(out, '\n');
     }
     if (rejects->count) {
-        lotk_buf_puts(out, "\nrejected rows:\n");
+        lotk_buf_puts(out, "\nrejected and screened-out rows:\n");
         for (size_t i = 0; i < rejects->count; i++) {
             const struct lotk_reject_entry *e = &rejects->entries[i];
             lotk_buf_printf(out, "  %s:%ld", e->file, e->line);
             if (e->column)
                 lotk_buf_printf(out, ":%ld", e->column);
-            lotk_buf_printf(out, ": %s\n", e->reason);
+            lotk_buf_printf(out, ": %s%s\n", e->screened ? "screened out: " : "", e->reason);
         }
     }
 }
@@ -202,6 +202,7 @@ static void write_json(const struct validation *v, const struct lotk_rejects *re
     json_object_set_new(input, "rows", json_integer(counts.rows));
     json_object_set_new(input, "valid", json_integer(counts.scored));
     json_object_set_new(input, "rejected", json_integer(counts.rejected));
+    json_object_set_new(input, "screened", json_integer(counts.screened));
     json_object_set_new(root, "input", input);
     json_t *items = json_object();
     char num[32];
@@ -228,6 +229,7 @@ static void write_json(const struct validation *v, const struct lotk_rejects *re
         json_object_set_new(j, "file", json_string(e->file));
         json_object_set_new(j, "line", json_integer(e->line));
         json_object_set_new(j, "column", json_integer(e->column));
+        json_object_set_new(j, "outcome", json_string(e->screened ? "screened" : "rejected"));
         json_object_set_new(j, "reason", json_string(e->reason));
         json_array_append_new(rj, j);
     }

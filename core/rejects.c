@@ -16,6 +16,7 @@ void lotk_rejects_add(void *ctx, const struct lotk_reject *rj)
     e->line = rj->line;
     e->column = rj->column;
     e->reason = lotk_xstrdup(rj->reason);
+    e->screened = rj->screened;
     e->nfields = r->keep_fields ? rj->nfields : 0;
     e->fields = e->nfields ? lotk_xmalloc(e->nfields * sizeof *e->fields) : NULL;
     for (size_t i = 0; i < e->nfields; i++)
@@ -37,20 +38,22 @@ void lotk_rejects_print(const struct lotk_rejects *r, size_t shown, bool point_t
 {
     for (size_t i = 0; i < r->count && i < shown; i++) {
         const struct lotk_reject_entry *e = &r->entries[i];
-        lotk_diag(out, "warning", e->file, e->line, e->column, "row rejected: %s", e->reason);
+        lotk_diag(out, "warning", e->file, e->line, e->column, "row %s: %s",
+                  e->screened ? "screened out" : "rejected", e->reason);
     }
     if (r->count > shown)
-        lotk_diag(out, "warning", NULL, 0, 0, "%zu more rejected rows not shown%s",
+        lotk_diag(out, "warning", NULL, 0, 0, "%zu more rejected or screened rows not shown%s",
                   r->count - shown, point_to_file ? "" : "; --rejects FILE lists every one");
 }
 
 void lotk_rejects_csv(const struct lotk_rejects *r, struct lotk_buf *out)
 {
-    lotk_buf_puts(out, "file,line,column,reason,fields\n");
+    lotk_buf_puts(out, "file,line,column,outcome,reason,fields\n");
     for (size_t i = 0; i < r->count; i++) {
         const struct lotk_reject_entry *e = &r->entries[i];
         lotk_csv_field(out, e->file);
-        lotk_buf_printf(out, ",%ld,%ld,", e->line, e->column);
+        lotk_buf_printf(out, ",%ld,%ld,%s,", e->line, e->column,
+                        e->screened ? "screened" : "rejected");
         lotk_csv_field(out, e->reason);
         for (size_t k = 0; k < e->nfields; k++) {
             lotk_buf_putc(out, ',');

@@ -17,6 +17,7 @@ struct lotk_rejects {
         char *reason;
         char **fields;
         size_t nfields;
+        bool screened; /* screened out by the standard, not a malformed row */
     } *entries;
     size_t count, cap;
     bool keep_fields; /* whether rows are kept as read (for the --rejects file) */

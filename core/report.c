@@ -5,6 +5,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "bootstrap.h"
+#include "compare.h"
+#include "evidence.h"
+#include "norms.h"
+
 enum { FLUSH_AT = 1 << 16 };
 
 static void maybe_flush(const struct lotk_report_opts *opts, struct lotk_buf *out)
@@ -81,6 +86,8 @@ json_t *lotk_report_org_json(const struct lotk_standard *s, const struct lotk_or
     }
     json_object_set_new(j, "nodes", nodes);
     json_object_set_new(j, "flags", flags_json(o->flags));
+    if (s->nevidence > 0) /* ratings, citations and findings beside the values */
+        lotk_evidence_org_json(s, o->evidence, j);
     json_object_set_new(j, "adjustments", adjustments_json(o));
     return j;
 }
@@ -203,13 +210,28 @@ void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts
     json_object_set_new(input, "rows", json_integer(r->counts.rows));
     json_object_set_new(input, "scored", json_integer(r->counts.scored));
     json_object_set_new(input, "rejected", json_integer(r->counts.rejected));
+    json_object_set_new(input, "screened", json_integer(r->counts.screened));
+    if (s->nevidence > 0)
+        json_object_set_new(input, "evidence", lotk_evidence_counts_json(r->evidence));
     member(out, "input", input, false);
     member(out, "reliability", reliability_json(r), false);
     member(out, "aggregation", aggregation_json(r), false);
+    if (s->nevidence > 0)
+        member(out, "agreement", lotk_evidence_agreement_json(s, r->evidence), false);
+    if (opts->org_reliability)
+        member(out, "org_reliability", lotk_compare_basis_json(r), false);
+    if (opts->ranks)
+        member(out, "norms", lotk_ranks_json(opts->ranks), false);
+    if (opts->bootstrap)
+        member(out, "bootstrap", lotk_bootstrap_json(opts->bootstrap), false);
     /* Organizations (and respondents) one at a time: the document is never held whole. */
     lotk_buf_puts(out, r->norgs ? "  \"organizations\": [\n" : "  \"organizations\": []");
     for (size_t i = 0; i < r->norgs; i++) {
         json_t *o = lotk_report_org_json(s, &r->orgs[i]);
+        if (opts->ranks)
+            lotk_ranks_add_org_json(opts->ranks, s, i, o);
+        if (opts->bootstrap)
+            lotk_bootstrap_add_org_json(opts->bootstrap, s, i, o);
         lotk_buf_puts(out, "    ");
         dump_indented(out, o, 4);
         json_decref(o);
@@ -271,6 +293,8 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
         h = lotk_xasprintf("%s.mean", s->nodes[i].id);
         lotk_csv_field(out, h);
         free(h);
+        if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE)
+            lotk_evidence_csv_header(s, (int)i, out);
     }
     lotk_buf_puts(out, "\r\n");
     for (size_t k = 0; k < r->norgs; k++) {
@@ -299,6 +323,8 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
             csv_number(out, o->points_of[i]);
             lotk_buf_putc(out, ',');
             csv_number(out, o->mean[i]);
+            if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE)
+                lotk_evidence_csv_cells(s, o->evidence, (int)i, out);
         }
         lotk_buf_puts(out, "\r\n");
         maybe_flush(opts, out);
@@ -398,9 +424,11 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
         lotk_buf_printf(out, "  %s", s->title.zh);
     if (s->title.en)
         lotk_buf_printf(out, "  %s", s->title.en);
-    lotk_buf_printf(out, "\nrows %ld, scored %ld, rejected %ld; %zu organizations; points "
-                    "out of %g\n\n", r->counts.rows, r->counts.scored, r->counts.rejected,
-                    r->norgs, s->points);
+    lotk_buf_printf(out, "\nrows %ld, scored %ld, rejected %ld", r->counts.rows,
+                    r->counts.scored, r->counts.rejected);
+    if (r->counts.screened)
+        lotk_buf_printf(out, ", screened out %ld", r->counts.screened);
+    lotk_buf_printf(out, "; %zu organizations; points out of %g\n\n", r->norgs, s->points);
 
     size_t id_width = strlen("organization");
     for (size_t k = 0; k < r->norgs; k++)
@@ -465,7 +493,12 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
                 lotk_buf_printf(out, " (%+g points)", adj->points);
             lotk_buf_putc(out, '\n');
         }
+    lotk_evidence_table(r, out);
     table_reliability(r, out);
+    if (opts->ranks && opts->ranks->from_file)
+        lotk_ranks_table(opts->ranks, r, out);
+    if (opts->bootstrap)
+        lotk_bootstrap_table(opts->bootstrap, r, out);
     if (s->nbands) {
         lotk_buf_puts(out, "\ngrades:");
         for (size_t b = 0; b < s->nbands; b++) {

@@ -24,25 +24,43 @@ static int unknown_grade(const struct lotk_plugin *pl, const char *grade, struct
     return LOTK_EPLUGIN;
 }
 
+/* The grade after the rules so far: the band of the (adjusted) total, held under every
+ * ceiling, then replaced by the last forced grade. Recomputed from all adjustments each
+ * time, so a later bonus cannot lift an organization out of an earlier veto. */
+static void regrade(const struct lotk_standard *s, struct lotk_org_result *o)
+{
+    o->flags &= ~(unsigned)LOTK_FLAG_NO_BAND;
+    o->band = -1;
+    if (o->flags & LOTK_FLAG_FEW_RESPONDENTS)
+        return; /* too few respondents: no grade, whatever a rule says */
+    if (o->points == o->points) {
+        o->band = lotk_score_band(s, o->points);
+        if (o->band < 0 && s->nbands > 0)
+            o->flags |= LOTK_FLAG_NO_BAND;
+    }
+    for (size_t i = 0; i < o->nadjustments; i++) {
+        const struct lotk_adjustment *a = &o->adjustments[i];
+        int ceiling = a->max_grade ? band_index(s, a->max_grade) : -1;
+        if (ceiling >= 0 && o->band >= 0 && o->band < ceiling) /* lower index = better */
+            o->band = ceiling;
+    }
+    for (size_t i = o->nadjustments; i-- > 0;)
+        if (o->adjustments[i].grade) {
+            o->band = band_index(s, o->adjustments[i].grade);
+            o->flags &= ~(unsigned)LOTK_FLAG_NO_BAND;
+            break;
+        }
+}
+
 static int apply_one(const struct lotk_standard *s, const struct lotk_plugin *pl,
                      struct lotk_org_result *o, struct lotk_rule_effect *e, struct lotk_err *err)
 {
-    int forced = -1, ceiling = -1;
-    if (e->grade && (forced = band_index(s, e->grade)) < 0)
+    if (e->grade && band_index(s, e->grade) < 0)
         return unknown_grade(pl, e->grade, err);
-    if (e->max_grade && (ceiling = band_index(s, e->max_grade)) < 0)
+    if (e->max_grade && band_index(s, e->max_grade) < 0)
         return unknown_grade(pl, e->max_grade, err);
-    if (e->points != 0 && o->points == o->points) {
+    if (e->points != 0 && o->points == o->points)
         o->points += e->points;
-        if (!(o->flags & LOTK_FLAG_FEW_RESPONDENTS))
-            o->band = lotk_score_band(s, o->points);
-    }
-    if (!(o->flags & LOTK_FLAG_FEW_RESPONDENTS) && o->points == o->points) {
-        if (ceiling >= 0 && o->band >= 0 && o->band < ceiling) /* lower index = better */
-            o->band = ceiling;
-        if (forced >= 0)
-            o->band = forced;
-    }
     o->adjustments = lotk_xrealloc(o->adjustments,
                                    (o->nadjustments + 1) * sizeof *o->adjustments);
     struct lotk_adjustment *a = &o->adjustments[o->nadjustments++];
@@ -52,6 +70,7 @@ static int apply_one(const struct lotk_standard *s, const struct lotk_plugin *pl
     a->max_grade = e->max_grade;
     a->points = e->points;
     e->reason = e->grade = e->max_grade = NULL; /* moved into the adjustment */
+    regrade(s, o);
     return 0;
 }
 

@@ -9,9 +9,10 @@
 
 /* Runs every rule of the standard, in order, on every organization of r. Each rule sees
  * the organization as the JSON result shows it, after the rules before it. Point changes
- * add to the total; the grade is then the band of the new total, held under any
- * max_grade ceiling, and replaced by any forced grade. Organizations without a grade
- * (too few respondents) keep none. Each change is recorded with its reason.
+ * add to the total; the grade is then the band of the new total, held under every
+ * max_grade ceiling so far, and replaced by the last forced grade — whatever order the
+ * rules come in, so a bonus cannot undo a veto. Organizations without a grade (too few
+ * respondents) keep none. Each change is recorded with its reason.
  * Returns 0, or LOTK_EPLUGIN when a rule failed or named a grade the standard lacks. */
 int lotk_rules_apply(struct lotk_result *r, struct lotk_plugins *plugins, struct lotk_err *err);
 

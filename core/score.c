@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "exact.h"
 #include "plugin.h"
 #include "util.h"
 
-static const char *const flag_names[LOTK_FLAG_COUNT] = {"few_respondents", "incomplete",
-                                                        "no_band", "low_agreement"};
+static const char *const flag_names[LOTK_FLAG_COUNT] = {
+    "few_respondents", "incomplete", "no_band", "low_agreement", "evidence_only", "unrated",
+    "assessor_spread", "self_exceeds", "self_only", "uncited"};
 
 const char *lotk_flag_name(unsigned bit_index)
 {
@@ -58,6 +60,7 @@ struct lotk_scorer {
     double *values; /* scratch: one row's node values */
     struct lotk_respondent *respondents;
     size_t nrespondents, cap_respondents;
+    struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
 };
 
 struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
@@ -349,6 +352,49 @@ static int compare_orgs(const void *a, const void *b)
     return lotk_natural_cmp(x->id, y->id);
 }
 
+void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev)
+{
+    if (ev)
+        lotk_evidence_finish(ev);
+    sc->evidence = ev;
+}
+
+/* An organization rated by assessors but absent from every survey is still scored, on
+ * what it has: it gets an empty accumulator, so it takes the same path as any other. */
+static void add_evidence_orgs(struct lotk_scorer *sc)
+{
+    for (size_t i = 0; sc->evidence && i < sc->evidence->norgs; i++) {
+        const char *id = sc->evidence->orgs[i].id;
+        org_for(sc, id, strlen(id));
+    }
+}
+
+/* An evidence leaf takes its assessors' combined rating (evidence.h). */
+static void evidence_leaf(const struct lotk_scorer *sc, struct lotk_org_result *o, int node)
+{
+    int l = sc->evidence ? sc->evidence->leaf_of[node] : -1;
+    if (!o->evidence || l < 0)
+        return;
+    o->mean[node] = o->evidence->leaves[l].value;
+    if (o->mean[node] == o->mean[node])
+        o->norm[node] = norm_of(sc->s, node, o->mean[node]);
+}
+
+static unsigned evidence_flags(const struct lotk_scorer *sc, const struct lotk_org_result *o)
+{
+    const struct lotk_standard *s = sc->s;
+    unsigned flags = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE && o->mean[i] != o->mean[i])
+            flags |= LOTK_FLAG_UNRATED;
+    if (o->evidence) {
+        flags |= lotk_evidence_org_flags(sc->evidence, o->evidence);
+        if (o->respondents == 0)
+            flags |= LOTK_FLAG_EVIDENCE_ONLY;
+    }
+    return flags;
+}
+
 static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *o,
                      struct lotk_err *err)
 {
@@ -364,6 +410,7 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     o->rwg_j = lotk_xmalloc(nn * sizeof *o->rwg_j);
     o->rwg_n = lotk_xcalloc(nn, sizeof *o->rwg_n);
     o->band = -1;
+    o->evidence = lotk_evidence_find(sc->evidence, acc->id);
     bool incomplete = false;
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
@@ -384,6 +431,8 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
                                           &incomplete, err);
             if (rc)
                 return rc;
+        } else if (node->source == LOTK_SOURCE_EVIDENCE) {
+            evidence_leaf(sc, o, (int)i);
         }
     }
     for (size_t i = 0; i < nn; i++)
@@ -391,6 +440,7 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     o->points = o->points_of[0];
     if (incomplete)
         o->flags |= LOTK_FLAG_INCOMPLETE;
+    o->flags |= evidence_flags(sc, o);
     if (o->respondents < s->min_respondents)
         o->flags |= LOTK_FLAG_FEW_RESPONDENTS;
     else if (o->points == o->points && (o->band = lotk_score_band(s, o->points)) < 0 &&
@@ -405,6 +455,8 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     struct lotk_result *r = lotk_xcalloc(1, sizeof *r);
     r->standard = sc->s;
     r->counts = counts;
+    add_evidence_orgs(sc);
+    r->evidence = sc->evidence;
     r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
     *out = NULL;
     for (size_t i = 0; i < sc->norgs; i++) {

@@ -19,11 +19,18 @@ enum lotk_flag {
     LOTK_FLAG_INCOMPLETE = 1 << 1,      /* a node lacks a value because a child has none */
     LOTK_FLAG_NO_BAND = 1 << 2,         /* the total is below every band */
     LOTK_FLAG_LOW_AGREEMENT = 1 << 3,   /* a leaf's rwg(j) is under agreement.rwg_j */
+    /* Evidence (evidence.h, docs/evidence.md): */
+    LOTK_FLAG_EVIDENCE_ONLY = 1 << 4,   /* rated by assessors, but no survey rows */
+    LOTK_FLAG_UNRATED = 1 << 5,         /* an evidence indicator has no rating */
+    LOTK_FLAG_ASSESSOR_SPREAD = 1 << 6, /* assessors of one role differ by more than spread */
+    LOTK_FLAG_SELF_EXCEEDS = 1 << 7,    /* self-assessment above third party by > margin */
+    LOTK_FLAG_SELF_ONLY = 1 << 8,       /* self-assessed, no third-party rating */
+    LOTK_FLAG_UNCITED = 1 << 9,         /* a rating without the citation its rubric asks */
 };
 
 /* Names of the flags in output, in bit order. */
 const char *lotk_flag_name(unsigned bit_index);
-enum { LOTK_FLAG_COUNT = 4 };
+enum { LOTK_FLAG_COUNT = 10 };
 
 /* What a rule plugin did to an organization, shown in every output. */
 struct lotk_adjustment {
@@ -49,6 +56,8 @@ struct lotk_org_result {
     long *rwg_n;       /* respondents who answered every item of the leaf */
     struct lotk_adjustment *adjustments; /* by rules, in the order they ran */
     size_t nadjustments;
+    /* the organization's assessor ratings (borrowed from the scorer's evidence), or NULL */
+    const struct lotk_evidence_org *evidence;
 };
 
 struct lotk_respondent {
@@ -73,10 +82,19 @@ struct lotk_result {
     struct lotk_respondent *respondents; /* in input order; only when kept */
     size_t nrespondents;
     int *org_order; /* scorer organization index → index in orgs */
+    const struct lotk_evidence *evidence; /* borrowed (lotk_scorer_set_evidence), or NULL */
 };
 
 struct lotk_scorer;
 struct lotk_plugins;
+struct lotk_evidence;
+struct lotk_evidence_org;
+
+/* Scores the standard's evidence indicators from ev (finished here if it was not), which
+ * is borrowed: it must outlive the scorer and every result it finishes. Organizations that
+ * have evidence but no survey rows are scored too, on what they have, and flagged
+ * evidence_only. Without it, evidence indicators have no value (flag unrated). */
+void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev);
 
 /* Creates a scorer for s. plugins (may be NULL when the standard names none) runs the
  * standard's aggregate and respondent plugins; keep_respondents keeps each respondent's

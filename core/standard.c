@@ -11,8 +11,10 @@
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
+#include "header.h"
 #include "rx.h"
 
 enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000 };
@@ -39,6 +41,11 @@ struct loader {
     struct lotk_strmap node_ids, item_ids, scale_ids;
     size_t visits;
     size_t cap_nodes, cap_items, cap_scales;
+    struct pending_label {
+        char *label;
+        int value;
+    } *pending;
+    size_t npending, cap_pending;
 };
 
 static struct lotk_loc loc_of(const yaml_node_t *n)
@@ -222,7 +229,11 @@ static void load_text(struct loader *ld, const yaml_node_t *n, struct lotk_text 
 {
     static const char *const keys[] = {"zh", "en", NULL};
     if (n->type == YAML_SCALAR_NODE) {
-        t->zh = lotk_xstrdup(scalar(n));
+        /* A plain title is Chinese when it has any non-ASCII character, else English. */
+        bool ascii = true;
+        for (const char *p = scalar(n); *p; p++)
+            ascii &= (unsigned char)*p < 0x80;
+        *(ascii ? &t->en : &t->zh) = lotk_xstrdup(scalar(n));
         return;
     }
     if (!expect(ld, n, YAML_MAPPING_NODE, what))
@@ -244,6 +255,25 @@ static void free_text(struct lotk_text *t)
 }
 
 /* ---- scales ----------------------------------------------------------------------- */
+
+/* Normalised spellings of labels waiting to be added to a scale's map (the map cannot
+ * grow while it is walked). */
+static void pending_label(struct loader *ld, const char *label, int value)
+{
+    lotk_grow(&ld->pending, &ld->cap_pending, ld->npending + 1, sizeof *ld->pending);
+    ld->pending[ld->npending].label = lotk_xstrdup(label);
+    ld->pending[ld->npending++].value = value;
+}
+
+static void flush_pending_labels(struct loader *ld, struct lotk_scale *sc)
+{
+    for (size_t i = 0; i < ld->npending; i++) {
+        const char *l = ld->pending[i].label;
+        lotk_strmap_put(&sc->labels, l, strlen(l), ld->pending[i].value);
+        free(ld->pending[i].label);
+    }
+    ld->npending = 0;
+}
 
 static void load_scale(struct loader *ld, const char *id, const yaml_node_t *key,
                        const yaml_node_t *n)
@@ -304,8 +334,29 @@ static void load_scale(struct loader *ld, const char *id, const yaml_node_t *key
             lotk_strmap_put(&sc->missing, scalar(v), strlen(scalar(v)), 1);
         }
     }
-    /* An empty cell is never an answer, whatever the list says. */
-    lotk_strmap_put(&sc->missing, "", 0, 1);
+    /* An empty cell is never an answer, whatever the list says; nor are the platforms' skip
+     * codes: wjx writes (跳过) in text exports and -2 / -3 in number exports, which are no
+     * answer unless the scale itself reaches them. */
+    static const char *const skips[] = {"", "(跳过)", "跳过", "（跳过）", NULL};
+    for (int i = 0; skips[i]; i++)
+        lotk_strmap_put(&sc->missing, skips[i], strlen(skips[i]), 1);
+    if (ok && sc->min > -2) {
+        lotk_strmap_put(&sc->missing, "-2", 2, 1);
+        lotk_strmap_put(&sc->missing, "-3", 2, 1);
+    }
+    /* Labels are also found by their normalised form (full-width letters, odd spaces),
+     * as survey exports re-saved by Excel write them. */
+    struct lotk_buf norm = {0};
+    for (size_t i = 0; i < sc->labels.cap; i++) {
+        const struct lotk_strmap_slot *slot = &sc->labels.slots[i];
+        if (!slot->key)
+            continue;
+        lotk_header_normalize_n(slot->key, slot->len, &norm);
+        if (norm.len != slot->len || memcmp(norm.data, slot->key, slot->len) != 0)
+            pending_label(ld, norm.data, slot->value);
+    }
+    lotk_buf_free(&norm);
+    flush_pending_labels(ld, sc);
 }
 
 static void load_scales(struct loader *ld, const yaml_node_t *n)
@@ -338,6 +389,235 @@ static int scale_ref(struct loader *ld, const yaml_node_t *n, const char *owner)
     if (index < 0)
         problem(ld, n, "undefined scale '%s'", scalar(n));
     return index;
+}
+
+/* ---- evidence rubrics (docs/evidence.md) ------------------------------------------- */
+
+/* The scale a rubric implies, added under the generated id "<leaf>.scale" like an inline
+ * scale, so that normalising an evidence leaf is the same code as for a survey leaf. */
+static int add_scale(struct loader *ld, const char *owner, double min, double max,
+                     const yaml_node_t *at)
+{
+    struct lotk_standard *s = ld->s;
+    char *id = lotk_xasprintf("%s.scale", owner);
+    if (lotk_strmap_get(&ld->scale_ids, id, strlen(id)) >= 0) {
+        problem(ld, at, "scale '%s' is defined twice", id);
+        free(id);
+        return -1;
+    }
+    lotk_grow(&s->scales, &ld->cap_scales, s->nscales + 1, sizeof *s->scales);
+    struct lotk_scale *sc = &s->scales[s->nscales];
+    memset(sc, 0, sizeof *sc);
+    sc->id = id;
+    sc->min = min;
+    sc->max = max;
+    sc->loc = loc_of(at);
+    lotk_strmap_put(&sc->missing, "", 0, 1);
+    lotk_strmap_put(&ld->scale_ids, id, strlen(id), (int)s->nscales);
+    return (int)s->nscales++;
+}
+
+static int compare_levels(const void *a, const void *b)
+{
+    double x = ((const struct lotk_level *)a)->value, y = ((const struct lotk_level *)b)->value;
+    return (x > y) - (x < y);
+}
+
+static void load_levels(struct loader *ld, const yaml_node_t *n, struct lotk_rubric *rb,
+                        const char *what)
+{
+    static const char *const keys[] = {"value", "text", NULL};
+    if (!expect(ld, n, YAML_SEQUENCE_NODE, "rubric.levels"))
+        return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    rb->levels = lotk_xcalloc(count ? count : 1, sizeof *rb->levels);
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        yaml_node_t *lv = node_at(ld, *i);
+        if (!expect(ld, lv, YAML_MAPPING_NODE, "level"))
+            continue;
+        check_keys(ld, lv, keys, "level");
+        yaml_node_t *v = require(ld, lv, "value", "level"), *t = require(ld, lv, "text", "level");
+        double x;
+        if (!v || !get_number(ld, v, "level value", &x))
+            continue;
+        bool twice = false;
+        for (size_t k = 0; k < rb->nlevels; k++)
+            twice |= rb->levels[k].value == x;
+        if (twice) {
+            problem(ld, v, "%s: level %s is listed twice", what, scalar(v));
+            continue;
+        }
+        struct lotk_level *level = &rb->levels[rb->nlevels++];
+        level->value = x;
+        if (t)
+            load_text(ld, t, &level->text, "level text");
+    }
+    if (rb->nlevels < 2)
+        problem(ld, n, "%s: a rubric needs at least two levels", what);
+    /* Standards list levels either way (优 first or 差 first); ratings look them up. */
+    qsort(rb->levels, rb->nlevels, sizeof *rb->levels, compare_levels);
+}
+
+static void load_thresholds(struct loader *ld, const yaml_node_t *n, struct lotk_rubric *rb,
+                            const char *what)
+{
+    static const char *const keys[] = {"at_least", "score", NULL};
+    if (!expect(ld, n, YAML_SEQUENCE_NODE, "rubric.thresholds"))
+        return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    rb->thresholds = lotk_xcalloc(count ? count : 1, sizeof *rb->thresholds);
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        yaml_node_t *t = node_at(ld, *i);
+        if (!expect(ld, t, YAML_MAPPING_NODE, "threshold"))
+            continue;
+        check_keys(ld, t, keys, "threshold");
+        yaml_node_t *a = require(ld, t, "at_least", "threshold");
+        yaml_node_t *sc = require(ld, t, "score", "threshold");
+        struct lotk_threshold th;
+        if (!a || !sc || !get_number(ld, a, "at_least", &th.at_least) ||
+            !get_number(ld, sc, "score", &th.score))
+            continue;
+        if (th.score < 0 || th.score > 1) {
+            problem(ld, sc, "%s: a threshold's score is a share of full marks in [0, 1], "
+                            "found %s", what, scalar(sc));
+            continue;
+        }
+        if (rb->nthresholds > 0) {
+            const struct lotk_threshold *prev = &rb->thresholds[rb->nthresholds - 1];
+            if (th.at_least >= prev->at_least) {
+                problem(ld, a, "%s: list thresholds highest first with strictly descending "
+                               "at_least: %s follows %g", what, scalar(a), prev->at_least);
+                continue;
+            }
+            if (th.score > prev->score) {
+                problem(ld, sc, "%s: threshold at_least %s scores %s, more than the higher "
+                                "threshold's %g", what, scalar(a), scalar(sc), prev->score);
+                continue;
+            }
+        }
+        rb->thresholds[rb->nthresholds++] = th;
+    }
+    if (rb->nthresholds == 0)
+        problem(ld, n, "%s: a fact rubric needs at least one threshold", what);
+}
+
+static void load_fact(struct loader *ld, const yaml_node_t *n, struct lotk_rubric *rb,
+                      const char *what)
+{
+    yaml_node_t *v;
+    rb->kind = LOTK_RUBRIC_FACT;
+    if ((v = map_get(ld, n, "fact")))
+        load_text(ld, v, &rb->what, "rubric.fact");
+    if ((v = map_get(ld, n, "unit")))
+        rb->unit = get_string(ld, v, "rubric.unit");
+    yaml_node_t *mn = map_get(ld, n, "min"), *mx = map_get(ld, n, "max");
+    if (mn)
+        get_number(ld, mn, "rubric.min", &rb->fact_min);
+    if (mx)
+        get_number(ld, mx, "rubric.max", &rb->fact_max);
+    if (mn && mx && rb->fact_min >= rb->fact_max)
+        problem(ld, mx, "%s: rubric.min (%s) must be less than rubric.max (%s)", what,
+                scalar(mn), scalar(mx));
+    if ((v = require(ld, n, "thresholds", what)))
+        load_thresholds(ld, v, rb, what);
+    if ((v = map_get(ld, n, "otherwise")) && get_number(ld, v, "rubric.otherwise",
+                                                         &rb->otherwise)) {
+        if (rb->otherwise < 0 || rb->otherwise > 1)
+            problem(ld, v, "%s: otherwise is a share of full marks in [0, 1], found %s", what,
+                    scalar(v));
+        else if (rb->nthresholds > 0 &&
+                 rb->otherwise > rb->thresholds[rb->nthresholds - 1].score)
+            problem(ld, v, "%s: otherwise (%s) scores more than the lowest threshold (%g)",
+                    what, scalar(v), rb->thresholds[rb->nthresholds - 1].score);
+    }
+}
+
+/* A rubric is levels (0–4 with what each requires), a numeric fact with thresholds, or a
+ * yes/no check; it also fixes the leaf's scale. */
+static void load_rubric(struct loader *ld, int index, const yaml_node_t *n, const char *what)
+{
+    static const char *const keys[] = {"levels", "fact", "yes_no", "unit", "min", "max",
+                                       "thresholds", "otherwise", NULL};
+    static const char *const fact_keys[] = {"unit", "min", "max", "thresholds", "otherwise",
+                                            NULL};
+    struct lotk_rubric *rb = ld->s->nodes[index].rubric;
+    if (!expect(ld, n, YAML_MAPPING_NODE, "rubric"))
+        return;
+    check_keys(ld, n, keys, "rubric");
+    yaml_node_t *levels = map_get(ld, n, "levels"), *fact = map_get(ld, n, "fact");
+    yaml_node_t *yes_no = map_get(ld, n, "yes_no");
+    if (!!levels + !!fact + !!yes_no != 1) {
+        problem(ld, n, "%s: a rubric has exactly one of levels, fact or yes_no", what);
+        return;
+    }
+    for (int k = 0; !fact && fact_keys[k]; k++) {
+        yaml_node_t *v = map_get(ld, n, fact_keys[k]);
+        if (v)
+            problem(ld, v, "%s: rubric.%s belongs to a fact rubric", what, fact_keys[k]);
+    }
+    double min = 0, max = 1; /* facts and yes/no score into [0, 1] */
+    if (levels) {
+        rb->kind = LOTK_RUBRIC_LEVELS;
+        load_levels(ld, levels, rb, what);
+        if (rb->nlevels < 2)
+            return;
+        min = rb->levels[0].value;
+        max = rb->levels[rb->nlevels - 1].value;
+    } else if (yes_no) {
+        rb->kind = LOTK_RUBRIC_YES_NO;
+        load_text(ld, yes_no, &rb->what, "rubric.yes_no");
+    } else {
+        load_fact(ld, n, rb, what);
+    }
+    ld->s->nodes[index].scale = add_scale(ld, ld->s->nodes[index].id, min, max, n);
+}
+
+static void load_evidence_leaf(struct loader *ld, int index, const yaml_node_t *n,
+                               const char *what)
+{
+    struct lotk_rubric *rb = lotk_xcalloc(1, sizeof *rb);
+    rb->fact_min = -INFINITY;
+    rb->fact_max = INFINITY;
+    ld->s->nodes[index].rubric = rb;
+    yaml_node_t *rubric = map_get(ld, n, "rubric"), *scale = map_get(ld, n, "scale");
+    if (rubric && scale)
+        problem(ld, scale, "%s: give a rubric or a scale, not both", what);
+    else if (rubric)
+        load_rubric(ld, index, rubric, what);
+    else if (!scale)
+        problem(ld, n, "%s: an evidence indicator needs a rubric (levels, fact or yes_no) or "
+                       "a scale", what);
+    yaml_node_t *cite = map_get(ld, n, "evidence");
+    if (!cite)
+        return;
+    if (cite->type == YAML_SCALAR_NODE || cite->type == YAML_MAPPING_NODE) {
+        rb->evidence = lotk_xcalloc(1, sizeof *rb->evidence);
+        load_text(ld, cite, &rb->evidence[rb->nevidence++], "evidence");
+        return;
+    }
+    size_t count = (size_t)(cite->data.sequence.items.top - cite->data.sequence.items.start);
+    rb->evidence = lotk_xcalloc(count ? count : 1, sizeof *rb->evidence);
+    for (yaml_node_item_t *i = cite->data.sequence.items.start;
+         i < cite->data.sequence.items.top; i++)
+        load_text(ld, node_at(ld, *i), &rb->evidence[rb->nevidence++], "evidence");
+}
+
+static void free_rubric(struct lotk_rubric *rb)
+{
+    if (!rb)
+        return;
+    for (size_t i = 0; i < rb->nlevels; i++)
+        free_text(&rb->levels[i].text);
+    free(rb->levels);
+    free_text(&rb->what);
+    free(rb->unit);
+    free(rb->thresholds);
+    for (size_t i = 0; i < rb->nevidence; i++)
+        free_text(&rb->evidence[i]);
+    free(rb->evidence);
+    free(rb);
 }
 
 /* ---- indicators ------------------------------------------------------------------- */
@@ -432,9 +712,128 @@ static int new_node(struct loader *ld, int parent, int depth)
     return (int)s->nnodes++;
 }
 
+/* A column spec: a header, {match: pattern} or {question: N, row: R}. */
+static void load_column(struct loader *ld, const yaml_node_t *v, struct lotk_column *col,
+                        const char *what)
+{
+    static const char *const ckeys[] = {"match", "question", "row", NULL};
+    col->loc = loc_of(v);
+    if (v->type == YAML_SCALAR_NODE) {
+        col->name = lotk_xstrdup(scalar(v));
+        return;
+    }
+    if (v->type != YAML_MAPPING_NODE) {
+        problem(ld, v, "%s: column: expected a header, {match: pattern} or {question: N}, "
+                "found %s", what, type_name(v));
+        return;
+    }
+    check_keys(ld, v, ckeys, "column");
+    yaml_node_t *m = map_get(ld, v, "match"), *q = map_get(ld, v, "question");
+    yaml_node_t *r = map_get(ld, v, "row");
+    double x;
+    if (m && q) {
+        problem(ld, v, "%s: column: give match or question, not both", what);
+    } else if (m && m->type == YAML_SCALAR_NODE) {
+        struct lotk_err err;
+        size_t offset = 0;
+        col->loc = loc_of(m);
+        if (lotk_rx_compile(&col->match, scalar(m), &offset, &err) != 0) {
+            long quote = m->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
+            lotk_diags_add(ld->diags, false, LOTK_ESTANDARD, ld->file,
+                           (long)m->start_mark.line + 1,
+                           (long)m->start_mark.column + quote + (long)offset, "%s: %s", what,
+                           err.msg);
+        }
+    } else if (m) {
+        problem(ld, m, "column.match: expected a regular expression, found %s", type_name(m));
+    } else if (q) {
+        if (get_number(ld, q, "question", &x)) {
+            if (x < 1 || x > 99999 || x != floor(x))
+                problem(ld, q, "%s: question: expected a question number from 1, found %s",
+                        what, scalar(q));
+            else
+                col->question = (int)x;
+        }
+    } else {
+        problem(ld, v, "%s: column: expected match or question", what);
+    }
+    if (r) {
+        if (!q)
+            problem(ld, r, "%s: column.row goes with question", what);
+        else if (get_number(ld, r, "row", &x)) {
+            if (x < 1 || x > 99999 || x != floor(x))
+                problem(ld, r, "%s: row: expected a row number from 1, found %s", what,
+                        scalar(r));
+            else
+                col->row = (int)x;
+        }
+    }
+}
+
+static void free_column(struct lotk_column *col)
+{
+    free(col->name);
+    lotk_rx_free(col->match);
+    memset(col, 0, sizeof *col);
+}
+
+/* options: [{label, value}] of a multi item, in the order of its number-export columns. */
+static void load_options(struct loader *ld, struct lotk_item *it, const yaml_node_t *n,
+                         const char *what)
+{
+    static const char *const okeys[] = {"label", "value", NULL};
+    yaml_node_t *v = map_get(ld, n, "options");
+    if (it->type != LOTK_ITEM_MULTI) {
+        if (v)
+            problem(ld, v, "%s: options are for items of type: multi", what);
+        return;
+    }
+    if (!v) {
+        problem(ld, n, "%s: a multi item needs options: [{label, value}, ...]", what);
+        return;
+    }
+    if (!expect(ld, v, YAML_SEQUENCE_NODE, "options"))
+        return;
+    size_t count = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    it->options = lotk_xcalloc(count ? count : 1, sizeof *it->options);
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+         i++) {
+        yaml_node_t *o = node_at(ld, *i);
+        if (!expect(ld, o, YAML_MAPPING_NODE, "option"))
+            continue;
+        check_keys(ld, o, okeys, "option");
+        yaml_node_t *l = require(ld, o, "label", "option"), *val = require(ld, o, "value", "option");
+        char *label = l ? get_string(ld, l, "label") : NULL;
+        double x;
+        if (!label || !val || !get_number(ld, val, "value", &x)) {
+            free(label);
+            continue;
+        }
+        for (size_t k = 0; k < it->noptions; k++)
+            if (strcmp(it->options[k].label, label) == 0)
+                problem(ld, l, "%s: option '%s' is listed twice", what, label);
+        it->options[it->noptions].label = label;
+        it->options[it->noptions++].value = x;
+    }
+    if (it->noptions == 0)
+        problem(ld, v, "%s: a multi item needs at least one option", what);
+    if (it->scale >= 0 && it->noptions > 0) {
+        const struct lotk_scale *sc = &ld->s->scales[it->scale];
+        double low = 0, high = 0;
+        for (size_t k = 0; k < it->noptions; k++) {
+            low += it->options[k].value < 0 ? it->options[k].value : 0;
+            high += it->options[k].value > 0 ? it->options[k].value : 0;
+        }
+        if (low < sc->min || high > sc->max)
+            problem(ld, v, "%s: its options add up to between %g and %g, beyond the scale %s "
+                    "[%g, %g]", what, low, high, sc->id, sc->min, sc->max);
+    }
+}
+
 static void load_item(struct loader *ld, int leaf, int leaf_scale, const yaml_node_t *n)
 {
-    static const char *const keys[] = {"id", "text", "column", "scale", "reverse", NULL};
+    static const char *const keys[] = {"id", "text", "column", "scale", "reverse", "type",
+                                       "options", NULL};
     struct lotk_standard *s = ld->s;
     if (!expect(ld, n, YAML_MAPPING_NODE, "item"))
         return;
@@ -472,34 +871,25 @@ static void load_item(struct loader *ld, int leaf, int leaf_scale, const yaml_no
     else if (leaf_scale < 0)
         problem(ld, n, "%s: missing required key 'scale' (or give the indicator a scale)", what);
     v = map_get(ld, n, "column");
+    struct lotk_column col = {0};
     if (!v) {
-        it->column = lotk_xstrdup(id); /* the header is the item id unless said otherwise */
-        it->column_loc = it->loc;
-    } else if (v->type == YAML_SCALAR_NODE) {
-        it->column = lotk_xstrdup(scalar(v));
-        it->column_loc = loc_of(v);
-    } else if (v->type == YAML_MAPPING_NODE) {
-        static const char *const ckeys[] = {"match", NULL};
-        check_keys(ld, v, ckeys, "column");
-        yaml_node_t *m = require(ld, v, "match", "column");
-        if (m && m->type == YAML_SCALAR_NODE) {
-            struct lotk_err err;
-            size_t offset = 0;
-            it->column_loc = loc_of(m);
-            if (lotk_rx_compile(&it->match, scalar(m), &offset, &err) != 0) {
-                long quote = m->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
-                lotk_diags_add(ld->diags, false, LOTK_ESTANDARD, ld->file,
-                               (long)m->start_mark.line + 1,
-                               (long)m->start_mark.column + quote + (long)offset, "%s: %s",
-                               what, err.msg);
-            }
-        } else if (m) {
-            problem(ld, m, "column.match: expected a regular expression, found %s",
-                    type_name(m));
-        }
+        col.name = lotk_xstrdup(id); /* the header is the item id unless said otherwise */
+        col.loc = it->loc;
     } else {
-        problem(ld, v, "column: expected a header or {match: pattern}, found %s", type_name(v));
+        load_column(ld, v, &col, what);
     }
+    it->column = col.name;
+    it->match = col.match;
+    it->question = col.question;
+    it->row = col.row;
+    it->column_loc = col.loc;
+    if ((v = map_get(ld, n, "type"))) {
+        if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "multi") == 0)
+            it->type = LOTK_ITEM_MULTI;
+        else if (!(v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "single") == 0))
+            problem(ld, v, "%s: type: expected single or multi", what);
+    }
+    load_options(ld, it, n, what);
 }
 
 static void load_indicators(struct loader *ld, int parent, const yaml_node_t *list, int depth);
@@ -508,7 +898,8 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
 {
     static const char *const keys[] = {"id", "title", "description", "weight", "aggregate",
                                        "min_answered", "min_children", "indicators", "items",
-                                       "source", "scale", "params", NULL};
+                                       "source", "scale", "params", "rubric", "evidence",
+                                       NULL};
     if (!expect(ld, n, YAML_MAPPING_NODE, "indicator"))
         return;
     yaml_node_t *idn = require(ld, n, "id", "indicator");
@@ -552,6 +943,22 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
         load_share(ld, v, "min_children", &node->min_children);
     if ((v = map_get(ld, n, "scale")))
         ld->s->nodes[index].scale = scale_ref(ld, v, id);
+    /* An inner indicator's scale and min_answered are defaults for the indicators below. */
+    if (parent > 0) {
+        const struct lotk_node *up = &ld->s->nodes[parent];
+        node = &ld->s->nodes[index];
+        if (!map_get(ld, n, "scale"))
+            node->scale = up->scale;
+        if (!map_get(ld, n, "min_answered"))
+            node->min_answered = up->min_answered;
+    }
+    if (!map_get(ld, n, "indicators")) {
+        static const char *const inner_keys[] = {"aggregate", "min_children", NULL};
+        for (int k = 0; inner_keys[k]; k++)
+            if ((v = map_get(ld, n, inner_keys[k])))
+                problem(ld, v, "%s: %s is for indicators with indicators below them", what,
+                        inner_keys[k]);
+    }
     if ((v = map_get(ld, n, "source"))) {
         if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "evidence") == 0)
             ld->s->nodes[index].source = LOTK_SOURCE_EVIDENCE;
@@ -564,12 +971,15 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
     if (node->source == LOTK_SOURCE_EVIDENCE) {
         if (items || children)
             problem(ld, n, "%s: an evidence indicator has no items or indicators", what);
-        if (node->scale < 0 && !map_get(ld, n, "scale"))
-            problem(ld, n, "%s: an evidence indicator needs a scale", what);
+        load_evidence_leaf(ld, index, n, what);
         ld->s->nevidence++;
-        warning(ld, n, "%s: evidence indicators are not scored yet; it has no value", what);
         return;
     }
+    static const char *const evidence_keys[] = {"rubric", "evidence", NULL};
+    for (int k = 0; evidence_keys[k]; k++)
+        if ((v = map_get(ld, n, evidence_keys[k])))
+            problem(ld, v, "%s: %s is for evidence indicators (source: evidence)", what,
+                    evidence_keys[k]);
     if (items && children) {
         problem(ld, n, "%s: has both items and indicators; give one or the other", what);
     } else if (!items && !children) {
@@ -650,15 +1060,29 @@ static void link_tree(struct lotk_standard *s)
 
 static void load_survey(struct loader *ld, const yaml_node_t *n)
 {
-    static const char *const keys[] = {"org_column", "id_column", "min_respondents", NULL};
+    static const char *const keys[] = {"org_column", "id_column", "duration_column",
+                                       "min_respondents", NULL};
+    struct lotk_standard *s = ld->s;
     if (!expect(ld, n, YAML_MAPPING_NODE, "survey"))
         return;
     check_keys(ld, n, keys, "survey");
     yaml_node_t *v;
-    if ((v = require(ld, n, "org_column", "survey")))
-        ld->s->org_column = get_string(ld, v, "org_column");
-    if ((v = map_get(ld, n, "id_column")))
-        ld->s->id_column = get_string(ld, v, "id_column");
+    /* org_column and id_column stay available as plain names for messages: the header, or
+     * the pattern's text. */
+    if ((v = require(ld, n, "org_column", "survey"))) {
+        load_column(ld, v, &s->org_spec, "org_column");
+        s->org_column = lotk_xstrdup(s->org_spec.name ? s->org_spec.name :
+                                     s->org_spec.match ? lotk_rx_pattern(s->org_spec.match) : "?");
+    }
+    if ((v = map_get(ld, n, "id_column"))) {
+        load_column(ld, v, &s->id_spec, "id_column");
+        s->id_column = lotk_xstrdup(s->id_spec.name ? s->id_spec.name :
+                                    s->id_spec.match ? lotk_rx_pattern(s->id_spec.match) : "?");
+    }
+    if ((v = map_get(ld, n, "duration_column"))) {
+        load_column(ld, v, &s->duration, "duration_column");
+        s->has_duration = true;
+    }
     double m;
     if ((v = map_get(ld, n, "min_respondents")) && get_number(ld, v, "min_respondents", &m)) {
         if (m < 1 || m != floor(m) || m > 1e9)
@@ -730,6 +1154,56 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
     }
 }
 
+static void load_screening(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"straight_lining", "min_seconds", "attention",
+                                       "max_missing", NULL};
+    static const char *const akeys[] = {"column", "expect", NULL};
+    struct lotk_screening *sc = &ld->s->screening;
+    if (!expect(ld, n, YAML_MAPPING_NODE, "screening"))
+        return;
+    check_keys(ld, n, keys, "screening");
+    sc->loc = loc_of(n);
+    yaml_node_t *v;
+    double x;
+    if ((v = map_get(ld, n, "straight_lining")) && get_number(ld, v, "straight_lining", &x)) {
+        if (x < 2 || x != floor(x) || x > 100000)
+            problem(ld, v, "straight_lining: expected a number of items, at least 2");
+        else
+            sc->straight_lining = (long)x;
+    }
+    if ((v = map_get(ld, n, "min_seconds")) && get_number(ld, v, "min_seconds", &x)) {
+        if (x <= 0)
+            problem(ld, v, "min_seconds: expected a positive number of seconds");
+        else
+            sc->min_seconds = x;
+    }
+    if ((v = map_get(ld, n, "max_missing")) && get_number(ld, v, "max_missing", &x)) {
+        if (x < 0 || x >= 1)
+            problem(ld, v, "max_missing: expected a share in [0, 1)");
+        else
+            sc->max_missing = x;
+    }
+    if ((v = map_get(ld, n, "attention")) && expect(ld, v, YAML_SEQUENCE_NODE, "attention")) {
+        size_t count = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+        sc->attention = lotk_xcalloc(count ? count : 1, sizeof *sc->attention);
+        for (yaml_node_item_t *i = v->data.sequence.items.start;
+             i < v->data.sequence.items.top; i++) {
+            yaml_node_t *a = node_at(ld, *i);
+            if (!expect(ld, a, YAML_MAPPING_NODE, "attention check"))
+                continue;
+            check_keys(ld, a, akeys, "attention check");
+            yaml_node_t *c = require(ld, a, "column", "attention check");
+            yaml_node_t *e = require(ld, a, "expect", "attention check");
+            if (!c || !e)
+                continue;
+            struct lotk_attention *at = &sc->attention[sc->nattention++];
+            load_column(ld, c, &at->column, "attention check");
+            at->expect = get_string(ld, e, "expect");
+        }
+    }
+}
+
 static void load_agreement(struct loader *ld, const yaml_node_t *n)
 {
     static const char *const keys[] = {"rwg_j", "icc1", "icc2", NULL};
@@ -750,12 +1224,138 @@ static void load_agreement(struct loader *ld, const yaml_node_t *n)
     }
 }
 
+/* combine: {self: W, third-party: W}, or the name of one role alone. */
+static void load_combine(struct loader *ld, const yaml_node_t *n, struct lotk_evidence_spec *e)
+{
+    static const char *const keys[] = {"self", "third-party", NULL};
+    if (n->type == YAML_SCALAR_NODE) {
+        bool self = strcmp(scalar(n), "self") == 0;
+        if (!self && strcmp(scalar(n), "third-party") != 0) {
+            problem(ld, n, "evidence.combine: expected {self: W, third-party: W}, self or "
+                           "third-party, found '%s'", scalar(n));
+            return;
+        }
+        e->self_weight = self;
+        e->third_weight = !self;
+        return;
+    }
+    if (!expect(ld, n, YAML_MAPPING_NODE, "evidence.combine"))
+        return;
+    check_keys(ld, n, keys, "evidence.combine");
+    double *weights[] = {&e->self_weight, &e->third_weight};
+    bool ok = true;
+    for (int i = 0; keys[i]; i++) {
+        yaml_node_t *v = map_get(ld, n, keys[i]);
+        *weights[i] = 0;
+        if (v && get_number(ld, v, keys[i], weights[i]) && *weights[i] < 0) {
+            problem(ld, v, "evidence.combine.%s: a weight cannot be negative, found %s",
+                    keys[i], scalar(v));
+            ok = false;
+        }
+    }
+    if (ok && e->self_weight + e->third_weight <= 0)
+        problem(ld, n, "evidence.combine: give self or third-party a weight above 0");
+}
+
+static void load_evidence_spec(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"org_column", "assessor_column", "role_column",
+                                       "assessors", "combine", "spread", "margin", NULL};
+    struct lotk_evidence_spec *e = &ld->s->evidence;
+    if (!expect(ld, n, YAML_MAPPING_NODE, "evidence"))
+        return;
+    check_keys(ld, n, keys, "evidence");
+    e->loc = loc_of(n);
+    char **columns[] = {&e->org_column, &e->assessor_column, &e->role_column};
+    for (int i = 0; i < 3; i++) {
+        yaml_node_t *v = map_get(ld, n, keys[i]);
+        if (v)
+            *columns[i] = get_string(ld, v, keys[i]);
+    }
+    yaml_node_t *v;
+    if ((v = map_get(ld, n, "assessors"))) {
+        if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "median") == 0)
+            e->median = true;
+        else if (!(v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "mean") == 0))
+            problem(ld, v, "evidence.assessors: expected mean or median");
+    }
+    if ((v = map_get(ld, n, "combine")))
+        load_combine(ld, v, e);
+    double *limits[] = {&e->spread, &e->margin};
+    for (int i = 0; i < 2; i++) {
+        double x;
+        if (!(v = map_get(ld, n, keys[5 + i])) || !get_number(ld, v, keys[5 + i], &x))
+            continue;
+        if (x < 0 || x > 1)
+            problem(ld, v, "evidence.%s: expected a share of the scale in [0, 1], found %s",
+                    keys[5 + i], scalar(v));
+        else
+            *limits[i] = x;
+    }
+}
+
+/* Sheet columns default to the survey's organization column and the names in
+ * docs/evidence.md, so that a standard needs no evidence block to read sheets. */
+static void finish_evidence_spec(struct loader *ld, const yaml_node_t *root)
+{
+    struct lotk_evidence_spec *e = &ld->s->evidence;
+    if (!e->org_column && ld->s->org_column)
+        e->org_column = lotk_xstrdup(ld->s->org_column);
+    if (!e->assessor_column)
+        e->assessor_column = lotk_xstrdup("assessor");
+    if (!e->role_column)
+        e->role_column = lotk_xstrdup("role");
+    if (e->loc.line && ld->s->nevidence == 0)
+        warning(ld, map_get(ld, root, "evidence"),
+                "evidence: the standard has no evidence indicators (source: evidence) for "
+                "these settings to apply to");
+}
+
+/* `crosswalk:` — a list of {from: OLD_ID, to: NEW_ID} for lotk compare. Read after the
+ * indicators so that each `to` can be checked against this standard's nodes. */
+static void load_crosswalk(struct loader *ld, const yaml_node_t *n)
+{
+    static const char *const keys[] = {"from", "to", NULL};
+    struct lotk_standard *s = ld->s;
+    if (!expect(ld, n, YAML_SEQUENCE_NODE, "crosswalk"))
+        return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    s->crosswalk = lotk_xcalloc(count ? count : 1, sizeof *s->crosswalk);
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+         i++) {
+        yaml_node_t *e = node_at(ld, *i);
+        if (!expect(ld, e, YAML_MAPPING_NODE, "crosswalk entry"))
+            continue;
+        check_keys(ld, e, keys, "crosswalk entry");
+        yaml_node_t *from = require(ld, e, "from", "crosswalk entry");
+        yaml_node_t *to = require(ld, e, "to", "crosswalk entry");
+        char *f = from ? get_string(ld, from, "crosswalk from") : NULL;
+        char *t = to ? get_string(ld, to, "crosswalk to") : NULL;
+        if (t && lotk_standard_find_node(s, t) < 0)
+            problem(ld, to, "crosswalk to: '%s' is not an indicator of this standard", t);
+        for (size_t k = 0; t && k < s->ncrosswalk; k++)
+            if (strcmp(s->crosswalk[k].to, t) == 0)
+                problem(ld, to, "crosswalk to: '%s' is mapped twice (first at line %ld)", t,
+                        s->crosswalk[k].loc.line);
+        if (!f || !t) {
+            free(f);
+            free(t);
+            continue;
+        }
+        struct lotk_crosswalk *c = &s->crosswalk[s->ncrosswalk++];
+        c->from = f;
+        c->to = t;
+        c->loc = loc_of(e);
+    }
+}
+
 static void load_root(struct loader *ld, const yaml_node_t *root)
 {
     static const char *const keys[] = {"format", "id", "version", "kind", "title",
                                        "description", "scales", "survey", "points",
                                        "aggregate", "bands", "indicators", "rules",
-                                       "respondent", "agreement", NULL};
+                                       "respondent", "agreement", "crosswalk", "evidence", "screening",
+                                       NULL};
     struct lotk_standard *s = ld->s;
     if (!expect(ld, root, YAML_MAPPING_NODE, "standard"))
         return;
@@ -796,6 +1396,8 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
     }
     if ((v = map_get(ld, root, "agreement")))
         load_agreement(ld, v);
+    if ((v = map_get(ld, root, "screening")))
+        load_screening(ld, v);
     if ((v = map_get(ld, root, "respondent"))) {
         s->respondent_loc = loc_of(v);
         s->respondent_plugin = get_string(ld, v, "respondent");
@@ -806,6 +1408,11 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
         load_indicators(ld, 0, v, 1);
     if ((v = map_get(ld, root, "rules")))
         load_rules(ld, v);
+    if ((v = map_get(ld, root, "crosswalk")))
+        load_crosswalk(ld, v);
+    if ((v = map_get(ld, root, "evidence")))
+        load_evidence_spec(ld, v);
+    finish_evidence_spec(ld, root);
 }
 
 static void hash_file(const char *data, size_t len, char out[65])
@@ -841,6 +1448,9 @@ int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk
     s->points = 100;
     s->min_respondents = 1;
     s->min_rwg_j = s->min_icc1 = s->min_icc2 = NAN;
+    s->screening.max_missing = -1;
+    s->evidence.third_weight = 1; /* third party only unless the standard says otherwise */
+    s->evidence.spread = s->evidence.margin = NAN;
     hash_file(data, len, s->sha256);
     new_node(&ld, -1, 0);
     s->nodes[0].id = lotk_xstrdup("total");
@@ -879,6 +1489,7 @@ done:
     lotk_strmap_free(&ld.node_ids);
     lotk_strmap_free(&ld.item_ids);
     lotk_strmap_free(&ld.scale_ids);
+    free(ld.pending);
     free(data);
     if (rc == 0)
         *out = s;
@@ -911,6 +1522,9 @@ void lotk_standard_free(struct lotk_standard *s)
         free_text(&s->items[i].text);
         free(s->items[i].column);
         lotk_rx_free(s->items[i].match);
+        for (size_t k = 0; k < s->items[i].noptions; k++)
+            free(s->items[i].options[k].label);
+        free(s->items[i].options);
     }
     free(s->items);
     for (size_t i = 0; i < s->nnodes; i++) {
@@ -920,12 +1534,18 @@ void lotk_standard_free(struct lotk_standard *s)
         free(s->nodes[i].items);
         free(s->nodes[i].aggregate_plugin);
         lotk_value_clear(&s->nodes[i].params);
+        free_rubric(s->nodes[i].rubric);
     }
     for (size_t i = 0; i < s->nrules; i++) {
         free(s->rules[i].plugin);
         lotk_value_clear(&s->rules[i].params);
     }
     free(s->rules);
+    for (size_t i = 0; i < s->ncrosswalk; i++) {
+        free(s->crosswalk[i].from);
+        free(s->crosswalk[i].to);
+    }
+    free(s->crosswalk);
     free(s->respondent_plugin);
     free(s->nodes);
     for (size_t i = 0; i < s->nbands; i++) {
@@ -941,6 +1561,17 @@ void lotk_standard_free(struct lotk_standard *s)
     free(s->description);
     free(s->org_column);
     free(s->id_column);
+    free_column(&s->org_spec);
+    free_column(&s->id_spec);
+    free_column(&s->duration);
+    for (size_t i = 0; i < s->screening.nattention; i++) {
+        free_column(&s->screening.attention[i].column);
+        free(s->screening.attention[i].expect);
+    }
+    free(s->screening.attention);
+    free(s->evidence.org_column);
+    free(s->evidence.assessor_column);
+    free(s->evidence.role_column);
     free(s);
 }
 
@@ -975,17 +1606,63 @@ static void each_in_dir(const char *dir, void (*fn)(const char *, void *), void 
     free(names);
 }
 
+/* The search path, in order, each directory once however it is spelled. */
+struct search_path {
+    char **dirs;
+    size_t n;
+    struct lotk_strmap seen; /* real paths */
+};
+
+static void search_add(struct search_path *sp, const char *dir)
+{
+    char real[4096];
+    if (!realpath(dir, real))
+        return; /* a directory that does not exist holds no standards */
+    if (lotk_strmap_get(&sp->seen, real, strlen(real)) >= 0)
+        return;
+    lotk_strmap_put(&sp->seen, real, strlen(real), 1);
+    sp->dirs = lotk_xrealloc(sp->dirs, (sp->n + 1) * sizeof *sp->dirs);
+    sp->dirs[sp->n++] = lotk_xstrdup(dir);
+}
+
 void lotk_standard_each_file(void (*fn)(const char *path, void *ctx), void *ctx)
 {
-    each_in_dir("standards", fn, ctx);
+    struct search_path sp = {0};
+    search_add(&sp, "standards");
     const char *env = getenv("LOTK_STANDARD_PATH");
     if (env && *env) {
         char *copy = lotk_xstrdup(env), *save = NULL;
         for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-            each_in_dir(dir, fn, ctx);
+            search_add(&sp, dir);
         free(copy);
     }
-    each_in_dir(LOTK_DATADIR "/standards", fn, ctx);
+    /* Beside the binary: the standards/ of a source tree it was built in (build/lotk), and
+     * the share/lotk/standards of the prefix it was installed to, wherever that moved. */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char *tree = lotk_xasprintf("%s/../standards", exe);
+            char *share = lotk_xasprintf("%s/../share/lotk/standards", exe);
+            char real[4096];
+            if (realpath(tree, real))
+                search_add(&sp, real);
+            if (realpath(share, real))
+                search_add(&sp, real);
+            free(tree);
+            free(share);
+        }
+    }
+    search_add(&sp, LOTK_DATADIR "/standards");
+    for (size_t i = 0; i < sp.n; i++) {
+        each_in_dir(sp.dirs[i], fn, ctx);
+        free(sp.dirs[i]);
+    }
+    free(sp.dirs);
+    lotk_strmap_free(&sp.seen);
 }
 
 struct find_ctx {

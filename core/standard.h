@@ -41,16 +41,106 @@ struct lotk_scale {
     struct lotk_loc loc;
 };
 
+/* Which header a column spec names: an exact header (compared after normalisation, see
+ * header.h), a PCRE2 pattern, or a question number (with a matrix row) as the survey
+ * platforms number their columns. */
+struct lotk_column {
+    char *name;            /* exact header, or NULL */
+    struct lotk_rx *match; /* header pattern, or NULL */
+    int question, row;     /* question number (0: none) and row (0: none) */
+    struct lotk_loc loc;
+};
+
+/* One option of a multi-select item. */
+struct lotk_option {
+    char *label;
+    double value;
+};
+
+enum lotk_item_type { LOTK_ITEM_SINGLE, LOTK_ITEM_MULTI };
+
 struct lotk_item {
     char *id;
     struct lotk_text text;
-    char *column;          /* exact header, or NULL when matched by pattern */
+    char *column;          /* exact header, or NULL when matched otherwise */
     struct lotk_rx *match; /* header pattern, or NULL */
+    int question, row;     /* `column: {question: N, row: R}`; 0 when not used */
     struct lotk_loc column_loc;
     int scale;   /* index into scales */
     bool reverse;
     int leaf;    /* index of the node that owns it */
     struct lotk_loc loc;
+    /* type: multi — the value is the sum of the chosen options' values, read from one cell
+     * of labels joined by ┋ (text exports) or one 0/1 column per option (number exports,
+     * headed N(1), N(2), … in option order). */
+    enum lotk_item_type type;
+    struct lotk_option *options;
+    size_t noptions;
+};
+
+/* Respondent screening (`screening:`): rows that fail a check are excluded from scoring,
+ * counted and listed with the reason, never dropped silently. */
+struct lotk_attention {
+    struct lotk_column column;
+    char *expect;          /* the expected answer: a label or a number, as typed */
+};
+
+struct lotk_screening {
+    long straight_lining;  /* same answer on this many consecutive items of one scale; 0 off */
+    double min_seconds;    /* answering faster is screened; 0 off */
+    double max_missing;    /* more than this share of items unanswered; < 0 off */
+    struct lotk_attention *attention;
+    size_t nattention;
+    struct lotk_loc loc;
+};
+
+/* How assessors rate an evidence leaf (docs/evidence.md). Every kind turns a rating into a
+ * value on the leaf's scale: LEVELS and SCALE keep the number, FACT scores the recorded
+ * number into [0, 1] by its thresholds, YES_NO gives 1 or 0. */
+enum lotk_rubric_kind {
+    LOTK_RUBRIC_SCALE,   /* any number on the leaf's scale (a bare `scale:`) */
+    LOTK_RUBRIC_LEVELS,  /* one of the listed levels */
+    LOTK_RUBRIC_FACT,    /* a number, scored by thresholds */
+    LOTK_RUBRIC_YES_NO,  /* yes = 1, no = 0 */
+};
+
+struct lotk_level {
+    double value;
+    struct lotk_text text; /* what an organization must show for this level */
+};
+
+struct lotk_threshold {
+    double at_least; /* the fact reaches this… */
+    double score;    /* …and scores this, in [0, 1] */
+};
+
+struct lotk_rubric {
+    enum lotk_rubric_kind kind;
+    struct lotk_level *levels;  /* LEVELS: ascending by value */
+    size_t nlevels;
+    struct lotk_text what;      /* FACT: what is measured; YES_NO: what is checked */
+    char *unit;                 /* FACT: unit of the fact ("%"), or NULL */
+    double fact_min, fact_max;  /* FACT: the range a recorded fact must lie in; ±Inf = open */
+    struct lotk_threshold *thresholds; /* FACT: highest at_least first */
+    size_t nthresholds;
+    double otherwise;           /* FACT: the score below every threshold */
+    struct lotk_text *evidence; /* what a rating must cite; none = citing is optional */
+    size_t nevidence;
+};
+
+/* The standard's `evidence:` block: how sheets are read and ratings combined. */
+struct lotk_evidence_spec {
+    char *org_column;       /* the organization column of a sheet (default survey.org_column) */
+    char *assessor_column;  /* default "assessor" */
+    char *role_column;      /* default "role"; a sheet may leave it out (all third-party) */
+    bool median;            /* assessors of one role combine by median; false = mean */
+    double self_weight;     /* combine: weights of the self-assessment and the third party */
+    double third_weight;    /* (default 0 and 1: third party only) */
+    double spread;          /* flag one role's ratings differing by more (share of the
+                             * scale); NaN = no check */
+    double margin;          /* flag self exceeding third party by more (share of the scale);
+                             * NaN = no check */
+    struct lotk_loc loc;    /* of the block, or 0:0 when the standard has none */
 };
 
 struct lotk_node {
@@ -71,6 +161,7 @@ struct lotk_node {
     size_t nchildren;
     int *items;          /* indices into items; leaves only */
     size_t nitems;
+    struct lotk_rubric *rubric; /* evidence leaves: how they are rated; NULL otherwise */
     struct lotk_loc loc;
 };
 
@@ -86,6 +177,13 @@ struct lotk_rule {
     struct lotk_loc loc;
 };
 
+/* One `crosswalk:` entry: node `from` of an earlier version is node `to` of this one
+ * (renamed or moved), so that lotk compare can match results across versions. */
+struct lotk_crosswalk {
+    char *from, *to;
+    struct lotk_loc loc;
+};
+
 struct lotk_standard {
     char *path;           /* as given */
     char sha256[65];      /* of the file's bytes, lowercase hex */
@@ -96,6 +194,10 @@ struct lotk_standard {
     size_t nscales;
     char *org_column;
     char *id_column;      /* NULL when respondents carry no id */
+    struct lotk_column org_spec, id_spec; /* the same, as full column specs */
+    struct lotk_column duration; /* answering time; none given: found by its header */
+    bool has_duration;
+    struct lotk_screening screening;
     long min_respondents;
     double points;
     struct lotk_band *bands; /* highest first */
@@ -113,7 +215,10 @@ struct lotk_standard {
      * NaN when the standard sets none. rwg_j applies per organization and leaf, icc1 and
      * icc2 per leaf over the batch. */
     double min_rwg_j, min_icc1, min_icc2;
-    size_t nevidence;     /* evidence leaves; scoring them comes with evidence sheets */
+    size_t nevidence;     /* evidence leaves, rated from evidence sheets (evidence.h) */
+    struct lotk_evidence_spec evidence;
+    struct lotk_crosswalk *crosswalk; /* earlier node ids → this version's; `to` is a node */
+    size_t ncrosswalk;
 };
 
 /* Loads and validates the standard at path. Every problem found goes to diags (errors and

@@ -15,17 +15,26 @@
  *   ICC(1), ICC(2)               multilevel::ICC1/ICC2 of aov(value ~ as.factor(org))
  *   rwg(j)                       multilevel::rwg.j(keyed items, org, ranvar = (A²−1)/12)
  *
- * Numerics. Item covariances (over all respondents, per leaf): per row only plain sums are
- * added, 4 flops per answered item pair, over blocks of 1024 rows, each value shifted by a
- * centre (the scale midpoint for the first block, the item's mean so far after that) so
- * that Σxy − ΣxΣy/n cancels little; each full block is folded into mean / co-moment form
- * with Chan's update, which is also how accumulators merge. Per organization (there may be
- * hundreds of thousands) the state is kept small instead: Welford running means and sums of
- * squares, 40 bytes per leaf and 8 per item. On 10M off-centre, non-integer rows with
- * missing answers (tests/unit/test_stats.c, against a two-pass long double computation)
- * alpha and the other reliability values stay within 2e-14 relative, rwg(j) and ICC(2)
- * within 1e-15, ICC(1) — ill-conditioned there, its group means differ by 1e-3 of their
- * size — within 2e-11; plain sums shifted by the midpoint are off by 1e-8. */
+ * Order independence. lotk must print the same bytes whether a file is scored by one
+ * thread, by --jobs N threads whose accumulators are merged, or in shards merged later
+ * (lotk_stats_write / lotk_stats_read), so every accumulated quantity is an exact sum: it
+ * depends only on the multiset of values added. Values that are multiples of 1/16 (item
+ * values; whole-number answers, and labels such as 2.5 or 3.25) or of 1/(16·lcm(1..k))
+ * (leaf values, k ≤ 12 items: the mean of answered items) are summed as integers in those
+ * units (int64, int128 where a sum of squares needs it); any other value goes to a
+ * lotk_exact accumulator (exact.h), allocated on first need. The route depends on the value
+ * alone and both routes are exact, so their sum is too. The results are then computed from
+ * exact centred forms — n·Σxy − Σx·Σy for a covariance, n_g·Σv² − (Σv)² and N·S_g − n_g·T
+ * per organization for the ANOVA, c·Σx² − Σ(Σx_i)² for rwg(j) — in int128 or, when a sum
+ * has an exact part, in 768-bit integers, and rounded once; per-organization terms of the
+ * ANOVA are added exactly as well, so the numbering of organizations does not matter
+ * either. Covariances are thus the correctly rounded value divided by n(n − 1); on 10M
+ * off-centre, non-integer rows with missing answers (tests/unit/test_stats.c, against a
+ * two-pass long double computation) every statistic stays within 1e-14 relative.
+ *
+ * Ranges. Values must lie within ±2^40 (a larger or infinite value makes the leaf's
+ * statistics NaN), an organization holds fewer than 2^31 respondents (more: the same), and
+ * all accumulators together fewer than 2^62 rows. */
 #ifndef LOTK_STATS_H
 #define LOTK_STATS_H
 
@@ -33,28 +42,82 @@
 
 #include "standard.h"
 
+struct lotk_buf;
+struct lotk_err;
 struct lotk_stats;
 
 /* Creates empty accumulators for the survey leaves of s, which must outlive them. Memory is
- * O(leaves × items² + organizations × items), never rows: 64 bytes per item pair of a leaf,
- * and per organization 40 bytes per leaf plus 8 per item. The caller owns the result and
- * frees it with lotk_stats_free. */
+ * O(leaves × items² + organizations × items), never rows: 96 bytes per item pair of a leaf
+ * (144 more once a pair sees a value off the integer path), and per organization 16 bytes
+ * plus, from its first row, 40 bytes per leaf and 8 per item; an organization that sees a
+ * value off the integer path in a leaf gets 8 bytes per leaf and 96 + 32 per item of that
+ * leaf more. The caller owns the result and frees it with lotk_stats_free. */
 struct lotk_stats *lotk_stats_new(const struct lotk_standard *s);
 
 /* Adds one respondent. org is the scorer's organization index (0-based, in order of first
  * appearance; the accumulator grows as new indices appear, a negative index is ignored).
  * keyed[i] is the keyed value of item i of the standard (reverse items already turned into
  * min + max − x; NaN = no answer); leaf[n] is the respondent's value of node n (NaN = none;
- * only survey leaves are read). Costs O(Σ over leaves of answered items²) flops (about
- * 0.3 µs for 60 items in 12 leaves of 5), no allocation except when a new organization
- * index appears. */
+ * only survey leaves are read). Costs O(Σ over leaves of answered items²) integer
+ * additions (about 0.3 µs for 60 items in 12 leaves of 5), several times that for a leaf
+ * with values off the integer path; allocates only when a new organization index appears
+ * or a value first leaves the integer path. */
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf);
 
 /* Merges b into a (a ≠ b); both were created for the same standard. Organization o of b
  * becomes organization b_org_to_a[o] of a (NULL = the same index; a negative entry drops
- * it); a grows as needed. The result equals feeding a's and b's rows to one accumulator,
- * to rounding. b is unchanged. */
+ * it); a grows as needed. The result equals feeding a's and b's rows to one accumulator
+ * exactly: every statistic is then bit for bit what one accumulator fed all rows, in any
+ * order and under any numbering of organizations, gives. b is unchanged. */
 void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const int *b_org_to_a);
+
+/* The number of organization indices st knows: one more than the highest index added or
+ * merged in (0 when none). A record written from st holds this many organizations. */
+size_t lotk_stats_orgs(const struct lotk_stats *st);
+
+/* Appends all of st's accumulators to out as one self-delimiting binary record, for
+ * lotk_stats_read on another run or machine (lotk merge). Returns 0. st is unchanged; out
+ * grows as needed (it belongs to the caller).
+ *
+ * Format, version 1. Every integer is little-endian with the width given (i = two's
+ * complement, u = unsigned); i128 is its low u64 then its high u64; an "exact" is the 4
+ * u64 limbs of a struct lotk_exact, lowest first (a 256-bit two's complement count of
+ * 2^-128). "Units" below: item sums count 1/16, products of two items 1/256; leaf value
+ * sums count 1/(16·lcm), their squares that unit squared. Exact parts are in value units.
+ *   header   char[8] "lotkstat"; u32 version = 1; u32 L = leaves; u64 G = organizations;
+ *            u64 size of the whole record in bytes, header included
+ *   leaves   L × {u32 node; u32 k = items; u32 item unit = 16; u32 lcm = lcm(1..min(k,12))}
+ *            — must match the reader's standard
+ *   per leaf u64 respondents with an answer; u64 range errors; u8 has_exact (0 or 1);
+ *            then for each item pair i ≤ j in row-major order {u64 n; i128 Σx_i; i128 Σx_j;
+ *            i128 Σx_i·x_j} over the integer path; then, when has_exact, for each pair the
+ *            same three sums off it as 3 exacts
+ *   orgs     for each organization 0..G−1, for each leaf: u8 flags (bit 0: integer sums
+ *            follow, bit 1: exact sums follow; 0 for an organization without rows); bit 0:
+ *            {i32 respondents with a value; i32 complete respondents; i64 Σv; u128 Σv²
+ *            (low u64, high u64); i64 Σ over complete rows and items of x²; k × i64 Σx_i
+ *            over the complete rows}; bit 1: {exact Σv; exact Σv²; exact Σx²; k × exact Σx_i}
+ * A reader refuses another version. */
+int lotk_stats_write(const struct lotk_stats *st, struct lotk_buf *out);
+
+/* Merges the record at data (len bytes available; it may be followed by more records) into
+ * st, as lotk_stats_merge would merge the accumulator that wrote it: organization o of the
+ * record becomes org_map[o] of st (NULL = the same index; a negative entry drops it).
+ * org_map must hold an entry for every organization of the record (lotk_stats_peek tells
+ * how many: the writer's lotk_stats_orgs). Returns 0 with the record's size in *used; or
+ * LOTK_EUSAGE with err filled and *used 0 for a record that is truncated, of another
+ * version, written for another standard (its leaves, items or units differ), or whose
+ * counts and integer sums are out of the ranges the writer can produce — then st is
+ * unchanged. A well-formed record with implausible exact sums gives wrong statistics but no
+ * crash or undefined behaviour. */
+int lotk_stats_read(struct lotk_stats *st, const char *data, size_t len, size_t *used,
+                    const int *org_map, struct lotk_err *err);
+
+/* Reads the header of the record at data: its organization count to *norgs and its size in
+ * bytes to *size (either may be NULL). Returns 0, or LOTK_EUSAGE (err filled) when data
+ * does not start with a record of this version that fits in len bytes. */
+int lotk_stats_peek(const char *data, size_t len, size_t *norgs, size_t *size,
+                    struct lotk_err *err);
 
 /* Reliability of one leaf over all respondents, from the pairwise-complete covariance
  * matrix C of its keyed items (C[i][j] over the rows answering both i and j, centred on

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "header.h"
 #include "progress.h"
 #include "rx.h"
 #include "util.h"
@@ -51,6 +52,8 @@ struct lotk_survey {
  * there, worked out once so the common case costs one table lookup per field. */
 struct column_plan {
     int item;          /* -1 when the column feeds no item */
+    int option;        /* a multi item's 0/1 column: the option it stands for; else -1 */
+    int extra;         /* index of the screening cell it feeds (duration, attention); -1 */
     signed char digit[10]; /* DIGIT_* for the answers "0" to "9" */
 };
 enum { DIGIT_SLOW = 0, DIGIT_VALUE = 1, DIGIT_MISSING = 2 };
@@ -62,7 +65,12 @@ struct lotk_survey_header {
     char **headers;
     size_t nheaders, cap_headers;
     struct column_plan *plan; /* per column */
+    char **norm;        /* each header normalised (header.h) */
+    int *question, *qrow; /* each header's question and row number (0: none) */
     int org_column, id_column;
+    int duration_column;  /* -1: none */
+    int *attention_column; /* per attention check of the standard */
+    double *attention_expect; /* the expected answer as a number, NaN: compare text */
     char delimiter;     /* as detected (or forced) from the header line */
     long data_line;     /* line where the first data row starts */
     uint64_t data_offset; /* byte offset of that line */
@@ -86,7 +94,10 @@ struct reader {
     struct lotk_buf row_bytes;  /* the row's fields back to back, when keep_fields */
     size_t *field_starts;
     size_t cap_field_starts;
+    struct lotk_buf *extras; /* this row's screening cells: duration, then attention */
+    size_t nextras;
     long reject_column;
+    bool screened;      /* the reason is a screening result, not a rejection */
     char reason[MAX_REASON];
     int stop;           /* a negative code from on_row, or from a mapping error */
     struct lotk_err *err;
@@ -111,6 +122,30 @@ static const char *header_name(const struct reader *rd, size_t col)
     return col < rd->h->nheaders ? rd->h->headers[col] : "";
 }
 
+/* The known answer closest to text, for "did you mean" in a rejection. */
+static const char *closest(const char *text, const struct lotk_strmap *labels,
+                           const struct lotk_option *options, size_t noptions)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; labels && i < labels->cap; i++)
+        if (labels->slots[i].key) {
+            size_t d = lotk_edit_distance(text, labels->slots[i].key);
+            if (d < best_d || (d == best_d && strcmp(labels->slots[i].key, best) < 0)) {
+                best_d = d;
+                best = labels->slots[i].key;
+            }
+        }
+    for (size_t i = 0; i < noptions; i++) {
+        size_t d = lotk_edit_distance(text, options[i].label);
+        if (d < best_d) {
+            best_d = d;
+            best = options[i].label;
+        }
+    }
+    return best;
+}
+
 /* Decodes one answer through its item's scale; returns false with a reason set. */
 static bool decode_answer(struct reader *rd, size_t col, const struct lotk_item *item,
                           const char *text, size_t len, double *out)
@@ -133,6 +168,24 @@ static bool decode_answer(struct reader *rd, size_t col, const struct lotk_item 
         return false;
     }
     int label = lotk_strmap_get(&sc->labels, text, len);
+    if (label < 0 && sc->nlabels) { /* full-width letters, odd spaces: as the loader folded */
+        struct lotk_buf norm = {0};
+        lotk_header_normalize_n(text, len, &norm);
+        label = lotk_strmap_get(&sc->labels, norm.data, norm.len);
+        if (label < 0 && lotk_strmap_get(&sc->missing, norm.data, norm.len) >= 0) {
+            lotk_buf_free(&norm);
+            *out = NAN;
+            return true;
+        }
+        if (label < 0) {
+            reject_row(rd, (long)col + 1, "item %s (column '%s'): unknown answer '%.*s'; the "
+                       "closest label of scale %s is '%s'", item->id, header_name(rd, col),
+                       (int)len, text, sc->id, closest(norm.data, &sc->labels, NULL, 0));
+            lotk_buf_free(&norm);
+            return false;
+        }
+        lotk_buf_free(&norm);
+    }
     if (label >= 0) {
         *out = sc->label_values[label];
         return true;
@@ -149,6 +202,79 @@ static long count_newlines(const char *text, size_t len)
     for (const char *p = memchr(text, '\n', len); p; p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))
         n++;
     return n;
+}
+
+/* A multi item's cell of labels joined by ┋ (wjx text export): the sum of their values. */
+static void decode_multi_text(struct reader *rd, size_t col, const struct lotk_item *item,
+                              const char *text, size_t len)
+{
+    static const char sep[] = "\xE2\x94\x8B"; /* ┋ U+250B */
+    const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
+    if (lotk_strmap_get(&sc->missing, text, len) >= 0)
+        return; /* no answer */
+    double sum = 0;
+    struct lotk_buf part = {0}, norm = {0};
+    const char *p = text, *end = text + len;
+    for (;;) {
+        const char *q = p;
+        while (q < end && !(end - q >= 3 && memcmp(q, sep, 3) == 0))
+            q++;
+        lotk_header_normalize_n(p, (size_t)(q - p), &norm);
+        if (norm.len > 0) {
+            size_t k;
+            for (k = 0; k < item->noptions; k++) {
+                lotk_header_normalize(item->options[k].label, &part);
+                if (strcmp(part.data, norm.data) == 0)
+                    break;
+            }
+            if (k == item->noptions) {
+                reject_row(rd, (long)col + 1, "item %s (column '%s'): '%s' is none of its "
+                           "options; closest: '%s'", item->id, header_name(rd, col), norm.data,
+                           closest(norm.data, NULL, item->options, item->noptions));
+                break;
+            }
+            sum += item->options[k].value;
+        }
+        if (q == end)
+            break;
+        p = q + 3;
+    }
+    rd->answers[rd->h->plan[col].item] = sum;
+    lotk_buf_free(&part);
+    lotk_buf_free(&norm);
+}
+
+/* One 0/1 column of a multi item (wjx and 腾讯问卷 number exports). */
+static void decode_multi_flag(struct reader *rd, size_t col, const struct column_plan *cp,
+                              const char *text, size_t len)
+{
+    const struct lotk_item *item = &rd->sv->s->items[cp->item];
+    const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
+    double *value = &rd->answers[cp->item];
+    if (lotk_strmap_get(&sc->missing, text, len) >= 0)
+        return;
+    if (len == 1 && (text[0] == '0' || text[0] == '1')) {
+        if (*value != *value)
+            *value = 0; /* answered, whatever else the other columns say */
+        if (text[0] == '1')
+            *value += item->options[cp->option].value;
+        return;
+    }
+    reject_row(rd, (long)col + 1, "item %s (column '%s', option '%s'): expected 0 or 1, found "
+               "'%.*s'", item->id, header_name(rd, col), item->options[cp->option].label,
+               (int)len, text);
+}
+
+static void decode_cell(struct reader *rd, size_t col, const struct column_plan *cp,
+                        const char *text, size_t len)
+{
+    const struct lotk_item *item = &rd->sv->s->items[cp->item];
+    if (item->type != LOTK_ITEM_MULTI)
+        decode_answer(rd, col, item, text, len, &rd->answers[cp->item]);
+    else if (cp->option >= 0)
+        decode_multi_flag(rd, col, cp, text, len);
+    else
+        decode_multi_text(rd, col, item, text, len);
 }
 
 static void on_field(void *data, size_t len, void *vrd)
@@ -186,6 +312,10 @@ static void on_field(void *data, size_t len, void *vrd)
     if (col >= h->nheaders || rd->reason[0])
         return;
     const struct column_plan *cp = &h->plan[col];
+    if (cp->extra >= 0) {
+        lotk_buf_reset(&rd->extras[cp->extra]);
+        lotk_buf_append(&rd->extras[cp->extra], text, len);
+    }
     if (cp->item >= 0) {
         /* Small whole numbers within the scale: one table lookup. */
         int kind = len == 1 && (unsigned char)(text[0] - '0') < 10 ? cp->digit[text[0] - '0']
@@ -195,8 +325,7 @@ static void on_field(void *data, size_t len, void *vrd)
         else if (kind == DIGIT_MISSING)
             rd->answers[cp->item] = NAN;
         else
-            decode_answer(rd, col, &rd->sv->s->items[cp->item], text, len,
-                          &rd->answers[cp->item]);
+            decode_cell(rd, col, cp, text, len);
     } else if ((int)col == h->org_column) {
         lotk_buf_reset(&rd->org);
         lotk_buf_append(&rd->org, text, len);
@@ -216,8 +345,111 @@ static void reset_row(struct reader *rd)
     lotk_buf_reset(&rd->org);
     lotk_buf_reset(&rd->resp);
     lotk_buf_reset(&rd->row_bytes);
+    for (size_t i = 0; i < rd->nextras; i++)
+        lotk_buf_reset(&rd->extras[i]);
+    rd->screened = false;
     for (size_t i = 0; i < rd->sv->s->nitems; i++)
         rd->answers[i] = NAN;
+}
+
+static void screen(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void screen(struct reader *rd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rd->reason, sizeof rd->reason, fmt, ap);
+    va_end(ap);
+    rd->screened = true;
+    rd->reject_column = 0;
+}
+
+/* An attention check's answer as a number on the scale whose labels know the expected
+ * answer, so that 同意 in a text export and 4 in a number export are the same answer. */
+static bool attention_passed(const struct lotk_standard *s, const char *expect,
+                             const char *got)
+{
+    struct lotk_buf a = {0}, b = {0};
+    lotk_header_normalize(expect, &a);
+    lotk_header_normalize(got, &b);
+    bool same = strcmp(a.data, b.data) == 0;
+    double x, y;
+    if (!same && lotk_parse_double(b.data, b.len, &y) == 0) {
+        for (size_t i = 0; i < s->nscales && !same; i++) {
+            int l = lotk_strmap_get(&s->scales[i].labels, a.data, a.len);
+            same = l >= 0 && s->scales[i].label_values[l] == y;
+        }
+        if (!same && lotk_parse_double(a.data, a.len, &x) == 0)
+            same = x == y;
+    }
+    lotk_buf_free(&a);
+    lotk_buf_free(&b);
+    return same;
+}
+
+/* The standard's screening: the first check a respondent fails screens them out. */
+static void screen_row(struct reader *rd)
+{
+    const struct lotk_standard *s = rd->sv->s;
+    const struct lotk_screening *sc = &s->screening;
+    const struct lotk_survey_header *h = rd->h;
+    if (sc->min_seconds > 0 && h->duration_column >= 0) {
+        const struct lotk_buf *cell = &rd->extras[0];
+        double seconds;
+        if (cell->len && lotk_duration_parse(cell->data, cell->len, &seconds) == 0 &&
+            seconds < sc->min_seconds) {
+            screen(rd, "answered in %gs, under the %gs minimum (column '%s')",
+                   seconds, sc->min_seconds, h->headers[h->duration_column]);
+            return;
+        }
+    }
+    for (size_t k = 0; k < sc->nattention; k++) {
+        const struct lotk_buf *cell = &rd->extras[k + 1];
+        const char *got = cell->data ? cell->data : "";
+        if (!attention_passed(s, sc->attention[k].expect, got)) {
+            screen(rd, "attention check '%s' answered '%s', expected '%s'",
+                   h->headers[h->attention_column[k]], got, sc->attention[k].expect);
+            return;
+        }
+    }
+    if (sc->straight_lining > 0) {
+        long run = 0;
+        size_t first = 0;
+        for (size_t i = 0; i < s->nitems; i++) {
+            const struct lotk_item *it = &s->items[i];
+            double a = rd->answers[i];
+            bool continues = i > 0 && run > 0 && a == rd->answers[i - 1] &&
+                             it->scale == s->items[i - 1].scale &&
+                             it->type == LOTK_ITEM_SINGLE;
+            if (continues) {
+                run++;
+            } else {
+                run = a == a && it->type == LOTK_ITEM_SINGLE ? 1 : 0;
+                first = i;
+            }
+            if (run >= sc->straight_lining) {
+                char value[32];
+                lotk_fmt_double(value, a);
+                long more = 0;
+                while (i + 1 + (size_t)more < s->nitems &&
+                       rd->answers[i + 1 + (size_t)more] == a &&
+                       s->items[i + 1 + (size_t)more].scale == it->scale)
+                    more++;
+                screen(rd, "the same answer (%s) on %ld consecutive items (%s to %s)",
+                       value, run + more, s->items[first].id,
+                       s->items[i + (size_t)more].id);
+                return;
+            }
+        }
+    }
+    if (sc->max_missing >= 0 && s->nitems > 0) {
+        size_t missing = 0;
+        for (size_t i = 0; i < s->nitems; i++)
+            missing += rd->answers[i] != rd->answers[i];
+        if ((double)missing > sc->max_missing * (double)s->nitems)
+            screen(rd, "%zu of %zu items unanswered, over the %g%% allowed", missing,
+                   s->nitems, sc->max_missing * 100);
+    }
 }
 
 static void finish_row(struct reader *rd)
@@ -240,17 +472,25 @@ static void finish_row(struct reader *rd)
         else if (lotk_strmap_get(&sv->seen_ids, rd->resp.data, rd->resp.len) >= 0)
             reject_row(rd, h->id_column + 1, "duplicate respondent id '%s'", rd->resp.data);
     }
+    if (!rd->reason[0])
+        screen_row(rd);
     if (rd->reason[0]) {
-        sv->counts.rejected++;
+        if (rd->screened)
+            sv->counts.screened++;
+        else
+            sv->counts.rejected++;
         if (sv->sink.on_reject) {
             const char **fields = lotk_xcalloc(nfields ? nfields : 1, sizeof *fields);
             for (size_t i = 0; rd->keep_fields && i < nfields; i++)
                 fields[i] = rd->row_bytes.data + rd->field_starts[i];
             struct lotk_reject rj = {rd->file, rd->row_line, rd->reject_column, rd->reason,
-                                     fields, rd->keep_fields ? nfields : 0};
+                                     fields, rd->keep_fields ? nfields : 0, rd->screened};
             sv->sink.on_reject(sv->sink.reject_ctx, &rj);
             free(fields);
         }
+        /* A screened respondent did answer: their id is taken, unlike a broken row's. */
+        if (rd->screened && h->id_column >= 0)
+            lotk_strmap_put(&sv->seen_ids, rd->resp.data, rd->resp.len, 1);
         return;
     }
     if (h->id_column >= 0)
@@ -301,27 +541,76 @@ static void on_row_end(int terminator, void *vrd)
 
 /* ---- the header ------------------------------------------------------------------- */
 
-static int find_exact(const struct reader *rd, const char *name, int *second)
+/* "Other, please specify" columns carry the question's number too (wjx `N、题干:其他`,
+ * 腾讯问卷 `…:输入文本`); a question number never means them. */
+static bool is_specify_column(const char *norm)
 {
-    int found = -1;
-    *second = -1;
-    for (size_t c = 0; c < rd->h->nheaders; c++)
-        if (strcmp(rd->h->headers[c], name) == 0) {
-            if (found < 0)
-                found = (int)c;
-            else if (*second < 0)
-                *second = (int)c;
-        }
-    return found;
+    size_t n = strlen(norm);
+    static const char *const tails[] = {":其他", "(其他)", ":输入文本", NULL};
+    for (int i = 0; tails[i]; i++) {
+        size_t t = strlen(tails[i]);
+        if (n >= t && strcmp(norm + n - t, tails[i]) == 0)
+            return true;
+    }
+    return strstr(norm, "请注明") != NULL;
+}
+
+/* Normalised headers and their question numbers, once per file. */
+static void prepare_headers(struct lotk_survey_header *h)
+{
+    struct lotk_buf b = {0};
+    size_t n = h->nheaders ? h->nheaders : 1;
+    h->norm = lotk_xcalloc(n, sizeof *h->norm);
+    h->question = lotk_xcalloc(n, sizeof *h->question);
+    h->qrow = lotk_xcalloc(n, sizeof *h->qrow);
+    for (size_t c = 0; c < h->nheaders; c++) {
+        lotk_header_normalize(h->headers[c], &b);
+        h->norm[c] = lotk_xstrdup(b.data);
+        if (!is_specify_column(h->norm[c]) &&
+            !lotk_header_question(h->norm[c], &h->question[c], &h->qrow[c]))
+            h->question[c] = h->qrow[c] = 0;
+    }
+    lotk_buf_free(&b);
+}
+
+/* Whether column c is one that spec names. Patterns may be written for the header as
+ * exported or as normalised; either matching is enough. */
+static int spec_matches(const struct lotk_survey_header *h, const struct lotk_column *spec,
+                        const char *norm_name, size_t c, struct lotk_err *rxerr)
+{
+    if (spec->name)
+        return strcmp(h->norm[c], norm_name) == 0;
+    if (spec->match) {
+        int m = lotk_rx_match(spec->match, h->headers[c], strlen(h->headers[c]), NULL, 0, NULL,
+                              rxerr);
+        if (m == 0)
+            m = lotk_rx_match(spec->match, h->norm[c], strlen(h->norm[c]), NULL, 0, NULL,
+                              rxerr);
+        return m;
+    }
+    return spec->question && h->question[c] == spec->question && h->qrow[c] == spec->row;
+}
+
+static void describe_spec(const struct lotk_column *spec, struct lotk_buf *out)
+{
+    if (spec->name)
+        lotk_buf_printf(out, "column '%s'", spec->name);
+    else if (spec->match)
+        lotk_buf_printf(out, "a header matching /%s/", lotk_rx_pattern(spec->match));
+    else if (spec->row)
+        lotk_buf_printf(out, "question %d row %d", spec->question, spec->row);
+    else
+        lotk_buf_printf(out, "question %d", spec->question);
 }
 
 /* Lists up to a few headers closest to want, for "no column" messages. */
-static void near_headers(const struct reader *rd, const char *want, struct lotk_buf *out)
+static void near_headers(const struct lotk_survey_header *h, const char *want,
+                         struct lotk_buf *out)
 {
     size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
     int which[3] = {-1, -1, -1};
-    for (size_t c = 0; c < rd->h->nheaders; c++) {
-        size_t d = lotk_edit_distance(want, rd->h->headers[c]);
+    for (size_t c = 0; c < h->nheaders; c++) {
+        size_t d = lotk_edit_distance(want, h->norm[c]);
         for (int k = 0; k < 3; k++)
             if (d < best[k]) {
                 for (int m = 2; m > k; m--) {
@@ -334,16 +623,70 @@ static void near_headers(const struct reader *rd, const char *want, struct lotk_
             }
     }
     for (int k = 0; k < 3 && which[k] >= 0; k++)
-        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", rd->h->headers[which[k]]);
+        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", h->headers[which[k]]);
+    if (which[0] < 0)
+        lotk_buf_puts(out, "none");
 }
 
-static void plan_column(struct column_plan *cp, const struct lotk_standard *s, int item)
+/* The one column spec names. what says whose column it is ("item q01"); from says where
+ * the spec stands in the standard. Returns the column, -1 when none is found and
+ * !required, or a negative code with err naming the spec and the candidates. */
+static int find_column(struct reader *rd, const struct lotk_column *spec, const char *what,
+                       bool required, int *out)
 {
-    const struct lotk_scale *sc = &s->scales[s->items[item].scale];
+    const struct lotk_standard *s = rd->sv->s;
+    const struct lotk_survey_header *h = rd->h;
+    struct lotk_buf norm = {0}, list = {0}, desc = {0};
+    struct lotk_err rxerr;
+    int found = -1, matches = 0, rc = 0;
+    if (spec->name)
+        lotk_header_normalize(spec->name, &norm);
+    for (size_t c = 0; c < h->nheaders; c++) {
+        int m = spec_matches(h, spec, norm.data, c, &rxerr);
+        if (m < 0) {
+            rc = lotk_err_set(rd->err, LOTK_EIO, s->path, spec->loc.line, spec->loc.column,
+                              "%s: %s", what, rxerr.msg);
+            goto done;
+        }
+        if (m > 0) {
+            lotk_buf_printf(&list, "%s'%s' (column %zu)", matches ? ", " : "", h->headers[c],
+                            c + 1);
+            if (matches++ == 0)
+                found = (int)c;
+        }
+    }
+    describe_spec(spec, &desc);
+    if (matches > 1) {
+        rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                          "%s: %s (%s:%ld) fits %d headers: %s; make it name exactly one",
+                          what, desc.data, s->path, spec->loc.line, matches, list.data);
+    } else if (matches == 0 && required) {
+        lotk_buf_reset(&list);
+        near_headers(h, spec->name ? norm.data : desc.data, &list);
+        rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                          "%s: no %s (%s:%ld); closest headers: %s", what, desc.data, s->path,
+                          spec->loc.line, list.data);
+    }
+    *out = found;
+done:
+    lotk_buf_free(&norm);
+    lotk_buf_free(&list);
+    lotk_buf_free(&desc);
+    return rc;
+}
+
+static void plan_column(struct column_plan *cp, const struct lotk_standard *s, int item,
+                        int option)
+{
+    const struct lotk_item *it = &s->items[item];
+    const struct lotk_scale *sc = &s->scales[it->scale];
     cp->item = item;
+    cp->option = option;
     for (int d = 0; d < 10; d++) {
         char text[2] = {(char)('0' + d), '\0'};
-        if (lotk_strmap_get(&sc->missing, text, 1) >= 0)
+        if (it->type == LOTK_ITEM_MULTI)
+            cp->digit[d] = DIGIT_SLOW; /* options, not answers on the scale */
+        else if (lotk_strmap_get(&sc->missing, text, 1) >= 0)
             cp->digit[d] = DIGIT_MISSING;
         else if (d >= sc->min && d <= sc->max)
             cp->digit[d] = DIGIT_VALUE;
@@ -352,107 +695,112 @@ static void plan_column(struct column_plan *cp, const struct lotk_standard *s, i
     }
 }
 
+/* Gives column col to item (option ≥ 0: one of a multi item's 0/1 columns). */
+static int claim(struct reader *rd, int col, int item, int option)
+{
+    const struct lotk_standard *s = rd->sv->s;
+    struct lotk_survey_header *h = rd->h;
+    const struct lotk_item *it = &s->items[item];
+    if (col == h->org_column || col == h->id_column)
+        return lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                            "item %s: column %d (%s) is the %s column", it->id, col + 1,
+                            h->headers[col],
+                            col == h->org_column ? "organization" : "respondent id");
+    if (h->plan[col].item >= 0)
+        return lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                            "items %s and %s both read column %d (%s)",
+                            s->items[h->plan[col].item].id, it->id, col + 1, h->headers[col]);
+    plan_column(&h->plan[col], s, item, option);
+    return 0;
+}
+
+/* A multi item named by question number: in a number export its options are the columns
+ * N(1), N(2), …; in a text export it is the one column N、题干. */
+static int map_multi(struct reader *rd, int item, char *what)
+{
+    const struct lotk_item *it = &rd->sv->s->items[item];
+    struct lotk_survey_header *h = rd->h;
+    int rc = 0, flags = 0;
+    for (size_t c = 0; c < h->nheaders && rc == 0; c++) {
+        if (h->question[c] != it->question || h->qrow[c] == 0)
+            continue;
+        if ((size_t)h->qrow[c] > it->noptions)
+            return lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                                "%s: column %zu (%s) is option %d, but the item lists %zu "
+                                "options", what, c + 1, h->headers[c], h->qrow[c],
+                                it->noptions);
+        rc = claim(rd, (int)c, item, h->qrow[c] - 1);
+        flags++;
+    }
+    if (rc || flags)
+        return rc;
+    struct lotk_column text = {.question = it->question, .loc = it->column_loc};
+    int col;
+    if ((rc = find_column(rd, &text, what, true, &col)) != 0)
+        return rc;
+    return claim(rd, col, item, -1);
+}
+
 static int map_columns(struct reader *rd)
 {
     const struct lotk_standard *s = rd->sv->s;
-    struct lotk_buf list = {0};
-    int rc = 0, second;
+    struct lotk_survey_header *h = rd->h;
+    char what[160];
+    int rc = 0;
 
-    rd->h->plan = lotk_xcalloc(rd->h->nheaders ? rd->h->nheaders : 1, sizeof *rd->h->plan);
-    for (size_t c = 0; c < rd->h->nheaders; c++)
-        rd->h->plan[c].item = -1;
-    rd->h->org_column = find_exact(rd, s->org_column, &second);
-    if (rd->h->org_column < 0) {
-        near_headers(rd, s->org_column, &list);
-        rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                          "no column '%s' for the organization id (survey.org_column of %s); "
-                          "closest headers: %s",
-                          s->org_column, s->path, list.data ? list.data : "none");
-        goto done;
-    }
-    rd->h->id_column = -1;
-    if (s->id_column) {
-        rd->h->id_column = find_exact(rd, s->id_column, &second);
-        if (rd->h->id_column < 0) {
-            near_headers(rd, s->id_column, &list);
-            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                              "no column '%s' for the respondent id (survey.id_column of %s); "
-                              "closest headers: %s",
-                              s->id_column, s->path, list.data ? list.data : "none");
-            goto done;
-        }
-    }
+    prepare_headers(h);
+    h->plan = lotk_xcalloc(h->nheaders ? h->nheaders : 1, sizeof *h->plan);
+    for (size_t c = 0; c < h->nheaders; c++)
+        h->plan[c].item = h->plan[c].option = h->plan[c].extra = -1;
+    h->id_column = h->duration_column = -1;
+    if ((rc = find_column(rd, &s->org_spec, "the organization id (survey.org_column)", true,
+                          &h->org_column)) != 0)
+        return rc;
+    if (s->id_column && (rc = find_column(rd, &s->id_spec, "the respondent id (survey.id_column)",
+                                          true, &h->id_column)) != 0)
+        return rc;
     for (size_t i = 0; i < s->nitems; i++) {
         const struct lotk_item *it = &s->items[i];
-        int col = -1;
-        lotk_buf_reset(&list);
-        if (it->match) {
-            struct lotk_err rxerr;
-            int matches = 0;
-            for (size_t c = 0; c < rd->h->nheaders; c++) {
-                int m = lotk_rx_match(it->match, rd->h->headers[c], strlen(rd->h->headers[c]), NULL,
-                                      0, NULL, &rxerr);
-                if (m < 0) {
-                    rc = lotk_err_set(rd->err, LOTK_EIO, s->path, it->column_loc.line,
-                                      it->column_loc.column, "item %s: %s", it->id, rxerr.msg);
-                    goto done;
-                }
-                if (m > 0) {
-                    lotk_buf_printf(&list, "%s'%s' (column %zu)", matches ? ", " : "",
-                                    rd->h->headers[c], c + 1);
-                    matches++;
-                    col = (int)c;
-                }
-            }
-            if (matches == 0) {
-                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                                  "item %s: no header matches /%s/ (%s:%ld)", it->id,
-                                  lotk_rx_pattern(it->match), s->path, it->column_loc.line);
-                goto done;
-            }
-            if (matches > 1) {
-                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                                  "item %s: /%s/ matches %d headers: %s; make the pattern "
-                                  "match exactly one",
-                                  it->id, lotk_rx_pattern(it->match), matches, list.data);
-                goto done;
-            }
-        } else {
-            col = find_exact(rd, it->column, &second);
-            if (col < 0) {
-                near_headers(rd, it->column, &list);
-                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                                  "item %s: no column '%s' (%s:%ld); closest headers: %s",
-                                  it->id, it->column, s->path, it->column_loc.line,
-                                  list.data ? list.data : "none");
-                goto done;
-            }
-            if (second >= 0) {
-                rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                                  "item %s: column '%s' appears twice (columns %d and %d)",
-                                  it->id, it->column, col + 1, second + 1);
-                goto done;
-            }
-        }
-        if (col == rd->h->org_column || col == rd->h->id_column) {
-            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                              "item %s: column %d (%s) is the %s column", it->id, col + 1,
-                              rd->h->headers[col],
-                              col == rd->h->org_column ? "organization" : "respondent id");
-            goto done;
-        }
-        if (rd->h->plan[col].item >= 0) {
-            rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
-                              "items %s and %s both read column %d (%s)",
-                              s->items[rd->h->plan[col].item].id, it->id, col + 1,
-                              rd->h->headers[col]);
-            goto done;
-        }
-        plan_column(&rd->h->plan[col], s, (int)i);
+        struct lotk_column spec = {(char *)it->column, it->match, it->question, it->row,
+                                   it->column_loc};
+        int col;
+        snprintf(what, sizeof what, "item %s", it->id);
+        if (it->type == LOTK_ITEM_MULTI && it->question && !it->row)
+            rc = map_multi(rd, (int)i, what);
+        else if ((rc = find_column(rd, &spec, what, true, &col)) == 0)
+            rc = claim(rd, col, (int)i, -1);
+        if (rc)
+            return rc;
     }
-done:
-    lotk_buf_free(&list);
-    return rc;
+    /* Screening cells: the answering time and the attention checks. */
+    const struct lotk_screening *sc = &s->screening;
+    rd->nextras = 1 + sc->nattention;
+    rd->extras = lotk_xcalloc(rd->nextras, sizeof *rd->extras);
+    if (s->has_duration) {
+        if ((rc = find_column(rd, &s->duration, "survey.duration_column", true,
+                              &h->duration_column)) != 0)
+            return rc;
+    } else {
+        for (size_t c = 0; c < h->nheaders && h->duration_column < 0; c++)
+            if (lotk_header_metadata(h->norm[c]) == LOTK_META_DURATION)
+                h->duration_column = (int)c;
+    }
+    if (sc->min_seconds > 0 && h->duration_column < 0)
+        return lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
+                            "screening.min_seconds (%s:%ld) needs the answering time, and no "
+                            "column holds it (所用时间, 答题时长, or survey.duration_column)",
+                            s->path, sc->loc.line);
+    if (h->duration_column >= 0)
+        h->plan[h->duration_column].extra = 0;
+    h->attention_column = lotk_xcalloc(sc->nattention ? sc->nattention : 1, sizeof(int));
+    for (size_t k = 0; k < sc->nattention; k++) {
+        snprintf(what, sizeof what, "attention check %zu", k + 1);
+        if ((rc = find_column(rd, &sc->attention[k].column, what, true,
+                              &h->attention_column[k])) != 0)
+            return rc;
+        h->plan[h->attention_column[k]].extra = (int)k + 1;
+    }
+    return 0;
 }
 
 /* ---- feeding libcsv --------------------------------------------------------------- */
@@ -486,6 +834,9 @@ static void reader_init(struct reader *rd, struct lotk_survey *sv, const char *p
 
 static void reader_clear(struct reader *rd)
 {
+    for (size_t i = 0; i < rd->nextras; i++)
+        lotk_buf_free(&rd->extras[i]);
+    free(rd->extras);
     free(rd->answers);
     free(rd->field_starts);
     lotk_buf_free(&rd->org);
@@ -543,21 +894,18 @@ static char detect_delimiter(const char *data, size_t len)
     return ',';
 }
 
-/* libcsv trims blanks around unquoted fields; a tab is no blank when it separates them. */
+/* libcsv trims blanks (spaces and tabs) around unquoted fields; a tab is no blank when it
+ * separates them. Only then is a function set: libcsv calls it for every byte. */
 static int is_blank(unsigned char c)
 {
     return c == ' ';
 }
 
-static int is_blank_or_tab(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 static void set_delimiter(struct csv_parser *p, char delimiter)
 {
     csv_set_delim(p, (unsigned char)delimiter);
-    csv_set_space_func(p, delimiter == '\t' ? is_blank : is_blank_or_tab);
+    if (delimiter == '\t')
+        csv_set_space_func(p, is_blank);
 }
 
 /* Feeds everything src holds (only the header when header_only) through the parser. At
@@ -651,24 +999,38 @@ void lotk_survey_header_free(struct lotk_survey_header *h)
         free(h->headers[i]);
     free(h->headers);
     free(h->plan);
+    for (size_t i = 0; h->norm && i < h->nheaders; i++)
+        free(h->norm[i]);
+    free(h->norm);
+    free(h->question);
+    free(h->qrow);
+    free(h->attention_column);
+    free(h->attention_expect);
     free(h->file);
     free(h);
 }
 
-int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
+int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
+                            struct lotk_err *err)
 {
     struct reader rd;
+    reader_init(&rd, sv, name, err);
+    rd.h = header_new(name);
+    rd.in_header = true;
+    int rc = read_stream(&rd, f);
+    lotk_survey_header_free(rd.h);
+    reader_clear(&rd);
+    return rc;
+}
+
+int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
+{
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    reader_init(&rd, sv, path, err);
-    rd.h = header_new(path);
-    rd.in_header = true;
-    int rc = read_stream(&rd, f);
+    int rc = lotk_survey_read_stream(sv, f, path, err);
     if (f != stdin)
         fclose(f);
-    lotk_survey_header_free(rd.h);
-    reader_clear(&rd);
     return rc;
 }
 
@@ -781,6 +1143,7 @@ void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b)
     a->counts.rows += b->counts.rows;
     a->counts.scored += b->counts.scored;
     a->counts.rejected += b->counts.rejected;
+    a->counts.screened += b->counts.screened;
 }
 
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress)

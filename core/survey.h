@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "standard.h"
@@ -34,6 +35,7 @@ struct lotk_reject {
     const char *reason;
     const char *const *fields; /* the row as read */
     size_t nfields;
+    bool screened;         /* screened out by the standard's screening, not malformed */
 };
 
 struct lotk_survey_sink {
@@ -48,8 +50,9 @@ struct lotk_survey_sink {
     bool reject_fields;
 };
 
+/* rows = scored + rejected + screened, always. */
 struct lotk_survey_counts {
-    long rows, scored, rejected;
+    long rows, scored, rejected, screened;
 };
 
 struct lotk_survey;
@@ -71,6 +74,10 @@ struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,
  * does not fit the standard (err names the item, the pattern and the candidate headers);
  * or what on_row returned. */
 int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err);
+
+/* lotk_survey_read on an open stream; name is what messages call it. */
+int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
+                            struct lotk_err *err);
 
 /* Rows read, scored and rejected over every file read so far. */
 struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);

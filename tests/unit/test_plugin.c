@@ -106,7 +106,7 @@ static struct lotk_result *score_fixture(struct lotk_standard *s, struct lotk_pl
 {
     struct lotk_err err;
     struct lotk_scorer *sc = lotk_scorer_new(s, p, false);
-    struct lotk_survey_sink sink = {lotk_scorer_add, sc, NULL, NULL};
+    struct lotk_survey_sink sink = {lotk_scorer_add, sc, NULL, NULL, false};
     struct lotk_survey *sv = lotk_survey_new(s, &sink);
     if (lotk_survey_read(sv, LOTK_PSYCH_DIR "/responses.csv", &err) != 0)
         fail_msg("%s", err.msg);

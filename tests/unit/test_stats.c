@@ -1,0 +1,771 @@
+/* test_stats.c — the statistics module against R psych and multilevel (tests/fixtures/psych),
+ * merging, and numerical stability over many rows.
+ *
+ * Self-contained on purpose: rows come from lotk_survey_* through a sink of this file that
+ * keys items and computes leaf values the way DESIGN §4 defines them, so these tests do not
+ * depend on how the scorer will call the module. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "err.h"
+#include "standard.h"
+#include "stats.h"
+#include "survey.h"
+#include "util.h"
+
+#define FIXTURES LOTK_SOURCE_DIR "/tests/fixtures/psych"
+
+/* The fixtures were written with %.17g from R; what is left is rounding in a different
+ * order of operations. */
+#define REL 1e-9
+
+/* Largest relative difference seen and where, so the achieved accuracy shows in the log. */
+static double worst_rel;
+static const char *worst_what = "";
+
+static void check_close(const char *what, double got, double want, double rel)
+{
+    double diff = fabs(got - want), scale = fabs(want) > 1e-300 ? fabs(want) : 1;
+    if (diff / scale >= worst_rel) {
+        worst_rel = diff / scale;
+        worst_what = what;
+    }
+    if (!(diff <= rel * scale))
+        fail_msg("%s = %.17g, expected %.17g (relative difference %.3g)", what, got, want,
+                 diff / scale);
+}
+
+/* ---- feeding the fixture ------------------------------------------------------------ */
+
+struct feed {
+    const struct lotk_standard *s;
+    struct lotk_stats *all;      /* every row */
+    struct lotk_stats *half[2];  /* rows alternately, for the merge test; may be NULL */
+    struct lotk_strmap orgs;     /* org id → index in order of first appearance (all) */
+    struct lotk_strmap half_orgs[2]; /* the same per half, in that half's own order */
+    char **org_ids;              /* index → id (all) */
+    size_t norgs;
+    long rows;
+    double *keyed, *leaf;
+};
+
+/* Keys the row (reverse = min + max − x) and computes each leaf's value as the mean of its
+ * answered keyed items (none when nothing was answered), as psych scoreItems does. */
+static int on_row(void *ctx, const struct lotk_row *row, struct lotk_err *err)
+{
+    struct feed *f = ctx;
+    const struct lotk_standard *s = f->s;
+    (void)err;
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct lotk_item *it = &s->items[i];
+        const struct lotk_scale *sc = &s->scales[it->scale];
+        double a = row->answers[i];
+        f->keyed[i] = it->reverse ? sc->min + sc->max - a : a;
+    }
+    for (size_t n = 0; n < s->nnodes; n++) {
+        const struct lotk_node *node = &s->nodes[n];
+        double sum = 0;
+        int answered = 0;
+        for (size_t k = 0; k < node->nitems; k++) {
+            double v = f->keyed[node->items[k]];
+            if (!isnan(v)) {
+                sum += v;
+                answered++;
+            }
+        }
+        f->leaf[n] = answered ? sum / answered : NAN;
+    }
+    int org = lotk_strmap_put(&f->orgs, row->org, row->org_len, (int)f->norgs);
+    if (org == (int)f->norgs) {
+        f->org_ids = lotk_xrealloc(f->org_ids, (f->norgs + 1) * sizeof *f->org_ids);
+        f->org_ids[f->norgs++] = lotk_xstrndup(row->org, row->org_len);
+    }
+    lotk_stats_add(f->all, org, f->keyed, f->leaf);
+    if (f->half[0]) {
+        int h = (int)(f->rows % 2);
+        struct lotk_strmap *m = &f->half_orgs[h];
+        int local = lotk_strmap_put(m, row->org, row->org_len, (int)m->count);
+        lotk_stats_add(f->half[h], local, f->keyed, f->leaf);
+    }
+    f->rows++;
+    return 0;
+}
+
+static struct lotk_standard *load_fixture_standard(void)
+{
+    struct lotk_diags diags = {0};
+    struct lotk_standard *s = NULL;
+    int rc = lotk_standard_load(FIXTURES "/standard.yaml", &s, &diags);
+    if (rc != 0)
+        lotk_diags_print(&diags, stderr);
+    lotk_diags_free(&diags);
+    assert_int_equal(rc, 0);
+    assert_non_null(s);
+    return s;
+}
+
+static void feed_fixture(struct feed *f, const struct lotk_standard *s, int halves)
+{
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->all = lotk_stats_new(s);
+    if (halves) {
+        f->half[0] = lotk_stats_new(s);
+        f->half[1] = lotk_stats_new(s);
+    }
+    f->keyed = lotk_xcalloc(s->nitems, sizeof *f->keyed);
+    f->leaf = lotk_xcalloc(s->nnodes, sizeof *f->leaf);
+    struct lotk_survey_sink sink = {.on_row = on_row, .row_ctx = f};
+    struct lotk_survey *sv = lotk_survey_new(s, &sink);
+    struct lotk_err err = {0};
+    int rc = lotk_survey_read(sv, FIXTURES "/responses.csv", &err);
+    if (rc != 0)
+        lotk_err_print(&err, stderr);
+    assert_int_equal(rc, 0);
+    lotk_survey_free(sv);
+    assert_int_equal(f->rows, 85);
+    assert_int_equal(f->norgs, 5);
+}
+
+static void feed_free(struct feed *f)
+{
+    lotk_stats_free(f->all);
+    lotk_stats_free(f->half[0]);
+    lotk_stats_free(f->half[1]);
+    lotk_strmap_free(&f->orgs);
+    lotk_strmap_free(&f->half_orgs[0]);
+    lotk_strmap_free(&f->half_orgs[1]);
+    for (size_t i = 0; i < f->norgs; i++)
+        free(f->org_ids[i]);
+    free(f->org_ids);
+    free(f->keyed);
+    free(f->leaf);
+}
+
+/* ---- reading the expected CSV files (unquoted, written by R) ------------------------ */
+
+struct table {
+    char *text;
+    char **cells; /* row-major, header included */
+    size_t rows, cols;
+};
+
+static void table_read(struct table *t, const char *name)
+{
+    char *path = lotk_xasprintf("%s/%s", FIXTURES, name);
+    size_t len;
+    char msg[256];
+    memset(t, 0, sizeof *t);
+    if (lotk_read_file(path, 1 << 20, &t->text, &len, msg, sizeof msg) != 0)
+        fail_msg("%s: %s", path, msg);
+    free(path);
+    size_t cap = 0, n = 0;
+    for (char *line = t->text; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        size_t cols = 0;
+        for (char *cell = line;; cols++) {
+            char *comma = strchr(cell, ',');
+            lotk_grow(&t->cells, &cap, n + 1, sizeof *t->cells);
+            t->cells[n++] = cell;
+            if (!comma)
+                break;
+            *comma = '\0';
+            cell = comma + 1;
+        }
+        cols++;
+        if (t->rows == 0)
+            t->cols = cols;
+        else if (cols != t->cols)
+            fail_msg("%s: row %zu has %zu cells, the header %zu", name, t->rows + 1, cols,
+                     t->cols);
+        t->rows++;
+        line = next;
+    }
+}
+
+static const char *cell(const struct table *t, size_t row, const char *column)
+{
+    for (size_t c = 0; c < t->cols; c++)
+        if (strcmp(t->cells[c], column) == 0)
+            return t->cells[row * t->cols + c];
+    fail_msg("no column %s", column);
+    return NULL;
+}
+
+static double num(const struct table *t, size_t row, const char *column)
+{
+    const char *s = cell(t, row, column);
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+static void table_free(struct table *t)
+{
+    free(t->text);
+    free(t->cells);
+}
+
+static int node_of(const struct lotk_standard *s, const char *id)
+{
+    int n = lotk_standard_find_node(s, id);
+    if (n < 0)
+        fail_msg("no node %s", id);
+    return n;
+}
+
+static int item_in_leaf(const struct lotk_standard *s, int node, const char *item)
+{
+    for (size_t k = 0; k < s->nodes[node].nitems; k++)
+        if (strcmp(s->items[s->nodes[node].items[k]].id, item) == 0)
+            return (int)k;
+    fail_msg("no item %s in %s", item, s->nodes[node].id);
+    return -1;
+}
+
+/* ---- checks shared by the fixture and merge tests ----------------------------------- */
+
+static void check_alpha(const struct lotk_standard *s, const struct lotk_stats *st)
+{
+    struct table t;
+    table_read(&t, "expected-alpha.csv");
+    assert_int_equal(t.rows, 4);
+    for (size_t r = 1; r < t.rows; r++) {
+        int node = node_of(s, cell(&t, r, "scale"));
+        struct lotk_reliability rel;
+        assert_int_equal(lotk_stats_reliability(st, node, &rel), 0);
+        assert_int_equal(rel.items, s->nodes[node].nitems);
+        check_close("alpha", rel.alpha, num(&t, r, "alpha"), REL);
+        check_close("average_r", rel.average_r, num(&t, r, "average_r"), REL);
+        lotk_reliability_clear(&rel);
+    }
+    table_free(&t);
+}
+
+static void check_reliability(const struct lotk_standard *s, const struct lotk_stats *st)
+{
+    struct table t;
+    table_read(&t, "expected-reliability.csv");
+    assert_int_equal(t.rows, 1 + 4 + 3 + 5);
+    for (size_t r = 1; r < t.rows; r++) {
+        int node = node_of(s, cell(&t, r, "scale"));
+        int k = item_in_leaf(s, node, cell(&t, r, "item"));
+        struct lotk_reliability rel;
+        assert_int_equal(lotk_stats_reliability(st, node, &rel), 0);
+        check_close("alpha", rel.alpha, num(&t, r, "alpha"), REL);
+        check_close("std_alpha", rel.std_alpha, num(&t, r, "std_alpha"), REL);
+        check_close("mean_r", rel.mean_r, num(&t, r, "mean_r"), REL);
+        check_close("item_total", rel.item_total[k], num(&t, r, "r_drop"), REL);
+        check_close("alpha_if_dropped", rel.alpha_if_dropped[k], num(&t, r, "alpha_drop"), REL);
+        lotk_reliability_clear(&rel);
+    }
+    table_free(&t);
+}
+
+static void check_icc(const struct lotk_standard *s, const struct lotk_stats *st)
+{
+    /* Respondents with a value: 85 minus the 3 who answered nothing and the scale's own
+     * 3, 2 and 3 (fixture README). */
+    static const struct {
+        const char *scale;
+        long n;
+    } counts[] = {{"A", 79}, {"B", 80}, {"C", 79}};
+    struct table t;
+    table_read(&t, "expected-icc.csv");
+    assert_int_equal(t.rows, 4);
+    for (size_t r = 1; r < t.rows; r++) {
+        const char *scale = cell(&t, r, "scale");
+        double icc1, icc2;
+        long n, groups;
+        assert_int_equal(lotk_stats_icc(st, node_of(s, scale), &icc1, &icc2, &n, &groups), 0);
+        check_close("icc1", icc1, num(&t, r, "icc1"), REL);
+        check_close("icc2", icc2, num(&t, r, "icc2"), REL);
+        assert_int_equal(groups, 5);
+        for (size_t c = 0; c < 3; c++)
+            if (strcmp(counts[c].scale, scale) == 0)
+                assert_int_equal(n, counts[c].n);
+    }
+    table_free(&t);
+}
+
+static void check_rwg(const struct feed *f, const struct lotk_stats *st)
+{
+    struct table t;
+    table_read(&t, "expected-rwgj.csv");
+    assert_int_equal(t.rows, 1 + 5 * 3);
+    for (size_t r = 1; r < t.rows; r++) {
+        const char *org = cell(&t, r, "org");
+        int o = lotk_strmap_get(&f->orgs, org, strlen(org));
+        assert_true(o >= 0);
+        long gsize = -1;
+        double rwg = lotk_stats_rwg_j(st, o, node_of(f->s, cell(&t, r, "scale")), &gsize);
+        assert_int_equal(gsize, (long)num(&t, r, "gsize"));
+        check_close("rwg_j", rwg, num(&t, r, "rwg_j"), REL);
+    }
+    table_free(&t);
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+static void test_fixture_alpha(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct feed f;
+    feed_fixture(&f, s, 0);
+    check_alpha(s, f.all);
+    struct lotk_reliability rel;
+    assert_int_equal(lotk_stats_reliability(f.all, node_of(s, "A"), &rel), 0);
+    /* 85 rows, minus 3 that answered nothing and 3 that skipped every A item. */
+    assert_int_equal(rel.n, 79);
+    lotk_reliability_clear(&rel);
+    feed_free(&f);
+    lotk_standard_free(s);
+}
+
+static void test_fixture_reliability(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct feed f;
+    feed_fixture(&f, s, 0);
+    check_reliability(s, f.all);
+    feed_free(&f);
+    lotk_standard_free(s);
+}
+
+static void test_fixture_icc(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct feed f;
+    feed_fixture(&f, s, 0);
+    check_icc(s, f.all);
+    feed_free(&f);
+    lotk_standard_free(s);
+}
+
+static void test_fixture_rwg_j(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct feed f;
+    feed_fixture(&f, s, 0);
+    check_rwg(&f, f.all);
+    /* Unknown organizations and nodes without items have no value. */
+    long gsize = 7;
+    assert_true(isnan(lotk_stats_rwg_j(f.all, 99, node_of(s, "A"), &gsize)));
+    assert_int_equal(gsize, 0);
+    assert_true(isnan(lotk_stats_rwg_j(f.all, 0, 0, &gsize)));
+    feed_free(&f);
+    lotk_standard_free(s);
+}
+
+static void test_not_a_leaf(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct lotk_stats *st = lotk_stats_new(s);
+    struct lotk_reliability rel;
+    assert_int_equal(lotk_stats_reliability(st, 0, &rel), LOTK_EUSAGE);
+    assert_null(rel.item_total);
+    lotk_reliability_clear(&rel);
+    lotk_reliability_clear(NULL);
+    double icc1 = 0, icc2 = 0;
+    assert_int_equal(lotk_stats_icc(st, -1, &icc1, &icc2, NULL, NULL), LOTK_EUSAGE);
+    assert_true(isnan(icc1) && isnan(icc2));
+    /* An empty accumulator: everything undefined, nothing crashes. */
+    assert_int_equal(lotk_stats_reliability(st, node_of(s, "C"), &rel), 0);
+    assert_int_equal(rel.n, 0);
+    assert_true(isnan(rel.alpha) && isnan(rel.std_alpha) && isnan(rel.item_total[0]));
+    lotk_reliability_clear(&rel);
+    long n = -1, g = -1;
+    assert_int_equal(lotk_stats_icc(st, node_of(s, "C"), &icc1, &icc2, &n, &g), 0);
+    assert_true(isnan(icc1) && isnan(icc2));
+    assert_int_equal(n, 0);
+    assert_int_equal(g, 0);
+    lotk_stats_free(st);
+    lotk_stats_free(NULL);
+    lotk_standard_free(s);
+}
+
+/* The rwg(j) cases the fixture lacks, checked against multilevel 2.7:
+ *   x <- data.frame(b1 = c(1,5,1, 3, 4,4,NA), b2 = c(5,1,5, 3, 5,4,2), b3 = c(1,5,3, 3, 4,5,2))
+ *   rwg.j(x, grpid = c(0,0,0, 1, 2,2,2), ranvar = 2)
+ * gives 0 (truncated: mean variance 4 > 2) with gsize 3, NA with gsize 1, 0.9375 with 2. */
+static void test_rwg_j_edges(void **state)
+{
+    (void)state;
+    static const double b[7][3] = {{1, 5, 1}, {5, 1, 5}, {1, 5, 3}, {3, 3, 3},
+                                   {4, 5, 4}, {4, 4, 5}, {NAN, 2, 2}};
+    static const int org[7] = {0, 0, 0, 1, 2, 2, 2};
+    struct lotk_standard *s = load_fixture_standard();
+    int leaf_b = node_of(s, "B");
+    struct lotk_stats *st = lotk_stats_new(s);
+    double *keyed = lotk_xcalloc(s->nitems, sizeof *keyed);
+    double *leaf = lotk_xcalloc(s->nnodes, sizeof *leaf);
+    for (size_t i = 0; i < s->nitems; i++)
+        keyed[i] = NAN;
+    for (size_t n = 0; n < s->nnodes; n++)
+        leaf[n] = NAN;
+    for (int r = 0; r < 7; r++) {
+        for (int i = 0; i < 3; i++)
+            keyed[s->nodes[leaf_b].items[i]] = b[r][i];
+        lotk_stats_add(st, org[r], keyed, leaf);
+    }
+    long gsize;
+    assert_true(lotk_stats_rwg_j(st, 0, leaf_b, &gsize) == 0);
+    assert_int_equal(gsize, 3);
+    assert_true(isnan(lotk_stats_rwg_j(st, 1, leaf_b, &gsize)));
+    assert_int_equal(gsize, 1);
+    check_close("rwg_j", lotk_stats_rwg_j(st, 2, leaf_b, &gsize), 0.9375, REL);
+    assert_int_equal(gsize, 2);
+    /* An organization index never added is empty, not an error. */
+    assert_true(isnan(lotk_stats_rwg_j(st, 3, leaf_b, &gsize)));
+    assert_int_equal(gsize, 0);
+    free(keyed);
+    free(leaf);
+    lotk_stats_free(st);
+    lotk_standard_free(s);
+}
+
+/* Half the rows (alternately) into each of two accumulators, each numbering organizations
+ * in its own order of first appearance; merging them into a third must equal feeding all. */
+static void test_merge(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = load_fixture_standard();
+    struct feed f;
+    feed_fixture(&f, s, 1);
+    struct lotk_stats *merged = lotk_stats_new(s);
+    for (int h = 0; h < 2; h++) {
+        int map[16];
+        const struct lotk_strmap *m = &f.half_orgs[h];
+        assert_true(m->count <= 16);
+        for (size_t slot = 0; slot < m->cap; slot++) {
+            const struct lotk_strmap_slot *e = &m->slots[slot];
+            if (e->key)
+                map[e->value] = lotk_strmap_get(&f.orgs, e->key, e->len);
+        }
+        lotk_stats_merge(merged, f.half[h], map);
+    }
+    /* Against R, then against the single accumulator itself, much more tightly. */
+    check_alpha(s, merged);
+    check_reliability(s, merged);
+    check_icc(s, merged);
+    check_rwg(&f, merged);
+    for (size_t n = 0; n < s->nnodes; n++) {
+        if (s->nodes[n].nitems == 0)
+            continue;
+        struct lotk_reliability a, b;
+        assert_int_equal(lotk_stats_reliability(f.all, (int)n, &a), 0);
+        assert_int_equal(lotk_stats_reliability(merged, (int)n, &b), 0);
+        assert_int_equal(a.n, b.n);
+        check_close("merged alpha", b.alpha, a.alpha, 1e-13);
+        check_close("merged std_alpha", b.std_alpha, a.std_alpha, 1e-13);
+        for (size_t k = 0; k < a.items; k++) {
+            check_close("merged item_total", b.item_total[k], a.item_total[k], 1e-13);
+            check_close("merged alpha_if_dropped", b.alpha_if_dropped[k],
+                        a.alpha_if_dropped[k], 1e-13);
+        }
+        lotk_reliability_clear(&a);
+        lotk_reliability_clear(&b);
+        double i1a, i2a, i1b, i2b;
+        long na, ga, nb, gb;
+        lotk_stats_icc(f.all, (int)n, &i1a, &i2a, &na, &ga);
+        lotk_stats_icc(merged, (int)n, &i1b, &i2b, &nb, &gb);
+        check_close("merged icc1", i1b, i1a, 1e-13);
+        check_close("merged icc2", i2b, i2a, 1e-13);
+        assert_int_equal(na, nb);
+        assert_int_equal(ga, gb);
+        for (int o = 0; o < (int)f.norgs; o++) {
+            long sa, sb;
+            double ra = lotk_stats_rwg_j(f.all, o, (int)n, &sa);
+            double rb = lotk_stats_rwg_j(merged, o, (int)n, &sb);
+            assert_int_equal(sa, sb);
+            check_close("merged rwg_j", rb, ra, 1e-13);
+        }
+    }
+    /* Merging an empty accumulator changes nothing; NULL maps organizations to themselves. */
+    struct lotk_stats *empty = lotk_stats_new(s);
+    lotk_stats_merge(merged, empty, NULL);
+    check_alpha(s, merged);
+    check_icc(s, merged);
+    lotk_stats_free(empty);
+    lotk_stats_free(merged);
+    feed_free(&f);
+    lotk_standard_free(s);
+}
+
+/* ---- many rows ---------------------------------------------------------------------- */
+
+/* Rows that repeat a fixed pattern of P rows Q times: the statistics of all P·Q rows follow
+ * in closed form from one pattern (computed here in long double, two-pass), so millions of
+ * streamed rows can be checked without keeping them. Values are off-centre non-integers
+ * with small spread, the case where naive sums of squares cancel worst, and some answers
+ * are missing so that pairs differ in their rows. */
+enum { P = 40, ORGS = 4 };
+
+static double pattern_value(int row, int item)
+{
+    if ((row * 7 + item * 3) % 11 == 0)
+        return NAN;
+    /* Near the top of the 1..5 scale, spread about 0.1. */
+    return 4.7 + 0.1 * sin(row * 1.3 + item * 0.7) + 0.07 * cos(row * 0.37 * (item + 1)) +
+           1e-3 * (double)(item);
+}
+
+static int pattern_org(int row) { return row % ORGS; }
+
+/* Expected statistics of leaf C (5 items, c1..c5) over Q repetitions. */
+static void big_reference(const struct lotk_standard *s, int leaf_node, long q,
+                          struct lotk_reliability *want, double *icc1, double *icc2,
+                          double rwg[ORGS])
+{
+    const struct lotk_node *node = &s->nodes[leaf_node];
+    size_t k = node->nitems;
+    long double c[5][5];
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++) {
+            long double mx = 0, my = 0, cxy = 0;
+            long m = 0;
+            for (int r = 0; r < P; r++) {
+                double x = pattern_value(r, (int)i), y = pattern_value(r, (int)j);
+                if (isnan(x) || isnan(y))
+                    continue;
+                mx += x;
+                my += y;
+                m++;
+            }
+            mx /= m;
+            my /= m;
+            for (int r = 0; r < P; r++) {
+                double x = pattern_value(r, (int)i), y = pattern_value(r, (int)j);
+                if (!isnan(x) && !isnan(y))
+                    cxy += (x - mx) * (y - my);
+            }
+            c[i][j] = cxy * q / (long double)(m * q - 1);
+        }
+    long double total = 0, trace = 0, rsum = 0;
+    for (size_t i = 0; i < k; i++) {
+        trace += c[i][i];
+        for (size_t j = 0; j < k; j++) {
+            total += c[i][j];
+            if (j > i)
+                rsum += c[i][j] / sqrtl(c[i][i] * c[j][j]);
+        }
+    }
+    long double kk = (long double)k;
+    want->alpha = (double)(kk / (kk - 1) * (1 - trace / total));
+    want->std_alpha = (double)(kk / (kk - 1) * (1 - kk / (kk + 2 * rsum)));
+    for (size_t i = 0; i < k; i++) {
+        long double with = 0, tr = trace - c[i][i];
+        for (size_t j = 0; j < k; j++)
+            if (j != i)
+                with += c[i][j];
+        long double others = total - 2 * with - c[i][i];
+        want->item_total[i] = (double)(with / sqrtl(c[i][i] * others));
+        want->alpha_if_dropped[i] = (double)((kk - 1) / (kk - 2) * (1 - tr / others));
+    }
+
+    /* One-way ANOVA of the leaf values (mean of answered items) by organization. */
+    long double gsum[ORGS] = {0}, gmean[ORGS], all = 0;
+    long gn[ORGS] = {0}, n = 0;
+    double v[P];
+    for (int r = 0; r < P; r++) {
+        long double sum = 0;
+        int a = 0;
+        for (size_t i = 0; i < k; i++) {
+            double x = pattern_value(r, (int)i);
+            if (!isnan(x)) {
+                sum += x;
+                a++;
+            }
+        }
+        v[r] = a ? (double)(sum / a) : NAN; /* as the feeder computes it, in double */
+        if (a) {
+            gsum[pattern_org(r)] += v[r];
+            gn[pattern_org(r)]++;
+            all += v[r];
+            n++;
+        }
+    }
+    all /= n;
+    long double ssb = 0, ssw = 0;
+    for (int g = 0; g < ORGS; g++) {
+        gmean[g] = gsum[g] / gn[g];
+        ssb += (long double)gn[g] * q * (gmean[g] - all) * (gmean[g] - all);
+    }
+    for (int r = 0; r < P; r++)
+        if (!isnan(v[r]))
+            ssw += q * (v[r] - gmean[pattern_org(r)]) * (v[r] - gmean[pattern_org(r)]);
+    long double bigg = ORGS, bign = (long double)n * q;
+    long double msb = ssb / (bigg - 1), msw = ssw / (bign - bigg);
+    *icc1 = (double)((msb - msw) / (msb + (bign / bigg - 1) * msw));
+    *icc2 = (double)((msb - msw) / msb);
+
+    /* rwg(j): per organization, complete rows only. */
+    for (int g = 0; g < ORGS; g++) {
+        long double svar = 0;
+        for (size_t i = 0; i < k; i++) {
+            long double mean = 0, m2 = 0;
+            long m = 0;
+            for (int r = 0; r < P; r++) {
+                if (pattern_org(r) != g)
+                    continue;
+                int complete = 1;
+                for (size_t j = 0; j < k; j++)
+                    complete &= !isnan(pattern_value(r, (int)j));
+                if (!complete)
+                    continue;
+                mean += pattern_value(r, (int)i);
+                m++;
+            }
+            mean /= m;
+            for (int r = 0; r < P; r++) {
+                if (pattern_org(r) != g)
+                    continue;
+                int complete = 1;
+                for (size_t j = 0; j < k; j++)
+                    complete &= !isnan(pattern_value(r, (int)j));
+                if (complete)
+                    m2 += (pattern_value(r, (int)i) - mean) * (pattern_value(r, (int)i) - mean);
+            }
+            svar += m2 * q / (long double)(m * q - 1);
+        }
+        svar /= kk;
+        long double nullv = 2, qq = svar > nullv ? 1 : svar / nullv;
+        rwg[g] = (double)(kk * (1 - qq) / (kk * (1 - qq) + qq));
+    }
+}
+
+/* Compares st's statistics of leaf C with the closed-form reference. */
+static void check_big(const struct lotk_stats *st, int leaf_c, const struct lotk_reliability *want,
+                      double icc1, double icc2, const double *rwg)
+{
+    struct lotk_reliability got;
+    assert_int_equal(lotk_stats_reliability(st, leaf_c, &got), 0);
+    check_close("big alpha", got.alpha, want->alpha, REL);
+    check_close("big std_alpha", got.std_alpha, want->std_alpha, REL);
+    for (size_t i = 0; i < got.items; i++) {
+        check_close("big item_total", got.item_total[i], want->item_total[i], REL);
+        check_close("big alpha_if_dropped", got.alpha_if_dropped[i], want->alpha_if_dropped[i],
+                    REL);
+    }
+    lotk_reliability_clear(&got);
+    double g1, g2;
+    long n, groups;
+    assert_int_equal(lotk_stats_icc(st, leaf_c, &g1, &g2, &n, &groups), 0);
+    check_close("big icc1", g1, icc1, REL);
+    check_close("big icc2", g2, icc2, REL);
+    assert_int_equal(groups, ORGS);
+    for (int g = 0; g < ORGS; g++) {
+        long gsize;
+        check_close("big rwg_j", lotk_stats_rwg_j(st, g, leaf_c, &gsize), rwg[g], REL);
+    }
+}
+
+static void test_many_rows(void **state)
+{
+    (void)state;
+    /* LOTK_STATS_BIG_ROWS=10000000 runs the full 10M-row check (about a second); the
+     * default keeps the unit suite quick under sanitizers. */
+    const char *env = getenv("LOTK_STATS_BIG_ROWS");
+    long rows = env && *env ? atol(env) : 1000000;
+    long q = rows / P;
+    struct lotk_standard *s = load_fixture_standard();
+    int leaf_c = node_of(s, "C");
+    const struct lotk_node *node = &s->nodes[leaf_c];
+    /* all: every row. part[0]: the rows before an odd cut; part[1]: the rest, with the
+     * organizations numbered backwards — merged later, open blocks and all. */
+    struct lotk_stats *all = lotk_stats_new(s);
+    struct lotk_stats *part[2] = {lotk_stats_new(s), lotk_stats_new(s)};
+    long cut = rows / 3 + 7, row = 0;
+    double *keyed = lotk_xcalloc(s->nitems, sizeof *keyed);
+    double *leaf = lotk_xcalloc(s->nnodes, sizeof *leaf);
+    for (size_t i = 0; i < s->nitems; i++)
+        keyed[i] = NAN;
+    for (size_t n = 0; n < s->nnodes; n++)
+        leaf[n] = NAN;
+    for (long rep = 0; rep < q; rep++)
+        for (int r = 0; r < P; r++, row++) {
+            double sum = 0;
+            int a = 0;
+            for (size_t i = 0; i < node->nitems; i++) {
+                double x = pattern_value(r, (int)i);
+                keyed[node->items[i]] = x;
+                if (!isnan(x)) {
+                    sum += x;
+                    a++;
+                }
+            }
+            leaf[leaf_c] = a ? sum / a : NAN;
+            lotk_stats_add(all, pattern_org(r), keyed, leaf);
+            if (row < cut)
+                lotk_stats_add(part[0], pattern_org(r), keyed, leaf);
+            else
+                lotk_stats_add(part[1], ORGS - 1 - pattern_org(r), keyed, leaf);
+        }
+
+    double want_item_total[5], want_drop[5];
+    struct lotk_reliability want = {.item_total = want_item_total,
+                                    .alpha_if_dropped = want_drop};
+    double icc1, icc2, rwg[ORGS];
+    big_reference(s, leaf_c, q, &want, &icc1, &icc2, rwg);
+    check_big(all, leaf_c, &want, icc1, icc2, rwg);
+    int backwards[ORGS];
+    for (int g = 0; g < ORGS; g++)
+        backwards[g] = ORGS - 1 - g;
+    lotk_stats_merge(part[0], part[1], backwards);
+    check_big(part[0], leaf_c, &want, icc1, icc2, rwg);
+
+    /* Leaves A and B saw no answers: no values, no failures. */
+    double g1, g2;
+    long n, groups;
+    assert_int_equal(lotk_stats_icc(all, node_of(s, "A"), &g1, &g2, &n, &groups), 0);
+    assert_true(isnan(g1) && isnan(g2));
+    assert_int_equal(n, 0);
+    free(keyed);
+    free(leaf);
+    lotk_stats_free(all);
+    lotk_stats_free(part[0]);
+    lotk_stats_free(part[1]);
+    lotk_standard_free(s);
+}
+
+/* Teardown of every test: prints its largest relative difference. */
+static int report_worst(void **state)
+{
+    (void)state;
+    fprintf(stderr, "    largest relative difference: %.3g (%s)\n", worst_rel, worst_what);
+    worst_rel = 0;
+    worst_what = "";
+    return 0;
+}
+
+#define TEST(f) cmocka_unit_test_teardown(f, report_worst)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TEST(test_fixture_alpha),
+        TEST(test_fixture_reliability),
+        TEST(test_fixture_icc),
+        TEST(test_fixture_rwg_j),
+        TEST(test_rwg_j_edges),
+        cmocka_unit_test(test_not_a_leaf),
+        TEST(test_merge),
+        TEST(test_many_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,501 @@
+/* test_util.c — number formatting and parsing, the string map, natural order, edit
+ * distance, files. */
+#include "testutil.h"
+
+#include <float.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static const char *fmt(double x)
+{
+    static char out[32];
+    memset(out, 'X', sizeof out);
+    lotk_fmt_double(out, x);
+    assert_true(strlen(out) < 32);
+    return out;
+}
+
+static void fmt_shortest_examples(void **state)
+{
+    (void)state;
+    assert_string_equal(fmt(0.1), "0.1");
+    assert_string_equal(fmt(72.5), "72.5");
+    assert_string_equal(fmt(0.74), "0.74");
+    assert_string_equal(fmt(1e-7), "1e-07");
+    assert_string_equal(fmt(-2.5), "-2.5");
+    assert_string_equal(fmt(3), "3");
+    assert_string_equal(fmt(1e21), "1e+21");
+    assert_string_equal(fmt(0.1 + 0.2), "0.30000000000000004");
+    assert_string_equal(fmt(1.0 / 3), "0.3333333333333333");
+    assert_string_equal(fmt(2.0 / 3), "0.6666666666666666");
+    assert_string_equal(fmt(123456789012345678.0), "1.2345678901234568e+17");
+    assert_string_equal(fmt(DBL_MAX), "1.7976931348623157e+308");
+    assert_string_equal(fmt(DBL_MIN), "2.2250738585072014e-308");
+}
+
+/* Whole numbers such as a full 100 points or a dimension's 20 points: "%.1g" would
+ * round-trip them as "1e+02" and "2e+01", which no reader of a CSV of scores expects. */
+static void fmt_whole_numbers_without_exponent(void **state)
+{
+    (void)state;
+    assert_string_equal(fmt(100), "100");
+    assert_string_equal(fmt(20), "20");
+    assert_string_equal(fmt(1500), "1500");
+    assert_string_equal(fmt(-40), "-40");
+}
+
+static void fmt_zero_nan_inf(void **state)
+{
+    (void)state;
+    assert_string_equal(fmt(0.0), "0");
+    /* Negative zero prints as "0": it compares equal to 0 and "-0" in a score table would
+     * only confuse. */
+    assert_string_equal(fmt(-0.0), "0");
+    assert_string_equal(fmt(NAN), "nan");
+    assert_string_equal(fmt(INFINITY), "inf");
+    assert_string_equal(fmt(-INFINITY), "-inf");
+}
+
+/* Deterministic xorshift so the sample of doubles is the same on every run. */
+static uint64_t next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static void fmt_round_trips_and_is_shortest(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < 20000; i++) {
+        double x;
+        uint64_t bits = next_random(&seed);
+        switch (i % 4) {
+        case 0: /* typical scores: means of small integers, norms, points */
+            x = (double)(bits % 100000) / (double)(1 + (bits >> 40) % 97);
+            break;
+        case 1:
+            x = (double)(bits % 1000001) / 10000.0;
+            break;
+        case 2: /* any finite normal double */
+            memcpy(&x, &bits, sizeof x);
+            if (!isnormal(x))
+                continue;
+            break;
+        default:
+            x = ldexp((double)(bits >> 11), -53) * 100;
+            break;
+        }
+        char out[32];
+        lotk_fmt_double(out, x);
+        double back;
+        if (lotk_parse_double(out, strlen(out), &back) != 0 || back != x)
+            fail_msg("%.17g printed as '%s' does not read back", x, out);
+        /* Shortest: no form with fewer significant digits reads back as x. */
+        int fewest = 17;
+        for (int d = 1; d < 17; d++) {
+            char shorter[400];
+            snprintf(shorter, sizeof shorter, "%.*g", d, x);
+            if (strtod(shorter, NULL) == x) {
+                fewest = d;
+                break;
+            }
+        }
+        /* Significant digits of out: without sign, point, exponent, leading zeros and the
+         * trailing zeros of the digits. */
+        char digits[40];
+        size_t nd = 0;
+        for (const char *p = out; *p && *p != 'e' && *p != 'E'; p++)
+            if (*p >= '0' && *p <= '9' && (nd > 0 || *p != '0'))
+                digits[nd++] = *p;
+        while (nd > 0 && digits[nd - 1] == '0')
+            nd--;
+        if ((int)nd != fewest)
+            fail_msg("%.17g printed as '%s' (%zu digits) but %d digits read back", x, out, nd,
+                     fewest);
+    }
+}
+
+static int parse(const char *s, double *out)
+{
+    return lotk_parse_double(s, strlen(s), out);
+}
+
+static void parse_accepts_plain_decimals(void **state)
+{
+    (void)state;
+    double v = -1;
+    assert_int_equal(parse("72.5", &v), 0);
+    assert_true(v == 72.5);
+    assert_int_equal(parse("3", &v), 0);
+    assert_true(v == 3);
+    assert_int_equal(parse(" 4 ", &v), 0);
+    assert_true(v == 4);
+    assert_int_equal(parse("\t-2\t", &v), 0);
+    assert_true(v == -2);
+    assert_int_equal(parse("+1", &v), 0);
+    assert_true(v == 1);
+    assert_int_equal(parse(".5", &v), 0);
+    assert_true(v == 0.5);
+    assert_int_equal(parse("5.", &v), 0);
+    assert_true(v == 5);
+    assert_int_equal(parse("1e-7", &v), 0);
+    assert_true(v == 1e-7);
+    assert_int_equal(parse("2E3", &v), 0);
+    assert_true(v == 2000);
+    assert_int_equal(parse("0.30000000000000004", &v), 0);
+    assert_true(v == 0.1 + 0.2);
+    /* Only s[0..n) is read: the rest of a CSV buffer is not part of the number. */
+    assert_int_equal(lotk_parse_double("12,34", 2, &v), 0);
+    assert_true(v == 12);
+}
+
+static void parse_rejects_everything_else(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", " ", "\t", "inf", "-inf", "INF", "infinity", "nan", "NaN", "0x1p3", "0x10", "1,5",
+        "1.5.2", "--1", "+-1", "1e", "e5", ".", "-", "abc", "3a", "1 2", "1e999", "-1e999",
+        "五", "１", NULL,
+    };
+    for (int i = 0; bad[i]; i++) {
+        double v = 12345;
+        if (parse(bad[i], &v) == 0)
+            fail_msg("'%s' parsed as %.17g", bad[i], v);
+        assert_true(v == 12345); /* *out untouched on failure */
+    }
+}
+
+/* A host library or plugin runtime may call setlocale(LC_NUMERIC); util.h promises that
+ * numbers still use '.' then. Skips when no comma-decimal locale is installed (the ctest
+ * fixture builds one into LOCPATH). */
+static bool try_comma_locale(void)
+{
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", NULL};
+    for (int i = 0; names[i]; i++)
+        if (setlocale(LC_NUMERIC, names[i])) {
+            if (strcmp(localeconv()->decimal_point, ",") == 0)
+                return true;
+            setlocale(LC_NUMERIC, "C");
+        }
+    return false;
+}
+
+static bool set_comma_locale(void)
+{
+    if (try_comma_locale())
+        return true;
+    const char *built = getenv("LOTK_TEST_LOCPATH");
+    if (!built || !*built)
+        return false;
+    setenv("LOCPATH", built, 1);
+    return try_comma_locale();
+}
+
+static void numbers_ignore_lc_numeric(void **state)
+{
+    (void)state;
+    if (!set_comma_locale())
+        skip();
+    char out[32];
+    double v = 0;
+    int rc_parse = parse("72.5", &v);
+    int rc_comma = parse("72,5", &v);
+    lotk_fmt_double(out, 0.1);
+    char out2[32];
+    lotk_fmt_double(out2, 72.25);
+    setlocale(LC_NUMERIC, "C");
+    assert_string_equal(out, "0.1");
+    assert_string_equal(out2, "72.25");
+    assert_int_equal(rc_parse, 0);
+    assert_true(v == 72.5);
+    assert_int_not_equal(rc_comma, 0);
+}
+
+/* ---- buffers and the map --------------------------------------------------------- */
+
+static void buf_appends(void **state)
+{
+    (void)state;
+    struct lotk_buf b = {0};
+    lotk_buf_puts(&b, "ab");
+    lotk_buf_putc(&b, 'c');
+    lotk_buf_printf(&b, "%d-%s", 42, "x");
+    lotk_buf_append(&b, "yz\0w", 4);
+    assert_int_equal(b.len, 11);
+    assert_memory_equal(b.data, "abc42-xyz\0w", 11);
+    lotk_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.data, "");
+    for (int i = 0; i < 10000; i++)
+        lotk_buf_printf(&b, "%04d", i);
+    assert_int_equal(b.len, 40000);
+    assert_memory_equal(b.data + 39996, "9999", 4);
+    lotk_buf_free(&b);
+    assert_null(b.data);
+}
+
+static void strmap_put_get(void **state)
+{
+    (void)state;
+    struct lotk_strmap m = {0};
+    assert_int_equal(lotk_strmap_get(&m, "x", 1), -1); /* empty map */
+    assert_int_equal(lotk_strmap_put(&m, "同意", strlen("同意"), 4), 4);
+    assert_int_equal(lotk_strmap_put(&m, "", 0, 7), 7);
+    assert_int_equal(lotk_strmap_put(&m, "a\0b", 3, 9), 9);
+    /* An existing key keeps its value. */
+    assert_int_equal(lotk_strmap_put(&m, "同意", strlen("同意"), 5), 4);
+    assert_int_equal(m.count, 3);
+    assert_int_equal(lotk_strmap_get(&m, "同意", strlen("同意")), 4);
+    assert_int_equal(lotk_strmap_get(&m, "", 0), 7);
+    assert_int_equal(lotk_strmap_get(&m, "a\0b", 3), 9);
+    assert_int_equal(lotk_strmap_get(&m, "a", 1), -1); /* by length, not NUL */
+    assert_int_equal(lotk_strmap_get(&m, "a\0c", 3), -1);
+    lotk_strmap_free(&m);
+    assert_int_equal(lotk_strmap_get(&m, "", 0), -1);
+}
+
+static void strmap_grows(void **state)
+{
+    (void)state;
+    struct lotk_strmap m = {0};
+    char key[32];
+    for (int i = 0; i < 50000; i++) {
+        int n = snprintf(key, sizeof key, "R%05d", i);
+        assert_int_equal(lotk_strmap_put(&m, key, (size_t)n, i), i);
+    }
+    assert_int_equal(m.count, 50000);
+    assert_true(m.cap >= m.count);
+    for (int i = 0; i < 50000; i++) {
+        int n = snprintf(key, sizeof key, "R%05d", i);
+        assert_int_equal(lotk_strmap_get(&m, key, (size_t)n), i);
+    }
+    assert_int_equal(lotk_strmap_get(&m, "R50000", 6), -1);
+    lotk_strmap_free(&m);
+}
+
+/* ---- natural order and edit distance --------------------------------------------- */
+
+static int sign(int x)
+{
+    return (x > 0) - (x < 0);
+}
+
+static void natural_order(void **state)
+{
+    (void)state;
+    assert_int_equal(sign(lotk_natural_cmp("ORG2", "ORG10")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("ORG10", "ORG2")), 1);
+    assert_int_equal(sign(lotk_natural_cmp("ORG-9", "ORG-10")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("a", "b")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("a", "a1")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("", "")), 0);
+    assert_int_equal(sign(lotk_natural_cmp("", "a")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("x9y", "x9z")), -1);
+    assert_int_equal(sign(lotk_natural_cmp("x2y10", "x2y9")), 1);
+    assert_int_equal(sign(lotk_natural_cmp("ENT-001", "ENT-002")), -1);
+    /* Digit runs longer than any integer type still compare as numbers. */
+    assert_int_equal(sign(lotk_natural_cmp("n123456789012345678901234567890", "n99")), 1);
+    assert_int_equal(sign(lotk_natural_cmp("n99999999999999999999", "n100000000000000000000")),
+                     -1);
+    /* Bytes above 0x7f sort after ASCII (unsigned comparison). */
+    assert_int_equal(sign(lotk_natural_cmp("组织", "zz")), 1);
+    assert_int_equal(sign(lotk_natural_cmp("A", "a")), -1);
+}
+
+/* Organizations are sorted with lotk_natural_cmp; two distinct ids that compare equal
+ * ("O2" and "O02") leave their order to the order of the input rows. */
+static void natural_order_is_total(void **state)
+{
+    (void)state;
+    assert_int_not_equal(lotk_natural_cmp("O02", "O2"), 0);
+    assert_int_equal(sign(lotk_natural_cmp("O02", "O2")), -sign(lotk_natural_cmp("O2", "O02")));
+}
+
+static void edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(lotk_edit_distance("", ""), 0);
+    assert_int_equal(lotk_edit_distance("abc", ""), 3);
+    assert_int_equal(lotk_edit_distance("", "abc"), 3);
+    assert_int_equal(lotk_edit_distance("same", "same"), 0);
+    assert_int_equal(lotk_edit_distance("kitten", "sitting"), 3);
+    assert_int_equal(lotk_edit_distance("flaw", "lawn"), 2);
+    assert_int_equal(lotk_edit_distance("weigth", "weight"), 2);
+    assert_int_equal(lotk_edit_distance("weight", "weigth"), 2);
+    assert_int_equal(lotk_edit_distance("respondent", "respondents"), 1);
+    assert_int_equal(lotk_edit_distance("format", "fromat"), 2);
+}
+
+/* ---- files --------------------------------------------------------------------- */
+
+static size_t count_entries(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static void atomic_write(void **state)
+{
+    (void)state;
+    char *dir = tu_tempdir();
+    char *path = lotk_xasprintf("%s/out.json", dir);
+    char msg[256] = "";
+    assert_int_equal(lotk_write_file_atomic(path, "first\n", 6, msg, sizeof msg), 0);
+    size_t len;
+    char *got = tu_slurp(path, &len);
+    assert_non_null(got);
+    assert_int_equal(len, 6);
+    assert_string_equal(got, "first\n");
+    free(got);
+    /* Overwrites, with binary data, and leaves no temporary file behind. */
+    assert_int_equal(lotk_write_file_atomic(path, "a\0b", 3, msg, sizeof msg), 0);
+    got = tu_slurp(path, &len);
+    assert_int_equal(len, 3);
+    assert_memory_equal(got, "a\0b", 3);
+    free(got);
+    assert_int_equal(count_entries(dir), 1);
+    /* The usual permissions for a shared result file, not mkstemp's 0600. */
+    mode_t mask = umask(022);
+    assert_int_equal(lotk_write_file_atomic(path, "", 0, msg, sizeof msg), 0);
+    umask(mask);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_int_equal(st.st_size, 0);
+    free(path);
+    tu_rmtree(dir);
+}
+
+static void atomic_write_failures(void **state)
+{
+    (void)state;
+    char *dir = tu_tempdir();
+    char msg[256] = "";
+    char *path = lotk_xasprintf("%s/no-such-dir/out.csv", dir);
+    assert_int_equal(lotk_write_file_atomic(path, "x", 1, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "no-such-dir"));
+    free(path);
+    /* A directory in the way: the rename fails and the temporary file is removed. */
+    path = lotk_xasprintf("%s/sub", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    msg[0] = '\0';
+    assert_int_equal(lotk_write_file_atomic(path, "x", 1, msg, sizeof msg), -1);
+    assert_true(msg[0] != '\0');
+    assert_int_equal(count_entries(dir), 1);
+    rmdir(path);
+    free(path);
+    tu_rmtree(dir);
+}
+
+/* The streaming writer behind -o: nothing at the destination until commit, nothing left
+ * behind by abort, devices written in place rather than replaced. */
+static void output_commit_and_abort(void **state)
+{
+    (void)state;
+    char *dir = tu_tempdir();
+    char *path = lotk_xasprintf("%s/result.csv", dir);
+    char msg[256] = "";
+    struct lotk_output o;
+    assert_int_equal(lotk_output_open(&o, path, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_write(&o, "a,b\r\n", 5), 0);
+    assert_int_equal(lotk_output_write(&o, "1,2\r\n", 5), 0);
+    assert_null(tu_slurp(path, NULL)); /* readers never see half a result */
+    assert_int_equal(lotk_output_commit(&o, msg, sizeof msg), 0);
+    size_t len;
+    char *got = tu_slurp(path, &len);
+    assert_non_null(got);
+    assert_int_equal(len, 10);
+    assert_memory_equal(got, "a,b\r\n1,2\r\n", 10);
+    free(got);
+    assert_int_equal(count_entries(dir), 1);
+    /* A failed run leaves the earlier result alone. */
+    assert_int_equal(lotk_output_open(&o, path, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_write(&o, "partial", 7), 0);
+    lotk_output_abort(&o);
+    got = tu_slurp(path, &len);
+    assert_int_equal(len, 10);
+    free(got);
+    assert_int_equal(count_entries(dir), 1);
+    /* /dev/null stays a device. */
+    assert_int_equal(lotk_output_open(&o, "/dev/null", msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_write(&o, "x", 1), 0);
+    assert_int_equal(lotk_output_commit(&o, msg, sizeof msg), 0);
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    free(path);
+    tu_rmtree(dir);
+}
+
+static void read_file_limits(void **state)
+{
+    (void)state;
+    char *dir = tu_tempdir();
+    char *path = tu_write(dir, "f.txt", "0123456789", -1);
+    char *data = NULL, msg[256];
+    size_t len = 0;
+    assert_int_equal(lotk_read_file(path, 10, &data, &len, msg, sizeof msg), 0);
+    assert_int_equal(len, 10);
+    assert_string_equal(data, "0123456789");
+    free(data);
+    data = NULL;
+    assert_int_equal(lotk_read_file(path, 9, &data, &len, msg, sizeof msg), -1);
+    assert_null(data);
+    assert_non_null(strstr(msg, "larger than 9 bytes"));
+    char *missing = lotk_xasprintf("%s/missing", dir);
+    assert_int_equal(lotk_read_file(missing, 100, &data, &len, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "cannot open"));
+    char *empty = tu_write(dir, "empty", "", 0);
+    assert_int_equal(lotk_read_file(empty, 100, &data, &len, msg, sizeof msg), 0);
+    assert_int_equal(len, 0);
+    assert_string_equal(data, "");
+    free(data);
+    free(empty);
+    free(missing);
+    free(path);
+    tu_rmtree(dir);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fmt_shortest_examples),
+        cmocka_unit_test(fmt_whole_numbers_without_exponent),
+        cmocka_unit_test(fmt_zero_nan_inf),
+        cmocka_unit_test(fmt_round_trips_and_is_shortest),
+        cmocka_unit_test(parse_accepts_plain_decimals),
+        cmocka_unit_test(parse_rejects_everything_else),
+        cmocka_unit_test(buf_appends),
+        cmocka_unit_test(strmap_put_get),
+        cmocka_unit_test(strmap_grows),
+        cmocka_unit_test(natural_order),
+        cmocka_unit_test(edit_distance),
+        cmocka_unit_test(atomic_write),
+        cmocka_unit_test(atomic_write_failures),
+        cmocka_unit_test(output_commit_and_abort),
+        cmocka_unit_test(read_file_limits),
+    };
+    const struct CMUnitTest bugs[] = {
+        cmocka_unit_test(numbers_ignore_lc_numeric),
+        cmocka_unit_test(natural_order_is_total),
+    };
+    if (argc > 1 && strcmp(argv[1], "bugs") == 0)
+        return cmocka_run_group_tests_name("util: known core bugs", bugs, NULL, NULL);
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
