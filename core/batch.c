@@ -105,6 +105,11 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
 
     if ((rc = lotk_survey_header_read(b->survey, path, &h, err)) != 0)
         return rc;
+    if (!lotk_survey_header_splittable(h)) {
+        lotk_survey_header_free(h);
+        *fallback_why = "its lines do not end in LF";
+        return 0;
+    }
     uint64_t begin = lotk_survey_header_data_offset(h);
     uint64_t cut[MAX_JOBS + 1];
     cut[0] = begin;
@@ -143,17 +148,14 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
             *fallback_why = "a cut between threads fell inside a quoted multi-line cell";
             goto done;
         }
-    long line = lotk_survey_header_data_line(h);
-    for (int i = 0; i < n; i++) {
-        if (w[i].rc) { /* the first failure in file order is the one a single reader meets */
-            *err = w[i].err;
-            if (err->line > 0 && strcmp(err->file, path) == 0)
-                err->line += line - 1;
-            rc = w[i].rc;
+    /* A failure is reported by one reader, which knows the lines and byte offsets of the
+     * whole file and stops where a sequential read stops. */
+    for (int i = 0; i < n; i++)
+        if (w[i].rc) {
+            *fallback_why = ""; /* silent: the error itself is what the user sees */
             goto done;
         }
-        line += w[i].lines;
-    }
+    long line;  /* set below, before the ranges are merged */
     if (lotk_survey_header_has_ids(h)) {
         /* A respondent id accepted in two ranges (or in an earlier file) would have been
          * rejected the second time by a single reader. Checked before anything is kept. */
@@ -204,7 +206,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
         if (!why)
             return rc;
         b->fallbacks++;
-        if (!b->quiet)
+        if (!b->quiet && *why)
             lotk_diag(stderr, "note", path, 0, 0, "read by one thread: %s", why);
     } else if (fd >= 0) {
         close(fd);

@@ -27,6 +27,7 @@ static const struct lotk_opt score_opts[] = {
     {"rejects", 0, "FILE", "write every rejected row, with its line and reason, to FILE"},
     {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
     {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
+    {"encoding", 0, "ENC", "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
     {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
     {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
     {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
@@ -259,6 +260,12 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     if ((rc = delimiter_option(lotk_cli_get(cmd, args, "delimiter"), &survey_options.delimiter,
                                &err)) != 0)
         goto done;
+    const char *encoding = lotk_cli_get(cmd, args, "encoding");
+    if (encoding && lotk_encoding_parse(encoding, &survey_options.encoding) != 0) {
+        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
+                          "score: --encoding takes auto, utf-8 or gb18030, not '%s'", encoding);
+        goto done;
+    }
     lotk_survey_set_options(survey, &survey_options);
     lotk_progress_start(&progress, 0, !quiet);
     lotk_survey_set_progress(survey, &progress);
@@ -274,7 +281,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                                .progress = &progress,
                                .quiet = quiet};
     for (size_t i = 1; i < args->npos && rc == 0; i++)
-        rc = lotk_batch_read(&batch, args->pos[i], &err);
+        if ((rc = lotk_batch_read(&batch, args->pos[i], &err)) == 0 && !quiet)
+            lotk_survey_note(survey, args->pos[i]);
     lotk_progress_finish(&progress);
     if (rc)
         goto done;

@@ -330,7 +330,8 @@ int lotk_header_question(const char *s, int *question, int *row)
         p += strlen(IDEO_COMMA);
         goto stem;
     }
-    if (*p == ':') {
+    /* "8:30签到人数" is a time, not question 8; only Q-names take a colon. */
+    if (*p == ':' && qform) {
         p++;
         goto stem;
     }

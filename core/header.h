@@ -45,7 +45,7 @@ void lotk_header_normalize(const char *in, struct lotk_buf *out);
  * normalised header. Returns 1 with *question (≥ 1) and *row (≥ 1, or 0 when there is no
  * row number) set, or 0 (nothing written) when the header does not start with a question
  * number. Numbers have at most five digits. Recognised, in examples:
- *   12、题干  12.题干  12. 题干  12:题干            → 12, 0
+ *   12、题干  12.题干  12. 题干  12 、题干           → 12, 0
  *   Q12  Q12.题干  Q12、题干  Q12:题干  Q12 题干     → 12, 0   (q or Q)
  *   第12题  第12题:题干  第 12 题 题干               → 12, 0
  *   12(3)  12(3)题干  12(3)、题干  Q12(3)  第12题(3) → 12, 3
@@ -53,13 +53,16 @@ void lotk_header_normalize(const char *in, struct lotk_buf *out);
  *   Q12_3                                           → 12, 3   (SPSS-style variable names)
  *   12、引导语—3.小题  12、引导语-3.小题  12、引导语—3、小题  12、引导语 — 3. 小题 → 12, 3
  *   12、引导语—小题 (wjx without row numbers)          → 12, 0
- *   12.3年内参加培训  12、年龄18-25岁  12(3)、题干     → 12, 0; 12, 0; 12, 3
- * and not: 2021年收入, 12 题干, 12题干, 12, 12(单选), 0、题干, Q12a, 123456、题干.
+ *   12.3年内参加培训  12.5分以上  12、年龄18-25岁       → 12, 0
+ * and not: 2021年收入, 12 题干, 12题干, 12, 12:题干 (8:30 is a time), 12(单选), 0、题干,
+ * Q12a, 123456、题干.
  * Rules behind the examples: `N.` followed directly by digits is a row only when a space,
  * `、`, `.`, `:` or the end follows them, so a stem that starts with a number (`12.3年内`)
  * keeps its question; a `—` or `-` row in the stem needs the digits followed by `.` or `、`
  * (wjx always writes `—k.`), so ranges such as `18-25岁` are no rows; the first such dash
- * in the stem counts. */
+ * in the stem counts; `(k)` must follow the number directly, and `(` followed by anything
+ * else there means no question. wjx exports that name matrix rows by text alone
+ * (`12、引导语—小题`) give row 0 for every row: the caller numbers those by position. */
 int lotk_header_question(const char *normalized, int *question, int *row);
 
 /* Metadata columns the platforms add around the questions. */
@@ -91,12 +94,15 @@ enum lotk_meta lotk_header_metadata(const char *normalized);
 const char *lotk_header_metadata_name(enum lotk_meta m);
 
 /* Parses a duration cell s[0..len) (not NUL-terminated) into seconds. Accepted, with
- * blanks around and between parts: bare seconds "90" or "90.5"; units in descending order,
- * each at most once — 天, 小时 or 时, 分钟 or 分, 秒钟 or 秒 — as in "120秒", "2分30秒",
- * "1小时2分3秒", "2分", "1天3小时"; clock forms "MM:SS" and "H:MM:SS" ("02:03", "1:02:03"),
- * where every field but the first is below 60. Full-width digits are not accepted (cells
- * are not normalised). Returns 0 with *seconds set, or -1 (seconds untouched) for anything
- * else, including an empty cell and more than nine digits in a field. */
+ * blanks (ASCII and U+3000) around and between parts: bare seconds "90"; units in
+ * descending order, each at most once — 天, 小时 or 时, 分钟 or 分, 秒钟 or 秒 — as in
+ * "120秒", "2分30秒", "1小时2分3秒", "2分", "1天3小时"; clock forms "MM:SS" and "H:MM:SS"
+ * ("02:03", "1:02:03", "90:00"), where every field but the first is below 60. Numbers are
+ * decimal digits with an optional fraction ("90.5", "1.5小时", "1:02:03.5" — in a clock only
+ * on the seconds); no sign, no exponent. Full-width digits are not accepted (cells are not
+ * normalised). Returns 0 with *seconds set, or -1 (seconds untouched) for anything else,
+ * including an empty cell, a number without a unit after one with ("2分30"), and more than
+ * nine digits on either side of a point. */
 int lotk_duration_parse(const char *s, size_t len, double *seconds);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "encoding.h"
 #include "header.h"
 #include "progress.h"
 #include "rx.h"
@@ -46,6 +47,8 @@ struct lotk_survey {
     struct lotk_survey_options opts;
     void (*on_header)(void *ctx, const struct lotk_survey_header *h);
     void *on_header_ctx;
+    enum lotk_encoding last_encoding; /* how the last file was read */
+    char last_delimiter;
 };
 
 /* How one column is read: the item it feeds, and what each single-digit answer means
@@ -72,6 +75,8 @@ struct lotk_survey_header {
     int *attention_column; /* per attention check of the standard */
     double *attention_expect; /* the expected answer as a number, NaN: compare text */
     char delimiter;     /* as detected (or forced) from the header line */
+    enum lotk_encoding encoding; /* as detected (or forced); AUTO until known */
+    bool splittable;    /* data_offset is exact in the file's bytes (parallel reads) */
     long data_line;     /* line where the first data row starts */
     uint64_t data_offset; /* byte offset of that line */
 };
@@ -908,50 +913,83 @@ static void set_delimiter(struct csv_parser *p, char delimiter)
         csv_set_space_func(p, is_blank);
 }
 
-/* Feeds everything src holds (only the header when header_only) through the parser. At
- * the start of a file, drops a UTF-8 byte-order mark and settles the delimiter. */
+/* Feeds decoded text to the parser: everything, or line by line until the header is
+ * complete, so the header's end is known to the byte. */
+static void feed_text(struct reader *rd, struct csv_parser *p, const char *data, size_t n,
+                      bool header_only)
+{
+    if (!header_only) {
+        feed(rd, p, data, n);
+        return;
+    }
+    while (n > 0 && rd->in_header && !rd->stop) {
+        const char *nl = memchr(data, '\n', n);
+        size_t len = nl ? (size_t)(nl - data) + 1 : n;
+        feed(rd, p, data, len);
+        data += len;
+        n -= len;
+    }
+}
+
+/* Feeds everything src holds (only the header when header_only) through the decoder
+ * (encoding.h) and the parser. At the start of a file the encoding is detected (unless
+ * forced) and the delimiter settled from the header line, which is waited for whole. */
 static int pump(struct reader *rd, struct csv_parser *p, struct source *src, bool at_start,
                 bool header_only)
 {
+    struct lotk_survey_header *h = rd->h;
     char *chunk = lotk_xmalloc(READ_CHUNK);
+    struct lotk_buf text = {0};
     int rc = 0;
     ssize_t got;
-    bool first = at_start;
-    while (!rd->stop && (!header_only || rd->in_header) &&
-           (got = source_read(src, chunk, READ_CHUNK)) != 0) {
+    bool settled = !at_start; /* delimiter known */
+    struct lotk_decoder *dec =
+        lotk_decoder_new(at_start ? rd->sv->opts.encoding : h->encoding, rd->file, rd->err);
+    if (!dec) {
+        free(chunk);
+        return rd->err->code;
+    }
+    if (!at_start)
+        set_delimiter(p, h->delimiter);
+    bool done = false;
+    while (!done && !rd->stop && (!header_only || rd->in_header)) {
+        got = source_read(src, chunk, READ_CHUNK);
         if (got < 0) {
             rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->line, 0, "cannot read: %s",
                               strerror(errno));
             break;
         }
-        const char *data = chunk;
-        size_t n = (size_t)got;
         long rows_before = rd->sv->counts.rows;
-        if (first) {
-            first = false;
-            if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-                data += 3; /* Excel's UTF-8 byte-order mark */
-                n -= 3;
-                rd->offset = 3;
-            }
+        if (got > 0)
+            rc = lotk_decoder_feed(dec, chunk, (size_t)got, &text, rd->err);
+        else {
+            rc = lotk_decoder_finish(dec, &text, rd->err);
+            done = true;
+        }
+        if (rc)
+            break;
+        if (!settled) {
+            /* The delimiter is read off the whole header line: wait for its end. */
+            if (!done && !memchr(text.data ? text.data : "", '\n', text.len))
+                continue;
+            settled = true;
             char forced = rd->sv->opts.delimiter;
-            rd->h->delimiter = forced ? forced : detect_delimiter(data, n);
-            set_delimiter(p, rd->h->delimiter);
+            h->delimiter = forced ? forced : detect_delimiter(text.data ? text.data : "",
+                                                              text.len);
+            set_delimiter(p, h->delimiter);
         }
-        if (!header_only) {
-            feed(rd, p, data, n);
-        } else {
-            /* Line by line, so the header's end is known to the byte. */
-            while (n > 0 && rd->in_header && !rd->stop) {
-                const char *nl = memchr(data, '\n', n);
-                size_t len = nl ? (size_t)(nl - data) + 1 : n;
-                feed(rd, p, data, len);
-                data += len;
-                n -= len;
-            }
-        }
+        if (h->encoding == LOTK_ENC_AUTO)
+            h->encoding = lotk_decoder_encoding(dec);
+        feed_text(rd, p, text.data ? text.data : "", text.len, header_only);
+        lotk_buf_reset(&text);
         note_progress(rd->sv, (size_t)got, rows_before);
     }
+    if (h->encoding == LOTK_ENC_AUTO)
+        h->encoding = lotk_decoder_encoding(dec);
+    rd->sv->last_encoding = h->encoding == LOTK_ENC_AUTO ? LOTK_ENC_UTF8 : h->encoding;
+    rd->sv->last_delimiter = h->delimiter;
+    lotk_decoder_free(dec);
+    lotk_buf_free(&text);
     free(chunk);
     return rc ? rc : rd->stop;
 }
@@ -1034,12 +1072,13 @@ int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *
     return rc;
 }
 
-int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
+int lotk_survey_header_read(struct lotk_survey *like, const char *path,
                             struct lotk_survey_header **out, struct lotk_err *err)
 {
     /* A throwaway survey with no sink and the same options: rows are never reached, the
      * feed stops at the end of the header's line. */
     struct lotk_survey sv = {.s = like->s, .opts = like->opts};
+    /* Mapping messages are the survey's; the header callback is called once, below. */
     struct reader rd;
     struct csv_parser parser;
     int rc = 0;
@@ -1062,10 +1101,32 @@ int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
     if (rd.in_header) {
         rc = lotk_err_set(err, LOTK_EIO, path, 1, 0,
                           "the file is empty; expected a header row naming the columns");
-    } else {
-        *out = rd.h;
-        rd.h = NULL;
+        goto done;
     }
+    /* Where the data begin in the file's own bytes (decoding changes lengths): after the
+     * header's last LF. A file that ends its lines with CR alone has none to cut at. */
+    rewind(f);
+    long newlines = 0;
+    uint64_t at = 0;
+    int c;
+    rd.h->splittable = false;
+    while (newlines < rd.h->data_line - 1 && (c = getc(f)) != EOF) {
+        at++;
+        if (c == '\n' && ++newlines == rd.h->data_line - 1)
+            rd.h->splittable = true;
+    }
+    rd.h->data_offset = at;
+    /* Ranges cannot each guess the encoding: a header of plain ASCII leaves it open, and
+     * UTF-8 is then assumed — a range that meets GB18030 fails, and the file is read again
+     * by one reader, which detects properly. */
+    if (rd.h->encoding == LOTK_ENC_AUTO)
+        rd.h->encoding = LOTK_ENC_UTF8;
+    if (like->on_header)
+        like->on_header(like->on_header_ctx, rd.h);
+    like->last_encoding = rd.h->encoding;
+    like->last_delimiter = rd.h->delimiter;
+    *out = rd.h;
+    rd.h = NULL;
 done:
     fclose(f);
     lotk_survey_header_free(rd.h);
@@ -1086,6 +1147,16 @@ long lotk_survey_header_data_line(const struct lotk_survey_header *h)
 bool lotk_survey_header_has_ids(const struct lotk_survey_header *h)
 {
     return h->id_column >= 0;
+}
+
+bool lotk_survey_header_splittable(const struct lotk_survey_header *h)
+{
+    return h->splittable;
+}
+
+enum lotk_encoding lotk_survey_header_encoding(const struct lotk_survey_header *h)
+{
+    return h->encoding;
 }
 
 int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_header *h,
@@ -1167,6 +1238,14 @@ void lotk_survey_on_header(struct lotk_survey *sv,
 {
     sv->on_header = fn;
     sv->on_header_ctx = ctx;
+}
+
+void lotk_survey_note(const struct lotk_survey *sv, const char *file)
+{
+    char d = sv->last_delimiter;
+    lotk_diag(stderr, "note", file, 0, 0, "read as %s, %s-separated",
+              lotk_encoding_name(sv->last_encoding),
+              d == '\t' ? "tab" : d == ';' ? "semicolon" : "comma");
 }
 
 const char *lotk_survey_header_file(const struct lotk_survey_header *h)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "encoding.h"
 #include "err.h"
 #include "standard.h"
 
@@ -61,6 +62,7 @@ struct lotk_survey_header;
 /* How survey files are to be read. */
 struct lotk_survey_options {
     char delimiter; /* ',', '\t' or ';'; 0 = detect from each file's header line */
+    enum lotk_encoding encoding; /* LOTK_ENC_AUTO: detect UTF-8 or GB18030 per file */
 };
 
 /* Creates a reader for standard s that reports to sink. The reader remembers respondent
@@ -90,6 +92,9 @@ void lotk_survey_on_header(struct lotk_survey *sv,
                            void (*fn)(void *ctx, const struct lotk_survey_header *h),
                            void *ctx);
 
+/* Says on stderr how the last file read was read: its encoding and delimiter. */
+void lotk_survey_note(const struct lotk_survey *sv, const char *file);
+
 /* Reports bytes and rows read to progress (NULL: none). */
 struct lotk_progress;
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress);
@@ -105,7 +110,7 @@ struct lotk_survey_header;
 /* Reads and maps the header of the file at path (a regular file) for the standard and
  * options of the survey `like`. The caller owns *out (lotk_survey_header_free). Errors
  * as lotk_survey_read. */
-int lotk_survey_header_read(const struct lotk_survey *like, const char *path,
+int lotk_survey_header_read(struct lotk_survey *like, const char *path,
                             struct lotk_survey_header **out, struct lotk_err *err);
 /* The delimiter the header was read with. */
 char lotk_survey_header_delimiter(const struct lotk_survey_header *h);
@@ -123,6 +128,10 @@ long lotk_survey_header_data_line(const struct lotk_survey_header *h);
 /* Whether the standard's respondent id column is in play (duplicates must be checked
  * across ranges). */
 bool lotk_survey_header_has_ids(const struct lotk_survey_header *h);
+/* Whether the file can be cut into ranges after its header (lines end in LF). */
+bool lotk_survey_header_splittable(const struct lotk_survey_header *h);
+/* The encoding the file is read in (detected or forced). */
+enum lotk_encoding lotk_survey_header_encoding(const struct lotk_survey_header *h);
 void lotk_survey_header_free(struct lotk_survey_header *h);
 
 /* Reads the rows in bytes [start, end) of fd (the file h was read from), the first of them
