@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "evidence.h"
 #include "norms.h"
+#include "partial.h"
 #include "plugin.h"
 #include "progress.h"
 #include "rejects.h"
@@ -28,6 +29,7 @@ static const struct lotk_opt score_opts[] = {
     {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
     {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
     {"encoding", 0, "ENC", "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
+    {"partial", 0, NULL, "write this shard's partial result (for lotk merge) instead"},
     {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
     {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
     {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
@@ -48,6 +50,18 @@ static int write_output(const char *path, const struct lotk_buf *b, struct lotk_
                                sizeof msg) != 0)
         return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
     return 0;
+}
+
+/* The --rejects file: survey rows, then evidence rows. */
+static int write_rejects(const char *path, struct lotk_rejects *rejects,
+                         struct lotk_rejects *evidence, struct lotk_err *err)
+{
+    struct lotk_buf csv = {0};
+    lotk_rejects_append(rejects, evidence, 0);
+    lotk_rejects_csv(rejects, &csv);
+    int rc = write_output(path, &csv, err);
+    lotk_buf_free(&csv);
+    return rc;
 }
 
 /* Parses a whole number option in [lo, hi]; *out keeps its value when absent. */
@@ -245,6 +259,19 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
     bool respondents = lotk_cli_flag(cmd, args, "respondents");
+    bool partial = lotk_cli_flag(cmd, args, "partial");
+    if (partial) {
+        static const char *const whole_run[] = {"respondents", "evidence", "bootstrap", "norms",
+                                                "format", "bom", NULL};
+        for (int i = 0; whole_run[i]; i++)
+            if (lotk_cli_flag(cmd, args, whole_run[i])) {
+                rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
+                                  "score: --%s belongs to the finished result, not to a "
+                                  "--partial one (give it to lotk merge where it applies)",
+                                  whole_run[i]);
+                goto done;
+            }
+    }
     if ((rc = stats_start(&stats, cmd, args, s, &err)) != 0 ||
         (rc = evidence_start(&evidence, cmd, args, s, quiet, rejects_path != NULL, &err)) != 0)
         goto done;
@@ -296,16 +323,32 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
             fprintf(stderr, ", %ld screened out", counts.screened);
         fputc('\n', stderr);
     }
-    if (counts.rejected > 0 && lotk_cli_flag(cmd, args, "strict")) {
-        rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
-                          "%ld of %ld rows rejected under --strict; no result written",
-                          counts.rejected, counts.rows);
+    bool strict = lotk_cli_flag(cmd, args, "strict");
+    if (strict && (counts.rejected > 0 || (evidence.ev && evidence.ev->counts.rejected > 0))) {
+        /* The rejects file is what the user needs to see now: it is written all the same. */
+        if (rejects_path && (rc = write_rejects(rejects_path, &rejects, &evidence.rejects,
+                                                &err)) != 0)
+            goto done;
+        if (counts.rejected > 0)
+            rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
+                              "%ld of %ld rows rejected under --strict; no result written",
+                              counts.rejected, counts.rows);
+        else
+            rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
+                              "%ld of %ld evidence rows rejected under --strict; no result "
+                              "written",
+                              evidence.ev->counts.rejected, evidence.ev->counts.rows);
         goto done;
     }
-    if (evidence.ev && evidence.ev->counts.rejected > 0 && lotk_cli_flag(cmd, args, "strict")) {
-        rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
-                          "%ld of %ld evidence rows rejected under --strict; no result written",
-                          evidence.ev->counts.rejected, evidence.ev->counts.rows);
+    const char *output = lotk_cli_get(cmd, args, "output");
+    if (partial) { /* this shard's state, finished later by lotk merge */
+        struct lotk_buf part = {0};
+        if (rejects_path && (rc = write_rejects(rejects_path, &rejects, &evidence.rejects,
+                                                &err)) != 0)
+            goto done;
+        lotk_partial_write(s, scorer, counts, &part);
+        rc = write_output(output ? output : "-", &part, &err);
+        lotk_buf_free(&part);
         goto done;
     }
     if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
@@ -313,16 +356,9 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         (rc = stats_finish(&stats, result, plugins, quiet, &err)) != 0)
         goto done;
     /* Only now, with everything scored, does anything reach a file. */
-    if (rejects_path) {
-        struct lotk_buf csv = {0};
-        lotk_rejects_append(&rejects, &evidence.rejects, 0);
-        lotk_rejects_csv(&rejects, &csv);
-        rc = write_output(rejects_path, &csv, &err);
-        lotk_buf_free(&csv);
-        if (rc)
-            goto done;
-    }
-    const char *output = lotk_cli_get(cmd, args, "output");
+    if (rejects_path &&
+        (rc = write_rejects(rejects_path, &rejects, &evidence.rejects, &err)) != 0)
+        goto done;
     struct lotk_report_opts opts = {.respondents = respondents,
                                     .bom = lotk_cli_flag(cmd, args, "bom"),
                                     .ranks = stats.ranks,

@@ -9,6 +9,7 @@ extern const struct lotk_cmd lotk_cmd_check;
 extern const struct lotk_cmd lotk_cmd_validate;
 extern const struct lotk_cmd lotk_cmd_standards;
 extern const struct lotk_cmd lotk_cmd_plugins;
+extern const struct lotk_cmd lotk_cmd_merge;
 extern const struct lotk_cmd lotk_cmd_norms;
 extern const struct lotk_cmd lotk_cmd_compare;
 

@@ -11,6 +11,7 @@ static const struct lotk_cmd *const commands[] = {
     &lotk_cmd_validate,
     &lotk_cmd_standards,
     &lotk_cmd_plugins,
+    &lotk_cmd_merge,
     &lotk_cmd_norms,
     &lotk_cmd_compare,
     NULL,

@@ -217,6 +217,101 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
     free(map);
 }
 
+static void put_u64(struct lotk_buf *b, uint64_t v)
+{
+    char c[8];
+    for (int i = 0; i < 8; i++)
+        c[i] = (char)(v >> (8 * i));
+    lotk_buf_append(b, c, 8);
+}
+
+static uint64_t get_u64(const unsigned char **p, const unsigned char *end, bool *bad)
+{
+    if (*bad || end - *p < 8) {
+        *bad = true;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)(*p)[i] << (8 * i);
+    *p += 8;
+    return v;
+}
+
+void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
+{
+    const struct lotk_standard *s = sc->s;
+    put_u64(out, s->nnodes);
+    put_u64(out, sc->norgs);
+    for (size_t i = 0; i < sc->norgs; i++) {
+        const struct org_acc *o = &sc->orgs[i];
+        put_u64(out, strlen(o->id));
+        lotk_buf_puts(out, o->id);
+        put_u64(out, (uint64_t)o->respondents);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            int node = sc->leaves[l].node;
+            put_u64(out, (uint64_t)o->n[node]);
+            for (int k = 0; k < 4; k++)
+                put_u64(out, o->sum[node].limb[k]);
+        }
+    }
+    struct lotk_buf stats = {0};
+    lotk_stats_write(sc->stats, &stats);
+    put_u64(out, stats.len);
+    lotk_buf_append(out, stats.data ? stats.data : "", stats.len);
+    lotk_buf_free(&stats);
+}
+
+int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
+                     struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    bool bad = false;
+    int *map = NULL;
+    int rc = 0;
+    if (get_u64(&p, end, &bad) != s->nnodes || bad)
+        return lotk_err_set(err, LOTK_EIO, file, 0, 0,
+                            "the partial result was made with a standard of another shape");
+    uint64_t norgs = get_u64(&p, end, &bad);
+    if (bad || norgs > (uint64_t)(end - p)) /* every organization takes bytes */
+        goto damaged;
+    map = lotk_xmalloc((size_t)(norgs ? norgs : 1) * sizeof *map);
+    for (uint64_t i = 0; i < norgs; i++) {
+        uint64_t idlen = get_u64(&p, end, &bad);
+        if (bad || idlen > (uint64_t)(end - p))
+            goto damaged;
+        int index = org_for(sc, (const char *)p, (size_t)idlen);
+        p += idlen;
+        struct org_acc *o = &sc->orgs[index];
+        map[i] = index;
+        o->respondents += (long)get_u64(&p, end, &bad);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            int node = sc->leaves[l].node;
+            struct lotk_exact part;
+            o->n[node] += (long)get_u64(&p, end, &bad);
+            for (int k = 0; k < 4; k++)
+                part.limb[k] = get_u64(&p, end, &bad);
+            lotk_exact_merge(&o->sum[node], &part);
+        }
+        if (bad)
+            goto damaged;
+    }
+    uint64_t stats_len = get_u64(&p, end, &bad);
+    if (bad || stats_len != (uint64_t)(end - p))
+        goto damaged;
+    size_t used;
+    rc = lotk_stats_read(sc->stats, (const char *)p, (size_t)stats_len, &used, map, err);
+    if (rc && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", file);
+    goto done;
+damaged:
+    rc = lotk_err_set(err, LOTK_EIO, file, 0, 0, "the partial result's state is damaged");
+done:
+    free(map);
+    return rc;
+}
+
 int lotk_result_org_index(const struct lotk_result *r, int org)
 {
     return org >= 0 && (size_t)org < r->norgs ? r->org_order[org] : -1;

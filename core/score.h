@@ -125,6 +125,16 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
  * same, bit for bit, as if dst had read src's rows itself, since every sum is exact. */
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src);
 
+/* Appends sc's accumulated state (organizations, exact sums, statistics) to out, for a
+ * partial result (partial.h). Little-endian, explicit widths. */
+void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out);
+
+/* Merges a state written by lotk_scorer_write (for the same standard) into sc, as
+ * lotk_scorer_merge would. Returns 0, or LOTK_EIO naming file when the state is damaged
+ * or was written for another standard. */
+int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
+                     struct lotk_err *err);
+
 /* The index in r->orgs of the scorer's organization index org (as observers see it). */
 int lotk_result_org_index(const struct lotk_result *r, int org);
 
