@@ -37,6 +37,22 @@ done
 cat "$work/plain.csv" | "$lotk" score "$standard" - -f json -q -j 4 > "$work/pipe.json"
 same "standard input" "$work/plain.1.json" "$work/pipe.json"
 
+# Shards scored apart and merged equal one run over all the rows.
+head -20001 "$work/plain.csv" > "$work/shard1.csv"
+{ head -1 "$work/plain.csv"; tail -n +20002 "$work/plain.csv"; } > "$work/shard2.csv"
+"$lotk" score "$standard" "$work/shard1.csv" --partial -o "$work/1.lpr" -q &&
+"$lotk" score "$standard" "$work/shard2.csv" --partial -o "$work/2.lpr" -q -j 3 &&
+"$lotk" merge "$work/2.lpr" "$work/1.lpr" -f json -o "$work/merged.json" ||
+    { echo "FAIL: partial/merge exited $?"; fail=1; }
+same "merge of two shards" "$work/plain.1.json" "$work/merged.json"
+head -c 1000 "$work/1.lpr" > "$work/cut.lpr"
+if "$lotk" merge "$work/cut.lpr" -f json > /dev/null 2> "$work/cut.err" ||
+   ! grep -q "checksum does not match" "$work/cut.err"; then
+    echo "FAIL: a damaged partial result was not refused"; cat "$work/cut.err"; fail=1
+else
+    echo "ok damaged partial refused"
+fi
+
 # A note column; in the middle, one quoted cell of 3000 lines, so that cuts land inside.
 awk -v mid=20000 'NR == 1 { print $0 ",note"; next }
     NR == mid { printf "%s,\"first line", $0; for (i = 0; i < 3000; i++) printf "\nline %d, with a comma", i; print "\"" ; next }
