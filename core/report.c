@@ -158,13 +158,15 @@ enum { JSON_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(1
  * spaces, so that pieces dumped one by one read as one document. */
 static void dump_indented(struct lotk_buf *out, json_t *value, int indent)
 {
+    static const char spaces[] = "                ";
     char *text = json_dumps(value, JSON_FLAGS | JSON_ENCODE_ANY);
-    for (const char *p = text; *p; p++) {
-        lotk_buf_putc(out, *p);
-        if (*p == '\n')
-            for (int i = 0; i < indent; i++)
-                lotk_buf_putc(out, ' ');
+    const char *p = text;
+    for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        lotk_buf_append(out, p, (size_t)(nl - p) + 1);
+        lotk_buf_append(out, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent
+                                                                        : sizeof spaces - 1);
     }
+    lotk_buf_puts(out, p);
     free(text);
 }
 

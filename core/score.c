@@ -35,10 +35,12 @@ struct plan_item {
 struct org_acc {
     char *id;
     long respondents;
-    /* Per node (leaves used). Exact sums: the mean must not depend on the order in which
-     * rows, threads or shards arrive (see exact.h). */
-    struct lotk_exact *sum;
-    long *n;
+    /* Per survey leaf, in plan order. Exact sums: the mean must not depend on the order in
+     * which rows, threads or shards arrive (see exact.h). */
+    struct leaf_acc {
+        struct lotk_exact sum;
+        long n;
+    } *leaf;
 };
 
 struct lotk_scorer {
@@ -51,6 +53,7 @@ struct lotk_scorer {
     void *observer_ctx;
     bool keep_respondents;
     struct leaf_plan *leaves;
+    int *leaf_of;   /* node → index into leaves, -1 for other nodes */
     size_t nleaves;
     struct plan_item *items;
     struct lotk_strmap org_index;
@@ -81,6 +84,9 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
     sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
     sc->items = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->items);
     sc->leaves = lotk_xcalloc(s->nnodes, sizeof *sc->leaves);
+    sc->leaf_of = lotk_xmalloc(s->nnodes * sizeof *sc->leaf_of);
+    for (size_t i = 0; i < s->nnodes; i++)
+        sc->leaf_of[i] = -1;
     int next_item = 0;
     for (size_t i = 0; i < s->nnodes; i++) {
         const struct lotk_node *node = &s->nodes[i];
@@ -88,6 +94,7 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
             continue;
         struct leaf_plan *lp = &sc->leaves[sc->nleaves++];
         lp->node = (int)i;
+        sc->leaf_of[i] = (int)(lp - sc->leaves);
         lp->first_item = next_item;
         lp->nitems = (int)node->nitems;
         /* min_answered is a share; 0.75 of 4 items is 3, of 5 items 3.75 → 4. The small
@@ -118,8 +125,7 @@ static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
         struct org_acc *o = &sc->orgs[sc->norgs++];
         o->id = lotk_xstrndup(id, len);
         o->respondents = 0;
-        o->sum = lotk_xcalloc(sc->s->nnodes, sizeof *o->sum);
-        o->n = lotk_xcalloc(sc->s->nnodes, sizeof *o->n);
+        o->leaf = lotk_xcalloc(sc->nleaves ? sc->nleaves : 1, sizeof *o->leaf);
     }
     sc->last_org = index;
     return index;
@@ -200,7 +206,6 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
 
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
 {
-    const struct lotk_standard *s = dst->s;
     int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
     for (size_t i = 0; i < src->norgs; i++) {
         const struct org_acc *from = &src->orgs[i];
@@ -208,9 +213,9 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
         struct org_acc *to = &dst->orgs[index];
         map[i] = index;
         to->respondents += from->respondents;
-        for (size_t n = 0; n < s->nnodes; n++) {
-            lotk_exact_merge(&to->sum[n], &from->sum[n]);
-            to->n[n] += from->n[n];
+        for (size_t l = 0; l < dst->nleaves; l++) {
+            lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
+            to->leaf[l].n += from->leaf[l].n;
         }
     }
     lotk_stats_merge(dst->stats, src->stats, map);
@@ -249,10 +254,9 @@ void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
         lotk_buf_puts(out, o->id);
         put_u64(out, (uint64_t)o->respondents);
         for (size_t l = 0; l < sc->nleaves; l++) {
-            int node = sc->leaves[l].node;
-            put_u64(out, (uint64_t)o->n[node]);
+            put_u64(out, (uint64_t)o->leaf[l].n);
             for (int k = 0; k < 4; k++)
-                put_u64(out, o->sum[node].limb[k]);
+                put_u64(out, o->leaf[l].sum.limb[k]);
         }
     }
     struct lotk_buf stats = {0};
@@ -287,12 +291,11 @@ int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const
         map[i] = index;
         o->respondents += (long)get_u64(&p, end, &bad);
         for (size_t l = 0; l < sc->nleaves; l++) {
-            int node = sc->leaves[l].node;
             struct lotk_exact part;
-            o->n[node] += (long)get_u64(&p, end, &bad);
+            o->leaf[l].n += (long)get_u64(&p, end, &bad);
             for (int k = 0; k < 4; k++)
                 part.limb[k] = get_u64(&p, end, &bad);
-            lotk_exact_merge(&o->sum[node], &part);
+            lotk_exact_merge(&o->leaf[l].sum, &part);
         }
         if (bad)
             goto damaged;
@@ -337,8 +340,8 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
         int node = sc->leaves[l].node;
         double value = sc->values[node];
         if (value == value) {
-            lotk_exact_add(&o->sum[node], value);
-            o->n[node]++;
+            lotk_exact_add(&o->leaf[l].sum, value);
+            o->leaf[l].n++;
         }
     }
     lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
@@ -512,9 +515,10 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
         o->mean[i] = o->norm[i] = NAN;
         o->rwg_j[i] = NAN;
         if (node->nitems > 0) {
-            o->n[i] = acc->n[i];
-            if (acc->n[i] > 0) {
-                o->mean[i] = lotk_exact_value(&acc->sum[i]) / (double)acc->n[i];
+            const struct leaf_acc *la = &acc->leaf[sc->leaf_of[i]];
+            o->n[i] = la->n;
+            if (la->n > 0) {
+                o->mean[i] = lotk_exact_value(&la->sum) / (double)la->n;
                 o->norm[i] = norm_of(s, (int)i, o->mean[i]);
             }
             o->rwg_j[i] = lotk_stats_rwg_j(sc->stats, index, (int)i, &o->rwg_n[i]);
@@ -592,8 +596,7 @@ void lotk_scorer_free(struct lotk_scorer *sc)
         return;
     for (size_t i = 0; i < sc->norgs; i++) {
         free(sc->orgs[i].id);
-        free(sc->orgs[i].sum);
-        free(sc->orgs[i].n);
+        free(sc->orgs[i].leaf);
     }
     free(sc->orgs);
     for (size_t i = 0; i < sc->nrespondents; i++) {
@@ -603,6 +606,7 @@ void lotk_scorer_free(struct lotk_scorer *sc)
     free(sc->respondents);
     lotk_strmap_free(&sc->org_index);
     free(sc->leaves);
+    free(sc->leaf_of);
     free(sc->items);
     free(sc->values);
     free(sc->keyed);
