@@ -565,6 +565,10 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
             lotk_result_free(r);
             return rc;
         }
+        /* The result holds the organization now; its sums go, so that accumulators and
+         * results are not both held whole at the peak. */
+        free(sc->orgs[i].leaf);
+        sc->orgs[i].leaf = NULL;
     }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
     r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);

@@ -116,7 +116,8 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);
 
 /* Scores every organization seen into *out (owned by the caller, freed with
- * lotk_result_free; it borrows the standard, which must outlive it). Rules are not applied
+ * lotk_result_free; it borrows the standard, which must outlive it). The scorer's sums are
+ * released on the way: afterwards it can only be freed. Rules are not applied
  * here: see lotk_rules_apply. Returns 0, or LOTK_EPLUGIN when an aggregate plugin failed. */
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
                        struct lotk_result **out, struct lotk_err *err);
