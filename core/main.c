@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "err.h"
+#include "util.h"
 
 static const struct lotk_cmd *const commands[] = {
     &lotk_cmd_score,
@@ -38,6 +39,23 @@ static const struct lotk_cmd *find_command(const char *name)
     return NULL;
 }
 
+static void no_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* further than two edits is no suggestion */
+    for (int i = 0; commands[i]; i++) {
+        size_t d = lotk_edit_distance(name, commands[i]->name);
+        if (d < best_d) {
+            best_d = d;
+            best = commands[i]->name;
+        }
+    }
+    if (best)
+        fprintf(stderr, "lotk: error: no command '%s'; did you mean '%s'?\n", name, best);
+    else
+        fprintf(stderr, "lotk: error: no command '%s'; lotk --help lists them\n", name);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -60,7 +78,7 @@ int main(int argc, char **argv)
         }
         const struct lotk_cmd *cmd = find_command(argv[2]);
         if (!cmd) {
-            fprintf(stderr, "lotk: error: no command '%s'; lotk --help lists them\n", argv[2]);
+            no_command(argv[2]);
             return LOTK_EXIT_USAGE;
         }
         lotk_cli_help(cmd, stdout);
@@ -68,7 +86,7 @@ int main(int argc, char **argv)
     }
     const struct lotk_cmd *cmd = find_command(name);
     if (!cmd) {
-        fprintf(stderr, "lotk: error: no command '%s'; lotk --help lists them\n", name);
+        no_command(name);
         return LOTK_EXIT_USAGE;
     }
     static struct lotk_args args; /* large: keep it off the stack */

@@ -430,7 +430,8 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
                     r->counts.scored, r->counts.rejected);
     if (r->counts.screened)
         lotk_buf_printf(out, ", screened out %ld", r->counts.screened);
-    lotk_buf_printf(out, "; %zu organizations; points out of %g\n\n", r->norgs, s->points);
+    lotk_buf_printf(out, "; %zu organization%s; points out of %g\n\n", r->norgs,
+                    r->norgs == 1 ? "" : "s", s->points);
 
     size_t id_width = strlen("organization");
     for (size_t k = 0; k < r->norgs; k++)

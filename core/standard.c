@@ -712,6 +712,16 @@ static int new_node(struct loader *ld, int parent, int depth)
     return (int)s->nnodes++;
 }
 
+/* libyaml counts columns in characters, PCRE2 offsets in bytes: the characters in the
+ * first `offset` bytes of s (offset 1-based, as lotk_rx_compile gives it). */
+static long utf8_chars(const char *s, size_t offset)
+{
+    long n = 0;
+    for (size_t i = 0; i + 1 < offset && s[i]; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n + 1;
+}
+
 /* A column spec: a header, {match: pattern} or {question: N, row: R}. */
 static void load_column(struct loader *ld, const yaml_node_t *v, struct lotk_column *col,
                         const char *what)
@@ -741,7 +751,8 @@ static void load_column(struct loader *ld, const yaml_node_t *v, struct lotk_col
             long quote = m->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
             lotk_diags_add(ld->diags, false, LOTK_ESTANDARD, ld->file,
                            (long)m->start_mark.line + 1,
-                           (long)m->start_mark.column + quote + (long)offset, "%s: %s", what,
+                           (long)m->start_mark.column + quote + utf8_chars(scalar(m), offset),
+                           "%s: %s", what,
                            err.msg);
         }
     } else if (m) {
@@ -846,11 +857,10 @@ static void load_item(struct loader *ld, int leaf, int leaf_scale, const yaml_no
     check_keys(ld, n, keys, what);
     if (!valid_id(id, true))
         problem(ld, idn, "%s: ids use letters, digits, '.', '_' and '-'", what);
-    if (lotk_strmap_get(&ld->item_ids, id, strlen(id)) >= 0) {
+    /* A duplicate is reported and then loaded all the same (under its first entry's id),
+     * so that the rest of the item is checked too: lotk check reports every error. */
+    if (lotk_strmap_get(&ld->item_ids, id, strlen(id)) >= 0)
         problem(ld, idn, "duplicate item id '%s'", id);
-        free(id);
-        return;
-    }
     lotk_grow(&s->items, &ld->cap_items, s->nitems + 1, sizeof *s->items);
     int index = (int)s->nitems++;
     struct lotk_item *it = &s->items[index];
@@ -911,11 +921,9 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
     check_keys(ld, n, keys, what);
     if (!valid_id(id, true))
         problem(ld, idn, "%s: ids use letters, digits, '.', '_' and '-'", what);
-    if (lotk_strmap_get(&ld->node_ids, id, strlen(id)) >= 0 || strcmp(id, "total") == 0) {
+    /* As with items: reported, then loaded, so that its subtree is checked as well. */
+    if (lotk_strmap_get(&ld->node_ids, id, strlen(id)) >= 0 || strcmp(id, "total") == 0)
         problem(ld, idn, "duplicate indicator id '%s'", id);
-        free(id);
-        return;
-    }
     int index = new_node(ld, parent, depth);
     struct lotk_node *node = &ld->s->nodes[index];
     node->id = id;

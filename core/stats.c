@@ -95,8 +95,9 @@ struct leaf {
 /* One organization and leaf, integer path: 40 bytes. n, sm, sm2 feed the ANOVA (sm in leaf
  * value units, sm2 in their squares, a 128-bit sum in two halves); complete and q feed
  * rwg(j): the rows that answered every item and Σ over them and the items of x² (units
- * 1/256; a row takes this path only when its Σx² is below 2^32, so q < 2^63). The per-item
- * sums Σx over the complete rows (units 1/16) follow the leaves, 8 bytes per item. */
+ * 1/256; a row takes this path only when its Σ(16x)² is below 2^32, so q < 2^63). The
+ * per-item sums Σx over the complete rows follow the leaves, 8 bytes per item: doubles,
+ * yet exact, as multiples of 1/16 below 2^42 (|x| < 2^11, fewer than 2^31 rows). */
 struct org_leaf {
     int32_t n, complete;
     int64_t sm;
@@ -111,7 +112,7 @@ struct org_ext {
 };
 
 struct org {
-    struct org_leaf *leaf; /* per leaf, then int64 item sums; NULL until the first row */
+    struct org_leaf *leaf; /* per leaf, then the item sums; NULL until the first row */
     struct org_ext **ext;  /* per leaf; NULL until an organization needs one */
 };
 
@@ -195,7 +196,7 @@ static struct org *org_at(struct lotk_stats *st, int org)
     struct org *g = &st->orgs[org];
     if (!g->leaf) {
         /* One allocation: both element types are 8-byte aligned. */
-        size_t bytes = st->nleaves * sizeof *g->leaf + st->nitems * sizeof(int64_t);
+        size_t bytes = st->nleaves * sizeof *g->leaf + st->nitems * sizeof(double);
         g->leaf = lotk_xcalloc(1, bytes ? bytes : 1);
     }
     return g;
@@ -1132,12 +1133,12 @@ static void get_exact(struct cursor *c, struct lotk_exact *e)
 
 static int corrupt(struct lotk_err *err, const char *what)
 {
-    return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0, "statistics record: %s", what);
+    return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "statistics record: %s", what);
 }
 
-static i128 abs128(i128 v)
+static u128 abs128(i128 v)
 {
-    return v < 0 ? -v : v;
+    return v < 0 ? -(u128)v : (u128)v;
 }
 
 /* Reads one record. With apply = 0 it only checks it (st is read, never changed: every
@@ -1152,7 +1153,7 @@ static int parse_record(struct lotk_stats *st, const char *data, size_t len, siz
     c.pos = sizeof MAGIC;
     uint32_t version = (uint32_t)get_le(&c, 4);
     if (version != FORMAT_VERSION)
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0,
                             "statistics record: format version %u, this lotk reads %d",
                             (unsigned)version, FORMAT_VERSION);
     uint32_t nleaves = (uint32_t)get_le(&c, 4);
@@ -1200,8 +1201,8 @@ static int parse_record(struct lotk_stats *st, const char *data, size_t len, siz
                     return corrupt(err, "truncated");
                 /* Integer-path values are below 2^15 in units of 1/16. */
                 if (n < 0 || n > COUNT_LIMIT - t->n - lf->blk[i * k + j].n ||
-                    abs128(sx) > (i128)n << 15 || abs128(sy) > (i128)n << 15 ||
-                    abs128(sxy) > (i128)n << 30)
+                    abs128(sx) > (u128)n << 15 || abs128(sy) > (u128)n << 15 ||
+                    abs128(sxy) > (u128)n << 30)
                     return corrupt(err, "pair sums out of range");
                 if (apply) {
                     t->n += n;
@@ -1252,11 +1253,11 @@ static int parse_record(struct lotk_stats *st, const char *data, size_t len, siz
                 ol.sm2_hi = get_le(&c, 8);
                 ol.q = (int64_t)get_le(&c, 8);
                 int bad = n < 0 || complete < 0 || ol.sm2_hi >> 63 ||
-                          abs128(ol.sm) > (i128)n << 31 || org_sm2(&ol) > (i128)n << 62 ||
+                          abs128(ol.sm) > (u128)n << 31 || org_sm2(&ol) > (i128)n << 62 ||
                           ol.q < 0 || ol.q > complete << 32;
                 for (size_t i = 0; i < lf->k; i++) {
                     int64_t si = (int64_t)get_le(&c, 8);
-                    bad |= abs128(si) > (i128)complete << 15;
+                    bad |= abs128(si) > (u128)(complete < 0 ? 0 : complete) << 15;
                     sums[i] = (double)si / ITEM_UNIT; /* exact: below 2^46 */
                 }
                 if (bad && !c.short_read) {
@@ -1313,7 +1314,7 @@ int lotk_stats_peek(const char *data, size_t len, size_t *norgs, size_t *size,
     struct cursor c = {(const unsigned char *)data, len, sizeof MAGIC, 0};
     uint32_t version = (uint32_t)get_le(&c, 4);
     if (version != FORMAT_VERSION)
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0,
                             "statistics record: format version %u, this lotk reads %d",
                             (unsigned)version, FORMAT_VERSION);
     get_le(&c, 4);

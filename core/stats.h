@@ -20,17 +20,19 @@
  * (lotk_stats_write / lotk_stats_read), so every accumulated quantity is an exact sum: it
  * depends only on the multiset of values added. Values that are multiples of 1/16 (item
  * values; whole-number answers, and labels such as 2.5 or 3.25) or of 1/(16·lcm(1..k))
- * (leaf values, k ≤ 12 items: the mean of answered items) are summed as integers in those
- * units (int64, int128 where a sum of squares needs it); any other value goes to a
+ * (leaf values, k ≤ 12 items: the mean of answered items; a mean such as 10/3, rounded to
+ * double, counts as the exact fraction, less than an ulp away) are summed as integers in
+ * those units (int64, int128 where a sum of squares needs it); any other value goes to a
  * lotk_exact accumulator (exact.h), allocated on first need. The route depends on the value
  * alone and both routes are exact, so their sum is too. The results are then computed from
  * exact centred forms — n·Σxy − Σx·Σy for a covariance, n_g·Σv² − (Σv)² and N·S_g − n_g·T
  * per organization for the ANOVA, c·Σx² − Σ(Σx_i)² for rwg(j) — in int128 or, when a sum
  * has an exact part, in 768-bit integers, and rounded once; per-organization terms of the
  * ANOVA are added exactly as well, so the numbering of organizations does not matter
- * either. Covariances are thus the correctly rounded value divided by n(n − 1); on 10M
- * off-centre, non-integer rows with missing answers (tests/unit/test_stats.c, against a
- * two-pass long double computation) every statistic stays within 1e-14 relative.
+ * either. Covariances are thus the correctly rounded value divided by n(n − 1). Against R on
+ * the fixture every statistic agrees within 1e-15 relative; on 10M off-centre, non-integer
+ * rows with missing answers (tests/unit/test_stats.c, against a two-pass long double
+ * computation) within 2e-14, the largest being ICC(1), ill-conditioned there.
  *
  * Ranges. Values must lie within ±2^40 (a larger or infinite value makes the leaf's
  * statistics NaN), an organization holds fewer than 2^31 respondents (more: the same), and
@@ -48,7 +50,7 @@ struct lotk_stats;
 
 /* Creates empty accumulators for the survey leaves of s, which must outlive them. Memory is
  * O(leaves × items² + organizations × items), never rows: 96 bytes per item pair of a leaf
- * (144 more once a pair sees a value off the integer path), and per organization 16 bytes
+ * (96 more once the leaf sees a value off the integer path), and per organization 16 bytes
  * plus, from its first row, 40 bytes per leaf and 8 per item; an organization that sees a
  * value off the integer path in a leaf gets 8 bytes per leaf and 96 + 32 per item of that
  * leaf more. The caller owns the result and frees it with lotk_stats_free. */
@@ -105,7 +107,7 @@ int lotk_stats_write(const struct lotk_stats *st, struct lotk_buf *out);
  * record becomes org_map[o] of st (NULL = the same index; a negative entry drops it).
  * org_map must hold an entry for every organization of the record (lotk_stats_peek tells
  * how many: the writer's lotk_stats_orgs). Returns 0 with the record's size in *used; or
- * LOTK_EUSAGE with err filled and *used 0 for a record that is truncated, of another
+ * LOTK_EIO with err filled and *used 0 for a record that is truncated, of another
  * version, written for another standard (its leaves, items or units differ), or whose
  * counts and integer sums are out of the ranges the writer can produce — then st is
  * unchanged. A well-formed record with implausible exact sums gives wrong statistics but no
@@ -114,7 +116,7 @@ int lotk_stats_read(struct lotk_stats *st, const char *data, size_t len, size_t 
                     const int *org_map, struct lotk_err *err);
 
 /* Reads the header of the record at data: its organization count to *norgs and its size in
- * bytes to *size (either may be NULL). Returns 0, or LOTK_EUSAGE (err filled) when data
+ * bytes to *size (either may be NULL). Returns 0, or LOTK_EIO (err filled) when data
  * does not start with a record of this version that fits in len bytes. */
 int lotk_stats_peek(const char *data, size_t len, size_t *norgs, size_t *size,
                     struct lotk_err *err);

@@ -131,21 +131,25 @@ static const char *header_name(const struct reader *rd, size_t col)
 static const char *closest(const char *text, const struct lotk_strmap *labels,
                            const struct lotk_option *options, size_t noptions)
 {
+    /* Edit distance, with a label that the answer contains (or that contains it) counted
+     * closer on a tie: 很同意 means 同意, not 不同意. */
     const char *best = NULL;
     size_t best_d = (size_t)-1;
-    for (size_t i = 0; labels && i < labels->cap; i++)
-        if (labels->slots[i].key) {
-            size_t d = lotk_edit_distance(text, labels->slots[i].key);
-            if (d < best_d || (d == best_d && strcmp(labels->slots[i].key, best) < 0)) {
-                best_d = d;
-                best = labels->slots[i].key;
-            }
+    size_t n = (labels ? labels->cap : 0) + noptions;
+    for (size_t i = 0; i < n; i++) {
+        const char *cand;
+        if (labels && i < labels->cap) {
+            if (!(cand = labels->slots[i].key))
+                continue;
+        } else {
+            cand = options[i - (labels ? labels->cap : 0)].label;
         }
-    for (size_t i = 0; i < noptions; i++) {
-        size_t d = lotk_edit_distance(text, options[i].label);
-        if (d < best_d) {
+        size_t d = 2 * lotk_edit_distance(text, cand);
+        if (!strstr(text, cand) && !strstr(cand, text))
+            d++;
+        if (d < best_d || (d == best_d && strcmp(cand, best) < 0)) {
             best_d = d;
-            best = options[i].label;
+            best = cand;
         }
     }
     return best;
@@ -538,6 +542,7 @@ static void on_row_end(int terminator, void *vrd)
             rd->line++;
         rd->pending_cr = false;
     }
+    rd->row_line = rd->line; /* the next row, if any, starts here */
     if (header_ended) {
         rd->h->data_line = rd->line;
         rd->h->data_offset = rd->offset;
@@ -596,26 +601,58 @@ static int spec_matches(const struct lotk_survey_header *h, const struct lotk_co
     return spec->question && h->question[c] == spec->question && h->qrow[c] == spec->row;
 }
 
-static void describe_spec(const struct lotk_column *spec, struct lotk_buf *out)
+/* "no <spec>" or "<spec> fits N headers": column 'x', header matching /p/ (the pattern
+ * /p/ when several fit), column for question N. */
+static void describe_spec(const struct lotk_column *spec, bool several, struct lotk_buf *out)
 {
     if (spec->name)
         lotk_buf_printf(out, "column '%s'", spec->name);
     else if (spec->match)
-        lotk_buf_printf(out, "a header matching /%s/", lotk_rx_pattern(spec->match));
+        lotk_buf_printf(out, several ? "the pattern /%s/" : "header matching /%s/",
+                        lotk_rx_pattern(spec->match));
     else if (spec->row)
-        lotk_buf_printf(out, "question %d row %d", spec->question, spec->row);
+        lotk_buf_printf(out, "column for question %d, row %d", spec->question, spec->row);
     else
-        lotk_buf_printf(out, "question %d", spec->question);
+        lotk_buf_printf(out, "column for question %d", spec->question);
 }
 
-/* Lists up to a few headers closest to want, for "no column" messages. */
+/* What the closest headers are measured against: the header itself, the literal part of a
+ * pattern ("^2、" → "2、"), or the question number. */
+static void spec_text(const struct lotk_column *spec, const char *norm_name,
+                      struct lotk_buf *out)
+{
+    if (spec->name) {
+        lotk_buf_puts(out, norm_name);
+    } else if (spec->match) {
+        for (const char *p = lotk_rx_pattern(spec->match); *p; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                if (strchr("dDsSwWbBAzZ", *p))
+                    continue; /* a class, not a character */
+            } else if (strchr("^$.*+?()[]{}|", *p)) {
+                continue;
+            }
+            lotk_buf_putc(out, *p);
+        }
+    } else {
+        lotk_buf_printf(out, "%d、", spec->question);
+    }
+}
+
+/* Lists up to a few headers closest to want, for "no column" messages: first those that
+ * carry the question number want starts with, then by edit distance. */
 static void near_headers(const struct lotk_survey_header *h, const char *want,
                          struct lotk_buf *out)
 {
     size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
     int which[3] = {-1, -1, -1};
+    int question = 0;
+    for (const char *p = want; *p >= '0' && *p <= '9' && question < 100000; p++)
+        question = question * 10 + (*p - '0');
     for (size_t c = 0; c < h->nheaders; c++) {
         size_t d = lotk_edit_distance(want, h->norm[c]);
+        if (question && h->question[c] == question)
+            d = 0;
         for (int k = 0; k < 3; k++)
             if (d < best[k]) {
                 for (int m = 2; m > k; m--) {
@@ -660,14 +697,17 @@ static int find_column(struct reader *rd, const struct lotk_column *spec, const 
                 found = (int)c;
         }
     }
-    describe_spec(spec, &desc);
+    describe_spec(spec, matches > 1, &desc);
     if (matches > 1) {
         rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                           "%s: %s (%s:%ld) fits %d headers: %s; make it name exactly one",
                           what, desc.data, s->path, spec->loc.line, matches, list.data);
     } else if (matches == 0 && required) {
+        struct lotk_buf want = {0};
         lotk_buf_reset(&list);
-        near_headers(h, spec->name ? norm.data : desc.data, &list);
+        spec_text(spec, norm.data, &want);
+        near_headers(h, want.data ? want.data : "", &list);
+        lotk_buf_free(&want);
         rc = lotk_err_set(rd->err, LOTK_EIO, rd->file, rd->row_line, 0,
                           "%s: no %s (%s:%ld); closest headers: %s", what, desc.data, s->path,
                           spec->loc.line, list.data);

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -191,13 +193,27 @@ void lotk_strmap_free(struct lotk_strmap *m)
     m->cap = m->count = 0;
 }
 
-/* printf's %g uses LC_NUMERIC's decimal point; lotk never calls setlocale(LC_NUMERIC),
- * but a host program or a plugin library might, so the point is fixed up afterwards. */
-static void c_locale_point(char *s)
+/* printf and strtod follow LC_NUMERIC. lotk never sets it, but a program embedding lotk's
+ * library might: numbers are always read and written in the C locale, switched to for
+ * the calling thread only. */
+static locale_t c_numeric;
+static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
+
+static void make_c_numeric(void)
 {
-    for (; *s; s++)
-        if (*s == ',')
-            *s = '.';
+    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+static locale_t use_c_numeric(void)
+{
+    pthread_once(&c_numeric_once, make_c_numeric);
+    return c_numeric ? uselocale(c_numeric) : (locale_t)0;
+}
+
+static void restore_locale(locale_t old)
+{
+    if (old)
+        uselocale(old);
 }
 
 void lotk_fmt_double(char out[32], double x)
@@ -217,13 +233,13 @@ void lotk_fmt_double(char out[32], double x)
     /* Any decimal of 15 digits or fewer that reads back as x is what %.15g prints (x lies
      * far closer to it than half a unit in the 15th digit), so the shortest form is the
      * first of 15, 16, 17 digits that round-trips. */
+    locale_t old = use_c_numeric();
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, x);
-        c_locale_point(out);
-        double back;
-        if (lotk_parse_double(out, strlen(out), &back) == 0 && back == x)
-            return;
+        if (strtod(out, NULL) == x)
+            break;
     }
+    restore_locale(old);
 }
 
 int lotk_parse_double(const char *s, size_t n, double *out)
@@ -247,17 +263,28 @@ int lotk_parse_double(const char *s, size_t n, double *out)
     }
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    /* strtod honours LC_NUMERIC; lotk keeps the C locale for numbers (main never sets it). */
     char *end;
     errno = 0;
+    locale_t old = use_c_numeric();
     double v = strtod(tmp, &end);
+    restore_locale(old);
     if (*end != '\0' || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v;
     return 0;
 }
 
+static int natural_cmp_loose(const char *a, const char *b);
+
 int lotk_natural_cmp(const char *a, const char *b)
+{
+    /* Equal as numbers ("O02", "O2") is not equal: byte order then decides, so that the
+     * order never depends on the order of the input. */
+    int c = natural_cmp_loose(a, b);
+    return c ? c : strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+}
+
+static int natural_cmp_loose(const char *a, const char *b)
 {
     while (*a && *b) {
         if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
@@ -290,9 +317,31 @@ int lotk_natural_cmp(const char *a, const char *b)
     return 0;
 }
 
+/* The code points of UTF-8 text (an invalid byte counts as one character). */
+static size_t code_points(const char *s, uint32_t **out)
+{
+    size_t n = strlen(s), k = 0;
+    uint32_t *cp = lotk_xmalloc((n ? n : 1) * sizeof *cp);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 :
+                  (*p & 0xF8) == 0xF0 ? 4 : 1;
+        uint32_t c = len == 1 ? *p : *p & (0x7F >> len);
+        int i = 1;
+        for (; i < len && (p[i] & 0xC0) == 0x80; i++)
+            c = (c << 6) | (p[i] & 0x3F);
+        cp[k++] = i == len ? c : *p;
+        p += i == len ? len : 1;
+    }
+    *out = cp;
+    return k;
+}
+
 size_t lotk_edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    /* In characters, not bytes: a Chinese character is one edit, not three. */
+    uint32_t *x, *y;
+    size_t la = code_points(a, &x), lb = code_points(b, &y);
     size_t *row = lotk_xmalloc((lb + 1) * sizeof *row);
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
@@ -301,7 +350,7 @@ size_t lotk_edit_distance(const char *a, const char *b)
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
+            size_t best = diag + (x[i - 1] != y[j - 1]);
             if (up + 1 < best)
                 best = up + 1;
             if (row[j - 1] + 1 < best)
@@ -312,6 +361,8 @@ size_t lotk_edit_distance(const char *a, const char *b)
     }
     size_t d = row[lb];
     free(row);
+    free(x);
+    free(y);
     return d;
 }
 

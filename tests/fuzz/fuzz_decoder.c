@@ -38,8 +38,17 @@ static void run(enum lotk_encoding enc, const char *in, size_t len, size_t max_c
         if (n > len - pos)
             n = len - pos;
         r->rc = lotk_decoder_feed(dec, in + pos, n, &r->out, &r->err);
-        if (r->rc)
+        if (r->rc) {
+            /* Errors are sticky: later calls repeat the error and add nothing. */
+            struct lotk_err again;
+            size_t outlen = r->out.len;
+            FUZZ_CHECK(lotk_decoder_feed(dec, in, len, &r->out, &again) == r->rc);
+            FUZZ_CHECK(strcmp(again.msg, r->err.msg) == 0 && again.line == r->err.line);
+            FUZZ_CHECK(lotk_decoder_finish(dec, &r->out, &again) == r->rc);
+            FUZZ_CHECK(strcmp(again.msg, r->err.msg) == 0);
+            FUZZ_CHECK(r->out.len == outlen);
             goto done;
+        }
         pos += n;
     }
     r->rc = lotk_decoder_finish(dec, &r->out, &r->err);
