@@ -19,7 +19,9 @@ $(BUILD)/lotk: deps $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: $(BUILD)/lotk
-	$(BUILD)/lotk score standards/enterprise.yaml surveys/enterprise.csv --rejects $(BUILD)/enterprise-rejects.csv
+	$(BUILD)/lotk score standards/enterprise.yaml surveys/enterprise.csv \
+		--evidence surveys/enterprise-evidence.csv --evidence surveys/enterprise-self-evidence.csv \
+		--rejects $(BUILD)/enterprise-rejects.csv
 
 test: $(BUILD)/lotk
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
