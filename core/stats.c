@@ -537,28 +537,67 @@ static void wide_neg(struct wide *r)
     }
 }
 
-/* r = a · b modulo 2^(64·WL), which is the signed product when it fits. r may alias. */
+/* The number of limbs that hold a non-negative value. */
+static int wide_len(const struct wide *a)
+{
+    int n = WL;
+    while (n > 0 && a->w[n - 1] == 0)
+        n--;
+    return n;
+}
+
+/* r = a · b modulo 2^(64·WL), which is the signed product when it fits. r may alias. The
+ * magnitudes are multiplied over the limbs they use (a few, not WL), then the sign set. */
 static void wide_mul(struct wide *r, const struct wide *a, const struct wide *b)
 {
+    struct wide x = *a, y = *b;
+    int negative = (int)((x.w[WL - 1] ^ y.w[WL - 1]) >> 63);
+    if (x.w[WL - 1] >> 63)
+        wide_neg(&x);
+    if (y.w[WL - 1] >> 63)
+        wide_neg(&y);
+    int lx = wide_len(&x), ly = wide_len(&y);
     uint64_t out[WL] = {0};
-    for (int i = 0; i < WL; i++) {
-        if (a->w[i] == 0)
-            continue;
+    for (int i = 0; i < lx; i++) {
         u128 carry = 0;
-        for (int j = 0; i + j < WL; j++) {
-            u128 t = (u128)a->w[i] * b->w[j] + out[i + j] + carry;
+        int j;
+        for (j = 0; j < ly && i + j < WL; j++) {
+            u128 t = (u128)x.w[i] * y.w[j] + out[i + j] + carry;
             out[i + j] = (uint64_t)t;
             carry = t >> 64;
         }
+        if (i + j < WL)
+            out[i + j] = (uint64_t)carry;
     }
     memcpy(r->w, out, sizeof out);
+    if (negative)
+        wide_neg(r);
+}
+
+/* r = r · m modulo 2^(64·WL): one pass, right for negative r too (two's complement is
+ * multiplication modulo 2^(64·WL)). */
+static void wide_mul_u64(struct wide *r, uint64_t m)
+{
+    u128 carry = 0;
+    for (int i = 0; i < WL; i++) {
+        u128 t = (u128)r->w[i] * m + carry;
+        r->w[i] = (uint64_t)t;
+        carry = t >> 64;
+    }
 }
 
 static void wide_mul_i128(struct wide *r, i128 v)
 {
-    struct wide f;
-    wide_from_i128(&f, v, 0);
-    wide_mul(r, r, &f);
+    u128 mag = v < 0 ? -(u128)v : (u128)v;
+    if (mag >> 64) {
+        struct wide f;
+        wide_from_i128(&f, v, 0);
+        wide_mul(r, r, &f);
+        return;
+    }
+    wide_mul_u64(r, (uint64_t)mag);
+    if (v < 0)
+        wide_neg(r);
 }
 
 /* A sum whose integer part ip counts units of 1/scale and whose exact part ex (or NULL) is
@@ -572,7 +611,7 @@ static void wide_sum(struct wide *r, i128 ip, const struct lotk_exact *ex, uint6
     uint64_t fill = ex->limb[3] >> 63 ? ~(uint64_t)0 : 0;
     for (int i = 0; i < WL; i++)
         e.w[i] = i < 4 ? ex->limb[i] : fill;
-    wide_mul_i128(&e, (i128)scale);
+    wide_mul_u64(&e, scale);
     wide_add(r, &e);
 }
 

@@ -61,8 +61,8 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s);
  * keyed[i] is the keyed value of item i of the standard (reverse items already turned into
  * min + max − x; NaN = no answer); leaf[n] is the respondent's value of node n (NaN = none;
  * only survey leaves are read). Costs O(Σ over leaves of answered items²) integer
- * additions (about 0.3 µs for 60 items in 12 leaves of 5), several times that for a leaf
- * with values off the integer path; allocates only when a new organization index appears
+ * additions (about 0.35 µs for 60 items in 12 leaves of 5), about three times that for a
+ * leaf with values off the integer path; allocates only when a new organization index appears
  * or a value first leaves the integer path. */
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf);
 
