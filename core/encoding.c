@@ -11,21 +11,9 @@
 
 /* ---- names ------------------------------------------------------------------------ */
 
-/* ASCII-only and locale-proof: strcasecmp follows LC_CTYPE, where a Turkish locale would
- * not match "UTF-8" against "utf-8". */
 static bool ascii_eq_nocase(const char *a, const char *b)
 {
-    for (;; a++, b++) {
-        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-        if (!x)
-            return true;
-    }
+    return strlen(a) == strlen(b) && lotk_ascii_iequal(a, b, strlen(a));
 }
 
 int lotk_encoding_parse(const char *name, enum lotk_encoding *enc)

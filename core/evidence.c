@@ -145,21 +145,12 @@ static const char *nearest_name(const struct lotk_evidence *ev, const char *name
 /* Up to three headers closest to want, for "no column" messages. */
 static void near_headers(const struct sheet *sh, const char *want, struct lotk_buf *out)
 {
-    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-    int which[3] = {-1, -1, -1};
-    for (size_t c = 0; c < sh->nheaders; c++) {
-        size_t d = lotk_edit_distance(want, sh->headers[c]);
-        for (int k = 0; k < 3; k++)
-            if (d < best[k]) {
-                for (int m = 2; m > k; m--) {
-                    best[m] = best[m - 1];
-                    which[m] = which[m - 1];
-                }
-                best[k] = d;
-                which[k] = (int)c;
-                break;
-            }
-    }
+    int which[3];
+    size_t *d = lotk_xmalloc((sh->nheaders ? sh->nheaders : 1) * sizeof *d);
+    for (size_t c = 0; c < sh->nheaders; c++)
+        d[c] = lotk_edit_distance(want, sh->headers[c]);
+    lotk_rank_nearest(d, sh->nheaders, which, 3);
+    free(d);
     for (int k = 0; k < 3 && which[k] >= 0; k++)
         lotk_buf_printf(out, "%s'%s'", k ? ", " : "", sh->headers[which[k]]);
 }

@@ -73,6 +73,40 @@ void lotk_exact_merge(struct lotk_exact *a, const struct lotk_exact *b)
     }
 }
 
+double lotk_limbs_to_double(const uint64_t *m, int n, int negative, int frac_bits)
+{
+    int top = n - 1;
+    while (top >= 0 && m[top] == 0)
+        top--;
+    if (top < 0)
+        return 0.0;
+    /* Take the highest 64 significant bits, with a sticky bit for everything below, so
+     * the conversion to double rounds as if it saw the whole integer. */
+    int bitpos = top * 64 + 63 - __builtin_clzll(m[top]);
+    int low = bitpos - 63;
+    uint64_t hi;
+    int sticky = 0;
+    if (low <= 0) { /* the whole value fits m[0]: converting it rounds once */
+        hi = m[0];
+        low = 0;
+    } else {
+        int limb = low / 64, off = low % 64;
+        hi = m[limb] >> off;
+        if (off && limb + 1 < n)
+            hi |= m[limb + 1] << (64 - off);
+        for (int i = 0; i < limb; i++)
+            sticky |= m[i] != 0;
+        if (off)
+            sticky |= (m[limb] & ((1ULL << off) - 1)) != 0;
+    }
+    /* hi has its top bit set when low > 0; the sticky bit lies below the double's
+     * precision, where it only breaks ties. */
+    if (sticky)
+        hi |= 1;
+    double v = ldexp((double)hi, low - frac_bits);
+    return negative ? -v : v;
+}
+
 double lotk_exact_value(const struct lotk_exact *a)
 {
     uint64_t m[4];
@@ -85,35 +119,5 @@ double lotk_exact_value(const struct lotk_exact *a)
             carry = carry && m[i] == 0;
         }
     }
-    int top = 3;
-    while (top >= 0 && m[top] == 0)
-        top--;
-    if (top < 0)
-        return 0.0;
-    /* Take the highest 64 significant bits, with a sticky bit for everything below, so
-     * the conversion to double rounds as if it saw the whole integer. */
-    int lead = 63 - __builtin_clzll(m[top]);
-    int bitpos = top * 64 + lead; /* index of the highest set bit */
-    int low = bitpos - 63;        /* index of the lowest bit kept */
-    uint64_t hi;
-    int sticky = 0;
-    if (low <= 0) { /* the whole value fits m[0]: converting it rounds once */
-        hi = m[0];
-        low = 0;
-    } else {
-        int limb = low / 64, off = low % 64;
-        hi = m[limb] >> off;
-        if (off && limb + 1 <= 3)
-            hi |= m[limb + 1] << (64 - off);
-        for (int i = 0; i < limb; i++)
-            sticky |= m[i] != 0;
-        if (off)
-            sticky |= (m[limb] & ((1ULL << off) - 1)) != 0;
-    }
-    /* hi has its top bit set (bit 63) when low > 0. Keep 53 bits + guard bits: fold
-     * the sticky bit into the lowest bit, which lies below the double's precision. */
-    if (sticky)
-        hi |= 1;
-    double v = ldexp((double)hi, low - FRACTION_BITS);
-    return negative ? -v : v;
+    return lotk_limbs_to_double(m, 4, negative, FRACTION_BITS);
 }

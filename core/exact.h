@@ -25,6 +25,10 @@ void lotk_exact_sub(struct lotk_exact *a, double x);
 /* a += b. */
 void lotk_exact_merge(struct lotk_exact *a, const struct lotk_exact *b);
 
+/* The magnitude m[0..n) (limb 0 lowest) × 2^-frac_bits, negated when negative, rounded
+ * once to the nearest double. Shared by every exact accumulator of lotk. */
+double lotk_limbs_to_double(const uint64_t *m, int n, int negative, int frac_bits);
+
 /* The sum, rounded to the nearest double. */
 double lotk_exact_value(const struct lotk_exact *a);
 

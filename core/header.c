@@ -194,22 +194,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* ASCII-only case folding: strncasecmp follows LC_CTYPE, and in a Turkish locale "ip"
- * would not match "IP". */
-static bool ascii_eq_nocase(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 static bool starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -413,7 +397,8 @@ enum lotk_meta lotk_header_metadata(const char *s)
         }
     }
     for (size_t i = 0; i < sizeof meta_headers / sizeof meta_headers[0]; i++)
-        if (strlen(meta_headers[i].header) == n && ascii_eq_nocase(s, meta_headers[i].header, n))
+        if (strlen(meta_headers[i].header) == n &&
+            lotk_ascii_iequal(s, meta_headers[i].header, n))
             return meta_headers[i].meta;
     return LOTK_META_NONE;
 }

@@ -615,45 +615,13 @@ static void wide_sum(struct wide *r, i128 ip, const struct lotk_exact *ex, uint6
     wide_add(r, &e);
 }
 
-/* The magnitude m[0..n) × 2^-frac_bits, negated when negative, rounded once to the nearest
- * double: the highest 64 significant bits with a sticky bit for the rest, as exact.c does. */
-static double limbs_to_double(const uint64_t *m, int n, int negative, int frac_bits)
-{
-    int top = n - 1;
-    while (top >= 0 && m[top] == 0)
-        top--;
-    if (top < 0)
-        return 0.0;
-    int bitpos = top * 64 + 63 - __builtin_clzll(m[top]);
-    int low = bitpos - 63;
-    uint64_t hi;
-    int sticky = 0;
-    if (low <= 0) {
-        hi = m[0];
-        low = 0;
-    } else {
-        int limb = low / 64, off = low % 64;
-        hi = m[limb] >> off;
-        if (off && limb + 1 < n)
-            hi |= m[limb + 1] << (64 - off);
-        for (int i = 0; i < limb; i++)
-            sticky |= m[i] != 0;
-        if (off)
-            sticky |= (m[limb] & ((1ULL << off) - 1)) != 0;
-    }
-    if (sticky)
-        hi |= 1;
-    double v = ldexp((double)hi, low - frac_bits);
-    return negative ? -v : v;
-}
-
 static double wide_to_double(const struct wide *r, int frac_bits)
 {
     struct wide a = *r;
     int negative = (int)(a.w[WL - 1] >> 63);
     if (negative)
         wide_neg(&a);
-    return limbs_to_double(a.w, WL, negative, frac_bits);
+    return lotk_limbs_to_double(a.w, WL, negative, frac_bits);
 }
 
 /* v × 2^-frac_bits rounded once, as wide_to_double would round it (so both paths give the
@@ -664,7 +632,7 @@ static double i128_to_double(i128 v, int frac_bits)
         return (double)(int64_t)v * ldexp(1.0, -frac_bits);
     u128 mag = v < 0 ? -(u128)v : (u128)v;
     uint64_t m[2] = {(uint64_t)mag, (uint64_t)(mag >> 64)};
-    return limbs_to_double(m, 2, v < 0, frac_bits);
+    return lotk_limbs_to_double(m, 2, v < 0, frac_bits);
 }
 
 /* Whether |v| < 2^62, so that a product of two such values and the difference of two such

@@ -644,26 +644,15 @@ static void spec_text(const struct lotk_column *spec, const char *norm_name,
 static void near_headers(const struct lotk_survey_header *h, const char *want,
                          struct lotk_buf *out)
 {
-    size_t best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-    int which[3] = {-1, -1, -1};
+    int which[3];
     int question = 0;
     for (const char *p = want; *p >= '0' && *p <= '9' && question < 100000; p++)
         question = question * 10 + (*p - '0');
-    for (size_t c = 0; c < h->nheaders; c++) {
-        size_t d = lotk_edit_distance(want, h->norm[c]);
-        if (question && h->question[c] == question)
-            d = 0;
-        for (int k = 0; k < 3; k++)
-            if (d < best[k]) {
-                for (int m = 2; m > k; m--) {
-                    best[m] = best[m - 1];
-                    which[m] = which[m - 1];
-                }
-                best[k] = d;
-                which[k] = (int)c;
-                break;
-            }
-    }
+    size_t *d = lotk_xmalloc((h->nheaders ? h->nheaders : 1) * sizeof *d);
+    for (size_t c = 0; c < h->nheaders; c++)
+        d[c] = question && h->question[c] == question ? 0 : lotk_edit_distance(want, h->norm[c]);
+    lotk_rank_nearest(d, h->nheaders, which, 3);
+    free(d);
     for (int k = 0; k < 3 && which[k] >= 0; k++)
         lotk_buf_printf(out, "%s'%s'", k ? ", " : "", h->headers[which[k]]);
     if (which[0] < 0)

@@ -317,6 +317,41 @@ static int natural_cmp_loose(const char *a, const char *b)
     return 0;
 }
 
+bool lotk_ascii_iequal(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+void lotk_rank_nearest(const size_t *distance, size_t n, int *which, size_t k)
+{
+    size_t *best = lotk_xmalloc((k ? k : 1) * sizeof *best);
+    for (size_t j = 0; j < k; j++) {
+        best[j] = (size_t)-1;
+        which[j] = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < k; j++)
+            if (distance[i] < best[j]) {
+                for (size_t m = k - 1; m > j; m--) {
+                    best[m] = best[m - 1];
+                    which[m] = which[m - 1];
+                }
+                best[j] = distance[i];
+                which[j] = (int)i;
+                break;
+            }
+    free(best);
+}
+
 /* The code points of UTF-8 text (an invalid byte counts as one character). */
 static size_t code_points(const char *s, uint32_t **out)
 {

@@ -64,7 +64,15 @@ int lotk_parse_double(const char *s, size_t n, double *out);
 /* Orders strings with runs of digits compared as numbers ("ORG2" < "ORG10"). */
 int lotk_natural_cmp(const char *a, const char *b);
 
-/* Edit distance between two strings, for "did you mean" suggestions. */
+/* Whether a[0..n) and b[0..n) are equal ignoring ASCII case. ASCII only and locale-proof:
+ * strcasecmp follows LC_CTYPE, where a Turkish locale would not match "ip" to "IP". */
+bool lotk_ascii_iequal(const char *a, const char *b, size_t n);
+
+/* Ranks candidates for "did you mean": fills which[0..k) with the indices of the k
+ * smallest distance[i] (ties by index; -1 where there are fewer than k candidates). */
+void lotk_rank_nearest(const size_t *distance, size_t n, int *which, size_t k);
+
+/* Edit distance between two strings, in characters, for "did you mean" suggestions. */
 size_t lotk_edit_distance(const char *a, const char *b);
 
 /* Reads a whole file ("-" is stdin) into a new NUL-terminated buffer the caller frees.
