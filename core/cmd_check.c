@@ -1,8 +1,12 @@
 /* cmd_check.c — `lotk check`: validate standards, reporting every problem in each. */
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "commands.h"
 #include "plugin.h"
+#include "report.h"
+#include "score.h"
 #include "score.h"
 #include "standard.h"
 #include "survey.h"
@@ -79,6 +83,61 @@ static void count_kinds(const struct lotk_standard *s, size_t *top, size_t *leav
         *leaves += s->nodes[i].nchildren == 0 && i > 0;
 }
 
+/* Runs rule k once on a made-up organization (every indicator at half marks), so that a
+ * rule whose parameters it cannot use (a quoted number, a missing key) fails here, at
+ * check time, rather than in the middle of scoring. */
+static int dry_run_rule(struct lotk_plugins *p, const struct lotk_standard *s, size_t k,
+                        struct lotk_diags *diags)
+{
+    const struct lotk_rule *rule = &s->rules[k];
+    const struct lotk_plugin *pl;
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    if (lotk_plugins_get(p, rule->plugin, &pl, &err) != 0)
+        return 0; /* reported by lotk_plugins_resolve_standard */
+    size_t nn = s->nnodes;
+    struct lotk_org_result o = {0};
+    o.id = "(sample)";
+    o.respondents = s->min_respondents;
+    o.mean = lotk_xmalloc(nn * sizeof *o.mean);
+    o.norm = lotk_xmalloc(nn * sizeof *o.norm);
+    o.points_of = lotk_xmalloc(nn * sizeof *o.points_of);
+    o.n = lotk_xcalloc(nn, sizeof *o.n);
+    o.rwg_j = lotk_xmalloc(nn * sizeof *o.rwg_j);
+    o.rwg_n = lotk_xcalloc(nn, sizeof *o.rwg_n);
+    for (size_t i = 0; i < nn; i++) {
+        const struct lotk_node *node = &s->nodes[i];
+        o.norm[i] = 0.5;
+        o.mean[i] = node->nchildren == 0 && node->scale >= 0 ?
+                        (s->scales[node->scale].min + s->scales[node->scale].max) / 2 : NAN;
+        o.points_of[i] = s->points * node->share * 0.5;
+        o.rwg_j[i] = NAN;
+    }
+    o.points = o.points_of[0];
+    o.band = lotk_score_band(s, o.points);
+    json_t *view = lotk_report_org_json(s, &o);
+    struct lotk_rule_effect e;
+    int rc = lotk_plugin_rule(p, pl, rule, view, &e, &err);
+    if (rc) {
+        char where[600] = "";
+        if (err.file[0] && err.line)
+            snprintf(where, sizeof where, " at %s:%ld", err.file, err.line);
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, s->path, rule->loc.line, rule->loc.column,
+                       "rule %zu (plugin %s) fails on a sample organization with every "
+                       "indicator at half marks%s: %s", k + 1, pl->name, where, err.msg);
+    }
+    else
+        lotk_rule_effect_clear(&e);
+    json_decref(view);
+    free(o.mean);
+    free(o.norm);
+    free(o.points_of);
+    free(o.n);
+    free(o.rwg_j);
+    free(o.rwg_n);
+    return rc ? LOTK_ESTANDARD : 0;
+}
+
 /* Loads the plugins the standard names and runs their own tests. */
 static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags, bool quiet)
 {
@@ -90,6 +149,8 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
         return err.code;
     }
     int rc = lotk_plugins_resolve_standard(p, diags);
+    const struct lotk_plugin **seen = NULL;
+    size_t ntested = 0;
     for (size_t i = 0; rc == 0 && i < s->nnodes + s->nrules + 1; i++) {
         const char *name = i < s->nnodes ? s->nodes[i].aggregate_plugin :
                            i < s->nnodes + s->nrules ? s->rules[i - s->nnodes].plugin :
@@ -97,6 +158,13 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
         const struct lotk_plugin *pl;
         if (!name || lotk_plugins_get(p, name, &pl, &err) != 0)
             continue;
+        bool tested = false; /* a plugin used twice is tested once */
+        for (size_t t = 0; t < ntested && !tested; t++)
+            tested = seen[t] == pl;
+        if (tested)
+            continue;
+        seen = lotk_xrealloc(seen, (ntested + 1) * sizeof *seen);
+        seen[ntested++] = pl;
         int passed, failed;
         lotk_plugin_test(p, pl, &passed, &failed, stderr, &err);
         if (failed)
@@ -106,6 +174,9 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
             printf("%s: plugin %s: %d passed, %d failed\n", s->path, pl->name, passed, failed);
         rc = failed ? LOTK_ESTANDARD : 0;
     }
+    for (size_t i = 0; rc == 0 && i < s->nrules; i++)
+        rc = dry_run_rule(p, s, i, diags);
+    free(seen);
     lotk_plugins_free(p);
     return rc;
 }
