@@ -54,7 +54,7 @@ static int load_standard(const char *given, const struct lotk_partial_info *info
     if (strcmp((*s)->sha256, info->standard_sha256) != 0) {
         rc = lotk_err_set(err, LOTK_EUSAGE, first_file, 0, 0,
                           "scored with %s %s (sha256 %.12s…), but %s has sha256 %.12s…; "
-                          "give the exact standard with --standard",
+                          "the shards need the very standard they were scored with",
                           info->standard_id, info->standard_version, info->standard_sha256,
                           path, (*s)->sha256);
         lotk_standard_free(*s);
@@ -62,6 +62,22 @@ static int load_standard(const char *given, const struct lotk_partial_info *info
     }
     free(path);
     return rc;
+}
+
+/* An optional whole-number option in [lo, hi]; *out keeps its default when absent. */
+static int whole_number(const char *text, const char *name, long lo, long hi, long *out,
+                        struct lotk_err *err)
+{
+    if (!text)
+        return 0;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < lo || v > hi)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "merge: --%s takes a whole number from %ld to %ld, not '%s'", name, lo,
+                            hi, text);
+    *out = v;
+    return 0;
 }
 
 static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
@@ -118,9 +134,11 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
                             &err)) != 0)
         goto done;
     struct lotk_lhost_limits limits = {0};
-    const char *memory = lotk_cli_get(cmd, args, "plugin-memory");
-    if (memory)
-        limits.memory = (size_t)strtoul(memory, NULL, 10) << 20;
+    long memory_mib = 0;
+    if ((rc = whole_number(lotk_cli_get(cmd, args, "plugin-memory"), "plugin-memory", 1, 65536,
+                           &memory_mib, &err)) != 0)
+        goto done;
+    limits.memory = (size_t)memory_mib << 20;
     if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
         rc = err.code;
         goto done;
@@ -140,13 +158,10 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     /* Percentile ranks and measurement error as lotk score gives them. */
     const char *norms_path = lotk_cli_get(cmd, args, "norms");
-    const char *min_group_text = lotk_cli_get(cmd, args, "min-group");
-    long min_group = min_group_text ? strtol(min_group_text, NULL, 10) : LOTK_NORMS_MIN_GROUP;
-    if (min_group < 1) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0, "merge: --min-group takes a number "
-                          "from 1");
+    long min_group = LOTK_NORMS_MIN_GROUP;
+    if ((rc = whole_number(lotk_cli_get(cmd, args, "min-group"), "min-group", 1, 1000000000,
+                           &min_group, &err)) != 0)
         goto done;
-    }
     if (norms_path) {
         if ((rc = lotk_norms_load(norms_path, &norms, &err)) != 0 ||
             (rc = lotk_norms_check_standard(norms, s, norms_path, &err)) != 0)

@@ -1,6 +1,7 @@
 /* cmd_score.c — `lotk score`: standard + survey files → scored organizations. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "batch.h"
 #include "bootstrap.h"
@@ -83,20 +84,25 @@ static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *arg
 
 static int delimiter_option(const char *text, char *out, struct lotk_err *err)
 {
-    static const struct {
-        const char *name;
-        char c;
-    } names[] = {{"auto", 0}, {"comma", ','}, {",", ','}, {"tab", '\t'}, {"\\t", '\t'},
-                 {"semicolon", ';'}, {";", ';'}};
-    if (!text)
-        return 0;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(text, names[i].name) == 0) {
-            *out = names[i].c;
-            return 0;
-        }
-    return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
-                        "score: --delimiter takes comma, tab, semicolon or auto, not '%s'", text);
+    if (text && lotk_survey_parse_delimiter(text, out) != 0)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: --delimiter takes comma, tab, semicolon or auto, not '%s'",
+                            text);
+    return 0;
+}
+
+/* Bytes of the regular files among the inputs, for the progress line's percentage. */
+static uint64_t input_bytes(const struct lotk_args *args)
+{
+    uint64_t total = 0;
+    struct stat st;
+    for (size_t i = 1; i < args->npos; i++)
+        if (strcmp(args->pos[i], "-") == 0 || stat(args->pos[i], &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            return 0; /* a pipe among them: no percentage */
+        else
+            total += (uint64_t)st.st_size;
+    return total;
 }
 
 /* Norms, percentile ranks and the bootstrap (issue 6): their options and state, kept
@@ -294,7 +300,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     }
     lotk_survey_set_options(survey, &survey_options);
-    lotk_progress_start(&progress, 0, !quiet);
+    lotk_progress_start(&progress, input_bytes(args), !quiet);
     lotk_survey_set_progress(survey, &progress);
     struct lotk_batch batch = {.s = s,
                                .jobs = (int)jobs,
@@ -308,8 +314,10 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
                                .progress = &progress,
                                .quiet = quiet};
     for (size_t i = 1; i < args->npos && rc == 0; i++)
-        if ((rc = lotk_batch_read(&batch, args->pos[i], &err)) == 0 && !quiet)
+        if ((rc = lotk_batch_read(&batch, args->pos[i], &err)) == 0 && !quiet) {
+            lotk_progress_clear(&progress);
             lotk_survey_note(survey, args->pos[i]);
+        }
     lotk_progress_finish(&progress);
     if (rc)
         goto done;
@@ -389,7 +397,8 @@ const struct lotk_cmd lotk_cmd_score = {
     .summary = "score survey responses against a standard",
     .details =
         "STANDARD is a file or the id of a standard on the search path. RESPONSES are CSV\n"
-        "files with a header row (UTF-8, with or without BOM; '-' reads standard input).\n"
+        "files with a header row, UTF-8 (with or without BOM) or GB18030, comma-, tab- or\n"
+        "semicolon-separated, as survey platforms export them; '-' reads standard input.\n"
         "Rows that cannot be scored are rejected with their line and reason; the count of\n"
         "rows read, scored and rejected goes to stderr and into the JSON input block.\n"
         "Large files are read by --jobs threads; the result is identical to one thread's.\n",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "encoding.h"
 #include "rejects.h"
 #include "report.h"
 #include "standard.h"
@@ -17,6 +18,7 @@ static const struct lotk_opt validate_opts[] = {
     {"format", 'f', "FORMAT", "table (default) or json"},
     {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
     {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
+    {"encoding", 0, "ENC", "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
     {0},
 };
 
@@ -38,6 +40,9 @@ struct file_map {
     char **names;
     int *items;
     int org_column, id_column;
+    int duration_column;
+    int *attention; /* per attention check */
+    size_t nattention;
 };
 
 struct validation {
@@ -63,6 +68,11 @@ static void on_header(void *ctx, const struct lotk_survey_header *h)
     }
     f->org_column = lotk_survey_header_org_column(h);
     f->id_column = lotk_survey_header_id_column(h);
+    f->duration_column = lotk_survey_header_duration_column(h);
+    f->nattention = v->s->screening.nattention;
+    f->attention = lotk_xcalloc(f->nattention ? f->nattention : 1, sizeof *f->attention);
+    for (size_t k = 0; k < f->nattention; k++)
+        f->attention[k] = lotk_survey_header_attention_column(h, k);
 }
 
 static void count_answer(struct tally *t, double x)
@@ -108,6 +118,11 @@ static const char *column_role(const struct file_map *f, size_t c)
         return "organization";
     if ((int)c == f->id_column)
         return "respondent_id";
+    if ((int)c == f->duration_column)
+        return "duration";
+    for (size_t k = 0; k < f->nattention; k++)
+        if ((int)c == f->attention[k])
+            return "attention_check";
     return f->items[c] >= 0 ? "item" : "unmapped";
 }
 
@@ -278,15 +293,18 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     survey = lotk_survey_new(s, &sink);
     lotk_survey_on_header(survey, on_header, &v);
     const char *d = lotk_cli_get(cmd, args, "delimiter");
+    const char *e = lotk_cli_get(cmd, args, "encoding");
     struct lotk_survey_options opts = {0};
-    if (d) {
-        opts.delimiter = strcmp(d, "tab") == 0 ? '\t' : strcmp(d, "semicolon") == 0 ? ';' :
-                         strcmp(d, "comma") == 0 ? ',' : strcmp(d, "auto") == 0 ? 0 : -1;
-        if (opts.delimiter == -1) {
-            rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                              "validate: --delimiter takes comma, tab, semicolon or auto");
-            goto done;
-        }
+    if (d && lotk_survey_parse_delimiter(d, &opts.delimiter) != 0) {
+        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
+                          "validate: --delimiter takes comma, tab, semicolon or auto, not '%s'",
+                          d);
+        goto done;
+    }
+    if (e && lotk_encoding_parse(e, &opts.encoding) != 0) {
+        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
+                          "validate: --encoding takes auto, utf-8 or gb18030, not '%s'", e);
+        goto done;
     }
     lotk_survey_set_options(survey, &opts);
     for (size_t i = 1; i < args->npos; i++)
@@ -313,6 +331,7 @@ done_printed:
             free(v.files[k].names[c]);
         free(v.files[k].names);
         free(v.files[k].items);
+        free(v.files[k].attention);
         free(v.files[k].file);
     }
     free(v.files);

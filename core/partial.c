@@ -52,6 +52,7 @@ void lotk_partial_write(const struct lotk_standard *s, const struct lotk_scorer 
     put_u64(out, (uint64_t)counts.rows);
     put_u64(out, (uint64_t)counts.scored);
     put_u64(out, (uint64_t)counts.rejected);
+    put_u64(out, (uint64_t)counts.screened);
     lotk_scorer_write(scorer, &part);
     put_u64(out, part.len);
     lotk_buf_append(out, part.data ? part.data : "", part.len);
@@ -145,6 +146,7 @@ int lotk_partial_merge(const struct lotk_standard *s, const char *file, const ch
     for (int i = 0; i < 4; i++)
         free(get_str(&c));
     long rows = (long)get_u(&c, 8), scored = (long)get_u(&c, 8), rejected = (long)get_u(&c, 8);
+    long screened = (long)get_u(&c, 8);
     uint64_t n = get_u(&c, 8);
     if (c.bad || (uint64_t)(c.end - c.p) < n)
         return bad_file(err, file, "its scoring state is cut short");
@@ -154,6 +156,7 @@ int lotk_partial_merge(const struct lotk_standard *s, const char *file, const ch
     counts->rows += rows;
     counts->scored += scored;
     counts->rejected += rejected;
+    counts->screened += screened;
     (void)s;
     return 0;
 }

@@ -8,7 +8,7 @@
  * Format, all integers little-endian:
  *   "LOTKPART" magic, u32 format version (1)
  *   str standard id, str standard version, str standard sha256 (hex), str standard path
- *   i64 rows, i64 scored, i64 rejected
+ *   i64 rows, i64 scored, i64 rejected, i64 screened
  *   scorer state (lotk_scorer_write), statistics state (lotk_stats_write), each as
  *   u64 length + bytes
  *   32 bytes: SHA-256 of everything before

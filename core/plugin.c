@@ -369,11 +369,15 @@ static void build_search_path(struct lotk_plugins *p)
     if (n > 0) {
         exe[n] = '\0';
         char *d = dir_of(exe);
-        char *candidate = lotk_xasprintf("%s/../plugins", d);
-        char resolved[PATH_MAX];
-        if (realpath(candidate, resolved))
-            add_dir(p, lotk_xstrdup(resolved));
-        free(candidate);
+        /* ...and an installed tree's share/lotk/plugins, wherever it was moved. */
+        const char *const beside[] = {"%s/../plugins", "%s/../share/lotk/plugins"};
+        for (int i = 0; i < 2; i++) {
+            char *candidate = lotk_xasprintf(beside[i], d);
+            char resolved[PATH_MAX];
+            if (realpath(candidate, resolved))
+                add_dir(p, lotk_xstrdup(resolved));
+            free(candidate);
+        }
         free(d);
     }
     add_dir(p, lotk_xstrdup(LOTK_DATADIR "/plugins"));

@@ -48,6 +48,12 @@ void lotk_progress_add(struct lotk_progress *p, uint64_t bytes, long rows)
     atomic_store(&p->drawing, 0);
 }
 
+void lotk_progress_clear(struct lotk_progress *p)
+{
+    if (p && p->enabled && now_ms() >= p->start_ms + FIRST_DRAW_MS)
+        fputs("\r\033[K", stderr);
+}
+
 void lotk_progress_finish(struct lotk_progress *p)
 {
     if (p && p->enabled && now_ms() >= p->start_ms + FIRST_DRAW_MS)

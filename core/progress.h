@@ -25,6 +25,10 @@ void lotk_progress_start(struct lotk_progress *p, uint64_t total, bool enabled);
 /* Counts bytes and rows read; draws the line when it is due. Thread-safe. */
 void lotk_progress_add(struct lotk_progress *p, uint64_t bytes, long rows);
 
+/* Clears the line, if one was drawn, so that a message can be printed; the next draw
+ * brings it back. */
+void lotk_progress_clear(struct lotk_progress *p);
+
 /* Clears the line, if one was drawn. */
 void lotk_progress_finish(struct lotk_progress *p);
 

@@ -33,7 +33,8 @@ void lotk_rejects_append(struct lotk_rejects *dst, struct lotk_rejects *src, lon
 void lotk_rejects_print(const struct lotk_rejects *r, size_t shown, bool point_to_file,
                         FILE *out);
 
-/* Appends the rejects as CSV: file,line,column,reason, then the row's fields. */
+/* Appends the rejects as CSV: file,line,column,outcome (rejected or screened),reason, then
+ * the row's fields. */
 void lotk_rejects_csv(const struct lotk_rejects *r, struct lotk_buf *out);
 
 void lotk_rejects_clear(struct lotk_rejects *r);

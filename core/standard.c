@@ -300,8 +300,10 @@ static void load_scale(struct loader *ld, const char *id, const yaml_node_t *key
     bool ok = mn && mx;
     ok = mn && get_number(ld, mn, "min", &sc->min) && ok;
     ok = mx && get_number(ld, mx, "max", &sc->max) && ok;
-    if (ok && sc->min >= sc->max)
+    if (ok && sc->min >= sc->max) {
         problem(ld, mx, "%s: min (%s) must be less than max (%s)", what, scalar(mn), scalar(mx));
+        ok = false; /* no range to hold labels against */
+    }
     yaml_node_t *labels = map_get(ld, n, "labels");
     if (labels && expect(ld, labels, YAML_MAPPING_NODE, "labels")) {
         size_t count = (size_t)(labels->data.mapping.pairs.top - labels->data.mapping.pairs.start);
@@ -878,7 +880,7 @@ static void load_item(struct loader *ld, int leaf, int leaf_scale, const yaml_no
         get_bool(ld, v, "reverse", &it->reverse);
     if ((v = map_get(ld, n, "scale")))
         it->scale = scale_ref(ld, v, id);
-    else if (leaf_scale < 0)
+    else if (leaf_scale == -1)
         problem(ld, n, "%s: missing required key 'scale' (or give the indicator a scale)", what);
     v = map_get(ld, n, "column");
     struct lotk_column col = {0};
@@ -949,8 +951,11 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
         load_share(ld, v, "min_answered", &node->min_answered);
     if ((v = map_get(ld, n, "min_children")))
         load_share(ld, v, "min_children", &node->min_children);
-    if ((v = map_get(ld, n, "scale")))
-        ld->s->nodes[index].scale = scale_ref(ld, v, id);
+    if ((v = map_get(ld, n, "scale"))) {
+        /* -2: a scale was given but is wrong, already reported; its items say no more. */
+        int sc = scale_ref(ld, v, id);
+        ld->s->nodes[index].scale = sc >= 0 ? sc : -2;
+    }
     /* An inner indicator's scale and min_answered are defaults for the indicators below. */
     if (parent > 0) {
         const struct lotk_node *up = &ld->s->nodes[parent];

@@ -1256,6 +1256,31 @@ void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_op
     sv->opts = *opts;
 }
 
+int lotk_survey_parse_delimiter(const char *text, char *out)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{"auto", 0}, {"comma", ','}, {",", ','}, {"tab", '\t'}, {"\\t", '\t'},
+                 {"semicolon", ';'}, {";", ';'}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(text, names[i].name) == 0) {
+            *out = names[i].c;
+            return 0;
+        }
+    return -1;
+}
+
+int lotk_survey_header_duration_column(const struct lotk_survey_header *h)
+{
+    return h->duration_column;
+}
+
+int lotk_survey_header_attention_column(const struct lotk_survey_header *h, size_t k)
+{
+    return h->attention_column ? h->attention_column[k] : -1;
+}
+
 char lotk_survey_header_delimiter(const struct lotk_survey_header *h)
 {
     return h->delimiter;

@@ -84,6 +84,10 @@ int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
 /* Rows read, scored and rejected over every file read so far. */
 struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
 
+/* Parses a --delimiter argument: comma, tab, semicolon, auto (0), or the character.
+ * Returns 0, or -1 for anything else. */
+int lotk_survey_parse_delimiter(const char *text, char *out);
+
 /* Sets how files are read (the default: everything detected). */
 void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_options *opts);
 
@@ -122,6 +126,9 @@ const char *lotk_survey_header_name(const struct lotk_survey_header *h, size_t c
 int lotk_survey_header_item(const struct lotk_survey_header *h, size_t column);
 int lotk_survey_header_org_column(const struct lotk_survey_header *h);
 int lotk_survey_header_id_column(const struct lotk_survey_header *h);
+/* The screening columns: the answering time (-1: none) and attention check k. */
+int lotk_survey_header_duration_column(const struct lotk_survey_header *h);
+int lotk_survey_header_attention_column(const struct lotk_survey_header *h, size_t k);
 /* Where the data rows begin: byte offset and line number. */
 uint64_t lotk_survey_header_data_offset(const struct lotk_survey_header *h);
 long lotk_survey_header_data_line(const struct lotk_survey_header *h);
