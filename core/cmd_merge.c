@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "commands.h"
 #include "norms.h"
 #include "partial.h"
@@ -171,6 +172,7 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
     }
     ranks = lotk_ranks_compute(norms, result);
     struct lotk_report_opts opts = {.bom = lotk_cli_flag(cmd, args, "bom"),
+                                    .jobs = lotk_batch_default_jobs(),
                                     .ranks = ranks,
                                     .org_reliability = true};
     const char *output = lotk_cli_get(cmd, args, "output");

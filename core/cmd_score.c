@@ -148,8 +148,11 @@ static int stats_start(struct score_stats *st, const struct lotk_cmd *cmd,
 
 /* Percentile ranks and the bootstrap, once the result is final (rules applied). */
 static int stats_finish(struct score_stats *st, const struct lotk_result *result,
-                        struct lotk_plugins *plugins, bool quiet, struct lotk_err *err)
+                        struct lotk_plugins *plugins, bool quiet, bool want_ranks,
+                        struct lotk_err *err)
 {
+    if (!want_ranks) /* the CSV has no percentiles, the table shows them only with --norms */
+        goto ranked;
     if (!st->norms)
         st->norms = lotk_norms_from_result(result, st->min_group);
     st->ranks = lotk_ranks_compute(st->norms, result);
@@ -162,6 +165,7 @@ static int stats_finish(struct score_stats *st, const struct lotk_result *result
                   "percentile ranks are null", ids.data, st->norms->min_group);
         lotk_buf_free(&ids);
     }
+ranked:
     if (!st->boot_rows)
         return 0;
     return lotk_bootstrap_run(st->boot_rows, result, plugins, &st->boot_opts, &st->boot, err);
@@ -361,7 +365,8 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     }
     if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
         (rc = lotk_rules_apply(result, plugins, &err)) != 0 ||
-        (rc = stats_finish(&stats, result, plugins, quiet, &err)) != 0)
+        (rc = stats_finish(&stats, result, plugins, quiet,
+                           strcmp(format, "json") == 0 || stats.norms_path, &err)) != 0)
         goto done;
     /* Only now, with everything scored, does anything reach a file. */
     if (rejects_path &&
@@ -370,6 +375,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_report_opts opts = {.respondents = respondents,
                                     .bom = lotk_cli_flag(cmd, args, "bom"),
                                     .ranks = stats.ranks,
+                                    .jobs = (int)jobs,
                                     .bootstrap = stats.boot,
                                     .org_reliability = true};
     rc = lotk_report_write(result, format, output ? output : "-", &opts, &err);

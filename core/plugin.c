@@ -900,11 +900,23 @@ static void push_respondent_context(lua_State *L, const struct lotk_standard *s)
         const struct lotk_node *n = &s->nodes[i];
         if (n->nitems == 0)
             continue;
-        lua_createtable(L, 0, 4);
+        lua_createtable(L, 0, 7);
         lua_pushstring(L, n->id);
         lua_setfield(L, -2, "id");
         lua_pushnumber(L, n->min_answered);
         lua_setfield(L, -2, "min_answered");
+        /* The answered items the built-in rule needs (min_answered of them, at least one),
+         * so a plugin need not redo the rounding for every row. */
+        long need = n->min_answered > 0 ? (long)ceil(n->min_answered * (double)n->nitems - 1e-9)
+                                        : 1;
+        lua_pushinteger(L, need < 1 ? 1 : need);
+        lua_setfield(L, -2, "need");
+        /* A leaf's items are consecutive in the standard: items[first..last] are its values,
+         * one table read each. */
+        lua_pushinteger(L, n->items[0] + 1);
+        lua_setfield(L, -2, "first");
+        lua_pushinteger(L, n->items[n->nitems - 1] + 1);
+        lua_setfield(L, -2, "last");
         lua_createtable(L, (int)n->nitems, 0);
         for (size_t j = 0; j < n->nitems; j++) {
             lua_pushinteger(L, n->items[j] + 1);

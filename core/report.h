@@ -20,6 +20,7 @@ struct lotk_report_opts {
      * resets the buffer. NULL keeps everything in the buffer. */
     void (*flush)(void *ctx, struct lotk_buf *text);
     void *flush_ctx;
+    int jobs;         /* threads formatting organizations (0 or 1: this one) */
     /* Statistics computed after scoring (issue 6); each NULL when not computed. */
     const struct lotk_ranks *ranks;             /* percentile ranks (norms.h) */
     const struct lotk_bootstrap *bootstrap;     /* bootstrap.h */

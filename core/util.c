@@ -236,8 +236,8 @@ void lotk_fmt_double(char out[32], double x)
     locale_t old = use_c_numeric();
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(out, 32, "%.*g", prec, x);
-        if (strtod(out, NULL) == x)
-            break;
+        if (prec == 17 || strtod(out, NULL) == x)
+            break; /* 17 significant digits always read back exactly */
     }
     restore_locale(old);
 }
