@@ -414,25 +414,31 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
 {
     lua_State *L = h->L;
     int base = lua_gettop(L) - nargs;
-    /* Where the called function is defined: the place to name when the error itself
-     * carries no position (memory errors, non-string error objects). */
-    lua_Debug fn;
-    char fallback[300] = "";
+    /* Below the function: a copy of it (to name where it is defined should the error carry
+     * no position — memory errors, non-string error objects) and the traceback handler.
+     * Looking the place up only on failure keeps the call cheap: a respondent plugin is
+     * called for every row. */
     lua_pushvalue(L, base);
-    if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0)
-        snprintf(fallback, sizeof fallback, "%s:%d: ", fn.short_src, fn.linedefined);
-    lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base);
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base + 1);
     h->spent = 0;
     h->over_budget = false;
     h->over_memory = false;
     h->budget_where[0] = '\0';
     lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    int status = lua_pcall(L, nargs, nresults, base);
+    int status = lua_pcall(L, nargs, nresults, base + 1);
     lua_sethook(L, NULL, 0, 0);
-    lua_remove(L, base);
-    if (status == LUA_OK && !h->over_budget && !h->over_memory)
+    if (status == LUA_OK && !h->over_budget && !h->over_memory) {
+        lua_remove(L, base + 1); /* the handler */
+        lua_remove(L, base);     /* the copy */
         return 0;
+    }
+    lua_Debug fn;
+    char fallback[300] = "";
+    lua_pushvalue(L, base);
+    if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0)
+        snprintf(fallback, sizeof fallback, "%s:%d: ", fn.short_src, fn.linedefined);
     if (h->over_budget) {
         fill_from_message(err, plugin, h->budget_where[0] ? h->budget_where : "");
         snprintf(err->msg, sizeof err->msg,
