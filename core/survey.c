@@ -286,18 +286,16 @@ static void decode_cell(struct reader *rd, size_t col, const struct column_plan 
         decode_multi_text(rd, col, item, text, len);
 }
 
-static void on_field(void *data, size_t len, void *vrd)
+/* Everything but a one-character answer in a data row: the header, rows kept for the
+ * rejects file, quoted line breaks, the organization and id columns, screening cells and
+ * every answer that is not a single digit. Kept out of line so that the common case stays
+ * small (libcsv calls on_field for every field of every row). */
+static __attribute__((noinline)) void on_field_slow(struct reader *rd, const char *text,
+                                                     size_t len, size_t col)
 {
-    struct reader *rd = vrd;
-    const char *text = data ? data : "";
-    if (rd->stop)
-        return;
-    rd->pending_cr = false;
-    size_t col = rd->field++;
     if (col == 0)
         rd->row_line = rd->line;
-    /* Only a quoted cell holds a line break; single characters are checked inline since
-     * nearly every answer is one. */
+    /* Only a quoted cell holds a line break. */
     if (len == 1 ? text[0] == '\n' : len > 1 && memchr(text, '\n', len))
         rd->line += count_newlines(text, len);
     struct lotk_survey_header *h = rd->h;
@@ -342,6 +340,26 @@ static void on_field(void *data, size_t len, void *vrd)
         lotk_buf_reset(&rd->resp);
         lotk_buf_append(&rd->resp, text, len);
     }
+}
+
+static void on_field(void *data, size_t len, void *vrd)
+{
+    struct reader *rd = vrd;
+    if (rd->stop)
+        return;
+    rd->pending_cr = false;
+    size_t col = rd->field++;
+    /* The common case: a one-digit answer to an item, in a data row. */
+    if (len == 1 && col > 0 && !rd->in_header && !rd->keep_fields && col < rd->h->nheaders) {
+        const struct column_plan *cp = &rd->h->plan[col];
+        unsigned char d = (unsigned char)(((const char *)data)[0] - '0');
+        if (cp->extra < 0 && cp->item >= 0 && d < 10 && cp->digit[d] != DIGIT_SLOW &&
+            !rd->reason[0]) {
+            rd->answers[cp->item] = cp->digit[d] == DIGIT_VALUE ? (double)d : NAN;
+            return;
+        }
+    }
+    on_field_slow(rd, data ? data : "", len, col);
 }
 
 static int map_columns(struct reader *rd);
