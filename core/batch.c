@@ -178,6 +178,9 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
         lotk_scorer_merge(b->scorer, w[i].scorer);
         lotk_rejects_append(b->rejects, &w[i].rejects, line - 1);
         line += w[i].lines;
+        /* Merged: its accumulators go now, so that the peak is not all ranges twice. */
+        lotk_scorer_free(w[i].scorer);
+        w[i].scorer = NULL;
     }
     b->parallel_files++;
 done:
