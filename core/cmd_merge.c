@@ -151,8 +151,8 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
     }
     scorer = lotk_scorer_new(s, plugins, false);
     for (size_t i = 0; i < args->npos; i++)
-        if ((rc = lotk_partial_merge(s, args->pos[i], data[i], len[i], scorer, &counts,
-                                     &err)) != 0)
+        if ((rc = lotk_partial_merge(args->pos[i], data[i], len[i], scorer, &counts, &err)) !=
+            0)
             goto done;
     if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
         (rc = lotk_rules_apply(result, plugins, &err)) != 0)

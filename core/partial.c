@@ -137,9 +137,9 @@ int lotk_partial_inspect(const char *file, const char *data, size_t len,
     return 0;
 }
 
-int lotk_partial_merge(const struct lotk_standard *s, const char *file, const char *data,
-                       size_t len, struct lotk_scorer *scorer,
-                       struct lotk_survey_counts *counts, struct lotk_err *err)
+int lotk_partial_merge(const char *file, const char *data, size_t len,
+                       struct lotk_scorer *scorer, struct lotk_survey_counts *counts,
+                       struct lotk_err *err)
 {
     struct cursor c = {(const unsigned char *)data + MAGIC_LEN + 4,
                        (const unsigned char *)data + len - SHA256_DIGEST_SIZE, false};
@@ -157,6 +157,5 @@ int lotk_partial_merge(const struct lotk_standard *s, const char *file, const ch
     counts->scored += scored;
     counts->rejected += rejected;
     counts->screened += screened;
-    (void)s;
     return 0;
 }

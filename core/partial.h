@@ -39,10 +39,10 @@ void lotk_partial_info_clear(struct lotk_partial_info *info);
 int lotk_partial_inspect(const char *file, const char *data, size_t len,
                          struct lotk_partial_info *info, struct lotk_err *err);
 
-/* Merges the state in data (already inspected; its standard must be s) into scorer and
- * adds its counts to *counts. Returns 0 or LOTK_EIO. */
-int lotk_partial_merge(const struct lotk_standard *s, const char *file, const char *data,
-                       size_t len, struct lotk_scorer *scorer,
-                       struct lotk_survey_counts *counts, struct lotk_err *err);
+/* Merges the state in data (already inspected; scorer must be for its standard) into
+ * scorer and adds its counts to *counts. Returns 0 or LOTK_EIO. */
+int lotk_partial_merge(const char *file, const char *data, size_t len,
+                       struct lotk_scorer *scorer, struct lotk_survey_counts *counts,
+                       struct lotk_err *err);
 
 #endif
