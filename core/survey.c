@@ -826,8 +826,6 @@ static int map_columns(struct reader *rd)
     }
     /* Screening cells: the answering time and the attention checks. */
     const struct lotk_screening *sc = &s->screening;
-    rd->nextras = 1 + sc->nattention;
-    rd->extras = lotk_xcalloc(rd->nextras, sizeof *rd->extras);
     if (s->has_duration) {
         if ((rc = find_column(rd, &s->duration, "survey.duration_column", true,
                               &h->duration_column)) != 0)
@@ -880,6 +878,10 @@ static void reader_init(struct reader *rd, struct lotk_survey *sv, const char *p
     rd->keep_fields = sv && sv->sink.on_reject && sv->sink.reject_fields;
     size_t nitems = sv && sv->s->nitems ? sv->s->nitems : 1;
     rd->answers = lotk_xmalloc(nitems * sizeof *rd->answers);
+    /* One cell for the answering time, one per attention check (screening). Every reader
+     * has them, a range's too, though only the header's mapping says which columns. */
+    rd->nextras = 1 + (sv ? sv->s->screening.nattention : 0);
+    rd->extras = lotk_xcalloc(rd->nextras, sizeof *rd->extras);
     for (size_t i = 0; i < nitems; i++)
         rd->answers[i] = NAN;
 }

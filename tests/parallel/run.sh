@@ -2,11 +2,12 @@
 # --jobs must not change a single byte of the result: reads a generated survey with one
 # thread and with several, and in the cases that send a file back to one reader (a cut
 # inside a quoted multi-line cell, a respondent id in two ranges), and from a pipe.
-# usage: run.sh LOTK GEN STANDARD
+# usage: run.sh LOTK GEN STANDARD EXPORTS_DIR
 set -u
 lotk=$1
 gen=$2
 standard=$3
+exports=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
@@ -77,4 +78,12 @@ for j in 2 4; do
     grep -q "read by one thread: a respondent id occurs" "$work/notes" ||
         { echo "FAIL: -j $j did not notice the duplicate across threads"; fail=1; }
 done
+# Screening, multi-select items and question numbers in threads: the issue-4 export
+# repeated until it is large enough to be cut (its id column dropped: ids repeat).
+grep -v '^  id_column:' "$exports/standard.yaml" > "$work/export.yaml"
+{ cat "$exports/number-utf8.csv"; i=0; while [ $i -lt 600 ]; do tail -n +2 "$exports/number-utf8.csv"; i=$((i + 1)); done; } > "$work/export.csv"
+score "$work/export.1.json" 1 "$work/export.csv" "$work/export.yaml"
+score "$work/export.2.json" 2 "$work/export.csv" "$work/export.yaml"
+same "screening and multi-select -j 2" "$work/export.1.json" "$work/export.2.json"
+grep -q '"screened": 3606' "$work/export.2.json" || { echo "FAIL: screened rows lost"; fail=1; }
 exit $fail
