@@ -175,7 +175,7 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
         lotk_survey_absorb(b->survey, w[i].survey);
     line = lotk_survey_header_data_line(h);
     for (int i = 0; i < n; i++) {
-        lotk_scorer_merge(b->scorer, w[i].scorer);
+        lotk_scorer_absorb(b->scorer, w[i].scorer);
         lotk_rejects_append(b->rejects, &w[i].rejects, line - 1);
         line += w[i].lines;
         /* Merged: its accumulators go now, so that the peak is not all ranges twice. */

@@ -204,6 +204,29 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
     sc->observer_ctx = ctx;
 }
 
+void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
+{
+    if (dst->norgs > 0) {
+        lotk_scorer_merge(dst, src);
+        return;
+    }
+    /* Nothing to merge into: take src's accumulators whole instead of copying them, so that
+     * they are never held twice. */
+#define SWAP(field)                                                                          \
+    do {                                                                                     \
+        __typeof__(dst->field) tmp = dst->field;                                             \
+        dst->field = src->field;                                                             \
+        src->field = tmp;                                                                    \
+    } while (0)
+    SWAP(orgs);
+    SWAP(norgs);
+    SWAP(cap_orgs);
+    SWAP(org_index);
+    SWAP(last_org);
+    SWAP(stats);
+#undef SWAP
+}
+
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
 {
     int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
@@ -501,12 +524,16 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     size_t nn = s->nnodes;
     o->id = lotk_xstrdup(acc->id);
     o->respondents = acc->respondents;
-    o->mean = lotk_xmalloc(nn * sizeof *o->mean);
-    o->norm = lotk_xmalloc(nn * sizeof *o->norm);
-    o->points_of = lotk_xmalloc(nn * sizeof *o->points_of);
-    o->n = lotk_xcalloc(nn, sizeof *o->n);
-    o->rwg_j = lotk_xmalloc(nn * sizeof *o->rwg_j);
-    o->rwg_n = lotk_xcalloc(nn, sizeof *o->rwg_n);
+    /* One block for the per-node arrays (all 8-byte elements): hundreds of thousands of
+     * organizations make six allocations each a real cost in memory. */
+    _Static_assert(sizeof(long) == sizeof(double), "the counts share the doubles' block");
+    double *block = lotk_xcalloc(6 * nn, sizeof(double));
+    o->mean = block;
+    o->norm = block + nn;
+    o->points_of = block + 2 * nn;
+    o->rwg_j = block + 3 * nn;
+    o->n = (long *)(block + 4 * nn);
+    o->rwg_n = (long *)(block + 5 * nn);
     o->band = -1;
     o->evidence = lotk_evidence_find(sc->evidence, acc->id);
     bool incomplete = false;
@@ -558,6 +585,15 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     r->evidence = sc->evidence;
     r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
     *out = NULL;
+    /* Statistics over every organization first: then each organization's own
+     * accumulators can go as soon as it is scored. */
+    r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        int node = sc->leaves[l].node;
+        struct lotk_leaf_stats *ls = &r->leaf_stats[node];
+        lotk_stats_reliability(sc->stats, node, &ls->reliability);
+        lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
+    }
     for (size_t i = 0; i < sc->norgs; i++) {
         r->norgs++;
         int rc = score_org(sc, (int)i, &r->orgs[i], err);
@@ -569,15 +605,9 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
          * results are not both held whole at the peak. */
         free(sc->orgs[i].leaf);
         sc->orgs[i].leaf = NULL;
+        lotk_stats_release_org(sc->stats, (int)i);
     }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
-    r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
-    for (size_t l = 0; l < sc->nleaves; l++) {
-        int node = sc->leaves[l].node;
-        struct lotk_leaf_stats *ls = &r->leaf_stats[node];
-        lotk_stats_reliability(sc->stats, node, &ls->reliability);
-        lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
-    }
     /* Respondents and observers know organizations by the scorer's index: keep the map to
      * the sorted order. */
     r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
@@ -624,12 +654,7 @@ void lotk_result_free(struct lotk_result *r)
         return;
     for (size_t i = 0; i < r->norgs; i++) {
         free(r->orgs[i].id);
-        free(r->orgs[i].mean);
-        free(r->orgs[i].norm);
-        free(r->orgs[i].points_of);
-        free(r->orgs[i].n);
-        free(r->orgs[i].rwg_j);
-        free(r->orgs[i].rwg_n);
+        free(r->orgs[i].mean); /* the block of all six per-node arrays */
         for (size_t k = 0; k < r->orgs[i].nadjustments; k++) {
             struct lotk_adjustment *a = &r->orgs[i].adjustments[k];
             free(a->rule);

@@ -47,7 +47,8 @@ struct lotk_org_result {
     double points;     /* total; NaN when the root has no value */
     int band;          /* index into the standard's bands; -1 = no grade */
     unsigned flags;    /* enum lotk_flag bits */
-    /* per node, indexed like the standard's nodes; NaN = no value */
+    /* per node, indexed like the standard's nodes; NaN = no value. The six arrays share
+     * one allocation, owned by mean. */
     double *mean;      /* leaves: mean of respondents' values on the scale; inner: NaN */
     double *norm;      /* in [0, 1] */
     double *points_of; /* points × share × norm */
@@ -125,6 +126,10 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
 /* Adds everything src accumulated to dst (both for the same standard): the result is the
  * same, bit for bit, as if dst had read src's rows itself, since every sum is exact. */
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src);
+
+/* lotk_scorer_merge, for a src that is done with: when dst has nothing yet it takes src's
+ * accumulators instead of copying them (src is left empty, to be freed). */
+void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src);
 
 /* Appends sc's accumulated state (organizations, exact sums, statistics) to out, for a
  * partial result (partial.h). Little-endian, explicit widths. */

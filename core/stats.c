@@ -1340,6 +1340,20 @@ size_t lotk_stats_orgs(const struct lotk_stats *st)
     return st ? st->norgs : 0;
 }
 
+void lotk_stats_release_org(struct lotk_stats *st, int org)
+{
+    if (org < 0 || (size_t)org >= st->norgs)
+        return;
+    struct org *g = &st->orgs[org];
+    free(g->leaf);
+    if (g->ext)
+        for (size_t l = 0; l < st->nleaves; l++)
+            free(g->ext[l]);
+    free(g->ext);
+    g->leaf = NULL;
+    g->ext = NULL;
+}
+
 void lotk_stats_free(struct lotk_stats *st)
 {
     if (!st)

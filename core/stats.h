@@ -178,6 +178,12 @@ int lotk_stats_icc(const struct lotk_stats *st, int leaf_node, double *icc1, dou
  * respondents, an unknown org, or a node that does not own items (*gsize 0). */
 double lotk_stats_rwg_j(const struct lotk_stats *st, int org, int leaf_node, long *gsize);
 
+/* Frees what st holds for one organization, once its rwg(j) has been read and the ICCs
+ * (which need every organization) have been computed: afterwards it counts as an
+ * organization never seen. Lets the scorer keep results and accumulators from both
+ * being whole at once. */
+void lotk_stats_release_org(struct lotk_stats *st, int org);
+
 /* Frees st; NULL-safe. */
 void lotk_stats_free(struct lotk_stats *st);
 
