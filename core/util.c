@@ -230,14 +230,83 @@ void lotk_fmt_double(char out[32], double x)
         strcpy(out, "0");
         return;
     }
-    /* Any decimal of 15 digits or fewer that reads back as x is what %.15g prints (x lies
-     * far closer to it than half a unit in the 15th digit), so the shortest form is the
-     * first of 15, 16, 17 digits that round-trips. */
+    /* The shortest of 15, 16 or 17 significant digits that reads back as x (17 always
+     * does), as %.15g, %.16g or %.17g prints it. The 17 digits come from one printf; the
+     * shorter candidates are rounded from them as text, which saves two printfs per number
+     * (output is mostly numbers); only where that rounding cannot tell a tie does printf
+     * round again. */
     locale_t old = use_c_numeric();
+    char sci[40];
+    snprintf(sci, sizeof sci, "%.16e", x); /* "-d.dddddddddddddddde+XX" */
+    const char *p = sci;
+    bool negative = *p == '-';
+    if (negative)
+        p++;
+    char digits[18];
+    int n = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    int exp10 = *p == 'e' ? atoi(p + 1) : 0;
     for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, 32, "%.*g", prec, x);
+        char d[18];
+        int e = exp10;
+        memcpy(d, digits, (size_t)n);
+        /* Dropped digits of exactly 5, 0, 0…: the 17 digits were rounded already, and
+         * whether x lies above or below the halfway point only printf can tell. */
+        bool halfway = prec < n && d[prec] == '5';
+        for (int i = prec + 1; halfway && i < n; i++)
+            halfway = d[i] == '0';
+        if (halfway) {
+            snprintf(out, 32, "%.*g", prec, x);
+            if (strtod(out, NULL) == x)
+                break;
+            continue;
+        }
+        if (prec < n && d[prec] >= '5') { /* round up, as text */
+            int i = prec - 1;
+            while (i >= 0 && d[i] == '9')
+                d[i--] = '0';
+            if (i >= 0) {
+                d[i]++;
+            } else { /* 9.99… became 10.0… */
+                memmove(d + 1, d, (size_t)prec - 1);
+                d[0] = '1';
+                e++;
+            }
+        }
+        int len = prec < n ? prec : n;
+        while (len > 1 && d[len - 1] == '0')
+            len--;
+        char *q = out;
+        if (negative)
+            *q++ = '-';
+        if (e < -4 || e >= prec) { /* %g's choice of the exponent form */
+            *q++ = d[0];
+            if (len > 1) {
+                *q++ = '.';
+                memcpy(q, d + 1, (size_t)len - 1);
+                q += len - 1;
+            }
+            unsigned ae = (unsigned)(e < 0 ? -e : e) % 1000u; /* doubles reach 10^±324 */
+            snprintf(q, 8, "e%c%02u", e < 0 ? '-' : '+', ae);
+        } else if (e < 0) {
+            *q++ = '0';
+            *q++ = '.';
+            for (int z = -1; z > e; z--)
+                *q++ = '0';
+            memcpy(q, d, (size_t)len);
+            q[len] = '\0';
+        } else {
+            for (int i = 0; i < len || i <= e; i++) {
+                if (i == e + 1)
+                    *q++ = '.';
+                *q++ = i < len ? d[i] : '0';
+            }
+            *q = '\0';
+        }
         if (prec == 17 || strtod(out, NULL) == x)
-            break; /* 17 significant digits always read back exactly */
+            break;
     }
     restore_locale(old);
 }
