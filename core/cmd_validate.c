@@ -9,6 +9,8 @@
 #include "commands.h"
 #include "encoding.h"
 #include "rejects.h"
+#include "score.h"
+#include "stats.h"
 #include "report.h"
 #include "standard.h"
 #include "survey.h"
@@ -47,6 +49,7 @@ struct file_map {
 
 struct validation {
     const struct lotk_standard *s;
+    struct lotk_scorer *scorer; /* for the statistics behind the keying lint */
     struct tally *tallies; /* per item */
     struct file_map *files;
     size_t nfiles;
@@ -104,7 +107,46 @@ static int on_row(void *ctx, const struct lotk_row *row, struct lotk_err *err)
     struct validation *v = ctx;
     for (size_t i = 0; i < v->s->nitems; i++)
         count_answer(&v->tallies[i], row->answers[i]);
-    return 0;
+    return lotk_scorer_add(v->scorer, row, err);
+}
+
+/* Calls fn for every item whose corrected item-total correlation is negative: an item that
+ * goes against the others of its indicator is most often one whose reverse: is missing or
+ * wrong. */
+static void each_keying_suspect(const struct validation *v,
+                                void (*fn)(void *ctx, const struct lotk_item *it,
+                                           const struct lotk_node *leaf, double r),
+                                void *ctx)
+{
+    const struct lotk_standard *s = v->s;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        struct lotk_reliability rel;
+        if (lotk_stats_reliability(lotk_scorer_stats(v->scorer), (int)i, &rel) != 0)
+            continue;
+        for (size_t k = 0; rel.item_total && k < s->nodes[i].nitems; k++)
+            if (rel.item_total[k] < 0)
+                fn(ctx, &s->items[s->nodes[i].items[k]], &s->nodes[i], rel.item_total[k]);
+        lotk_reliability_clear(&rel);
+    }
+}
+
+static void keying_line(void *ctx, const struct lotk_item *it, const struct lotk_node *leaf,
+                        double r)
+{
+    lotk_buf_printf(ctx, "  %s of %s: corrected item-total r = %.2f — likely keying error "
+                    "(reverse: missing or wrong?)\n", it->id, leaf->id, r);
+}
+
+static void keying_json(void *ctx, const struct lotk_item *it, const struct lotk_node *leaf,
+                        double r)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "item", json_string(it->id));
+    json_object_set_new(j, "indicator", json_string(leaf->id));
+    json_object_set_new(j, "item_total", json_real(r));
+    json_array_append_new(ctx, j);
 }
 
 static const char *delimiter_name(char d)
@@ -168,6 +210,14 @@ static void write_table(const struct validation *v, const struct lotk_rejects *r
             lotk_buf_printf(out, "  %s: %ld", num, t->values[k].count);
         }
         lotk_buf_putc(out, '\n');
+    }
+    size_t before = out->len;
+    lotk_buf_puts(out, "\nlikely keying errors:\n");
+    size_t header = out->len;
+    each_keying_suspect(v, keying_line, out);
+    if (out->len == header) { /* none: no section */
+        out->len = before;
+        out->data[before] = '\0';
     }
     if (rejects->count) {
         lotk_buf_puts(out, "\nrejected and screened-out rows:\n");
@@ -237,6 +287,9 @@ static void write_json(const struct validation *v, const struct lotk_rejects *re
         json_object_set_new(items, s->items[i].id, ji);
     }
     json_object_set_new(root, "items", items);
+    json_t *keying = json_array();
+    each_keying_suspect(v, keying_json, keying);
+    json_object_set_new(root, "likely_keying_errors", keying);
     json_t *rj = json_array();
     for (size_t i = 0; i < rejects->count; i++) {
         const struct lotk_reject_entry *e = &rejects->entries[i];
@@ -289,6 +342,9 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     }
     v.s = s;
     v.tallies = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *v.tallies);
+    /* Keyed as the standard says, with the built-in leaf values: a respondent plugin, if
+     * any, is not what the lint is about. */
+    v.scorer = lotk_scorer_new(s, NULL, false);
     struct lotk_survey_sink sink = {on_row, &v, lotk_rejects_add, &rejects, false};
     survey = lotk_survey_new(s, &sink);
     lotk_survey_on_header(survey, on_header, &v);
@@ -336,6 +392,7 @@ done_printed:
     }
     free(v.files);
     lotk_survey_free(survey);
+    lotk_scorer_free(v.scorer);
     lotk_standard_free(s);
     lotk_diags_free(&diags);
     lotk_rejects_clear(&rejects);
@@ -349,8 +406,9 @@ const struct lotk_cmd lotk_cmd_validate = {
     .usage = "STANDARD RESPONSES.csv... [options]",
     .summary = "check survey files against a standard without scoring",
     .details = "Shows which column feeds which item, the columns left unused, the answers\n"
-               "given to each item and every rejected row with its reason. Exits 0 even when\n"
-               "rows are rejected: the report is the point.\n",
+               "given to each item, items that look reverse-keyed the wrong way (a negative\n"
+               "corrected item-total correlation), and every rejected or screened-out row\n"
+               "with its reason. Exits 0 even when rows are rejected: the report is the point.\n",
     .opts = validate_opts,
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,

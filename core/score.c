@@ -204,6 +204,11 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
     sc->observer_ctx = ctx;
 }
 
+const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc)
+{
+    return sc->stats;
+}
+
 void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
 {
     if (dst->norgs > 0) {

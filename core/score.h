@@ -127,6 +127,9 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
  * same, bit for bit, as if dst had read src's rows itself, since every sum is exact. */
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src);
 
+/* The statistics accumulated so far (reliability, agreement), owned by the scorer. */
+const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc);
+
 /* lotk_scorer_merge, for a src that is done with: when dst has nothing yet it takes src's
  * accumulators instead of copying them (src is left empty, to be freed). */
 void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src);
