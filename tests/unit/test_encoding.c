@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "encoding.h"
+#include "../fuzz/fuzz.h"
 #include "util.h"
 
 /* A wjx text export: metadata columns, a question, a matrix sub-column, CRLF, and a quoted
@@ -219,44 +220,12 @@ static void validate_table(void **state)
     }
 }
 
-/* The validator against the definition (decode the bits, then demand the shortest form, no
- * surrogate, at most U+10FFFF) over every 1-, 2- and 3-byte string and a sample of 4-byte
- * ones. */
+/* The validator against the definition (tests/fuzz/fuzz.h: decode the bits, then demand
+ * the shortest form, no surrogate, at most U+10FFFF) over every 1-, 2- and 3-byte string
+ * and a sample of 4-byte ones. */
 static int reference_valid(const unsigned char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + len > n)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += len;
-    }
-    return 1;
+    return fuzz_utf8_valid(s, n);
 }
 
 static void validate_exhaustive(void **state)
