@@ -133,6 +133,22 @@ size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args
     return n;
 }
 
+int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                    const char *name, long lo, long hi, long *out, struct lotk_err *err)
+{
+    const char *text = lotk_cli_get(cmd, args, name);
+    if (!text)
+        return 0;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < lo || v > hi)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: --%s takes a whole number from %ld to %ld, not '%s'", cmd->name,
+                            name, lo, hi, text);
+    *out = v;
+    return 0;
+}
+
 void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out)
 {
     fprintf(out, "usage: lotk %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);

@@ -58,6 +58,11 @@ bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, con
 size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
                         const char *name, const char **out, size_t max);
 
+/* Reads option name as a whole number in [lo, hi] into *out, which keeps its default when
+ * the option is absent. Returns 0, or LOTK_EUSAGE with err saying what it takes. */
+int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                    const char *name, long lo, long hi, long *out, struct lotk_err *err);
+
 /* Prints a command's usage, summary, details and options. */
 void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out);
 

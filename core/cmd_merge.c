@@ -65,22 +65,6 @@ static int load_standard(const char *given, const struct lotk_partial_info *info
     return rc;
 }
 
-/* An optional whole-number option in [lo, hi]; *out keeps its default when absent. */
-static int whole_number(const char *text, const char *name, long lo, long hi, long *out,
-                        struct lotk_err *err)
-{
-    if (!text)
-        return 0;
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*end || end == text || v < lo || v > hi)
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
-                            "merge: --%s takes a whole number from %ld to %ld, not '%s'", name, lo,
-                            hi, text);
-    *out = v;
-    return 0;
-}
-
 static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
 {
     struct lotk_err err;
@@ -107,6 +91,10 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
                           "merge: unknown format '%s'; expected table, json or csv", format);
         goto done;
     }
+    long memory_mib = 0, min_group = LOTK_NORMS_MIN_GROUP;
+    if ((rc = lotk_cli_number(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0 ||
+        (rc = lotk_cli_number(cmd, args, "min-group", 1, 1000000000, &min_group, &err)) != 0)
+        goto done;
     for (size_t i = 0; i < args->npos; i++) {
         struct lotk_partial_info info;
         if (lotk_read_file(args->pos[i], PARTIAL_MAX_BYTES, &data[i], &len[i], msg,
@@ -135,10 +123,6 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
                             &err)) != 0)
         goto done;
     struct lotk_lhost_limits limits = {0};
-    long memory_mib = 0;
-    if ((rc = whole_number(lotk_cli_get(cmd, args, "plugin-memory"), "plugin-memory", 1, 65536,
-                           &memory_mib, &err)) != 0)
-        goto done;
     limits.memory = (size_t)memory_mib << 20;
     if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
         rc = err.code;
@@ -159,10 +143,6 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     /* Percentile ranks and measurement error as lotk score gives them. */
     const char *norms_path = lotk_cli_get(cmd, args, "norms");
-    long min_group = LOTK_NORMS_MIN_GROUP;
-    if ((rc = whole_number(lotk_cli_get(cmd, args, "min-group"), "min-group", 1, 1000000000,
-                           &min_group, &err)) != 0)
-        goto done;
     if (norms_path) {
         if ((rc = lotk_norms_load(norms_path, &norms, &err)) != 0 ||
             (rc = lotk_norms_check_standard(norms, s, norms_path, &err)) != 0)

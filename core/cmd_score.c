@@ -65,32 +65,6 @@ static int write_rejects(const char *path, struct lotk_rejects *rejects,
     return rc;
 }
 
-/* Parses a whole number option in [lo, hi]; *out keeps its value when absent. */
-static int number_option(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                         const char *name, long lo, long hi, long *out, struct lotk_err *err)
-{
-    const char *text = lotk_cli_get(cmd, args, name);
-    if (!text)
-        return 0;
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*end || end == text || v < lo || v > hi)
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
-                            "score: --%s takes a whole number from %ld to %ld, not '%s'", name,
-                            lo, hi, text);
-    *out = v;
-    return 0;
-}
-
-static int delimiter_option(const char *text, char *out, struct lotk_err *err)
-{
-    if (text && lotk_survey_parse_delimiter(text, out) != 0)
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
-                            "score: --delimiter takes comma, tab, semicolon or auto, not '%s'",
-                            text);
-    return 0;
-}
-
 /* Bytes of the regular files among the inputs, for the progress line's percentage. */
 static uint64_t input_bytes(const struct lotk_args *args)
 {
@@ -127,9 +101,9 @@ static int stats_start(struct score_stats *st, const struct lotk_cmd *cmd,
     st->min_group = LOTK_NORMS_MIN_GROUP;
     st->norms_path = lotk_cli_get(cmd, args, "norms");
     /* Seeds stay below 2^53 so that the JSON result shows them exactly to any reader. */
-    if ((rc = number_option(cmd, args, "min-group", 1, 1000000000, &st->min_group, err)) ||
-        (rc = number_option(cmd, args, "bootstrap", 1, 1000000, &replicates, err)) ||
-        (rc = number_option(cmd, args, "seed", 0, 9007199254740991L, &seed, err)))
+    if ((rc = lotk_cli_number(cmd, args, "min-group", 1, 1000000000, &st->min_group, err)) ||
+        (rc = lotk_cli_number(cmd, args, "bootstrap", 1, 1000000, &replicates, err)) ||
+        (rc = lotk_cli_number(cmd, args, "seed", 0, 9007199254740991L, &seed, err)))
         return rc;
     st->boot_opts = (struct lotk_bootstrap_opts){replicates, (uint64_t)seed, 0.95};
     const char *conf = lotk_cli_get(cmd, args, "confidence");
@@ -242,10 +216,15 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     const char *rejects_path = lotk_cli_get(cmd, args, "rejects");
     rejects.keep_fields = rejects_path != NULL;
     long jobs = lotk_batch_default_jobs(), memory_mib = 0;
-    if ((rc = number_option(cmd, args, "jobs", 1, 256, &jobs, &err)) != 0 ||
-        (rc = number_option(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0)
+    if ((rc = lotk_cli_number(cmd, args, "jobs", 1, 256, &jobs, &err)) != 0 ||
+        (rc = lotk_cli_number(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0)
         goto done;
 
+    struct lotk_survey_options survey_options = {0};
+    if ((rc = lotk_survey_options_parse("score", lotk_cli_get(cmd, args, "delimiter"),
+                                        lotk_cli_get(cmd, args, "encoding"), &survey_options,
+                                        &err)) != 0)
+        goto done;
     if (!(path = lotk_standard_resolve(args->pos[0], &err))) {
         rc = err.code;
         goto done;
@@ -293,16 +272,6 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
                                     rejects.keep_fields};
     survey = lotk_survey_new(s, &sink);
-    struct lotk_survey_options survey_options = {0};
-    if ((rc = delimiter_option(lotk_cli_get(cmd, args, "delimiter"), &survey_options.delimiter,
-                               &err)) != 0)
-        goto done;
-    const char *encoding = lotk_cli_get(cmd, args, "encoding");
-    if (encoding && lotk_encoding_parse(encoding, &survey_options.encoding) != 0) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                          "score: --encoding takes auto, utf-8 or gb18030, not '%s'", encoding);
-        goto done;
-    }
     lotk_survey_set_options(survey, &survey_options);
     lotk_progress_start(&progress, input_bytes(args), !quiet);
     lotk_survey_set_progress(survey, &progress);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "encoding.h"
 #include "rejects.h"
 #include "score.h"
 #include "stats.h"
@@ -348,20 +347,10 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     struct lotk_survey_sink sink = {on_row, &v, lotk_rejects_add, &rejects, false};
     survey = lotk_survey_new(s, &sink);
     lotk_survey_on_header(survey, on_header, &v);
-    const char *d = lotk_cli_get(cmd, args, "delimiter");
-    const char *e = lotk_cli_get(cmd, args, "encoding");
     struct lotk_survey_options opts = {0};
-    if (d && lotk_survey_parse_delimiter(d, &opts.delimiter) != 0) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                          "validate: --delimiter takes comma, tab, semicolon or auto, not '%s'",
-                          d);
+    if ((rc = lotk_survey_options_parse("validate", lotk_cli_get(cmd, args, "delimiter"),
+                                        lotk_cli_get(cmd, args, "encoding"), &opts, &err)) != 0)
         goto done;
-    }
-    if (e && lotk_encoding_parse(e, &opts.encoding) != 0) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                          "validate: --encoding takes auto, utf-8 or gb18030, not '%s'", e);
-        goto done;
-    }
     lotk_survey_set_options(survey, &opts);
     for (size_t i = 1; i < args->npos; i++)
         if ((rc = lotk_survey_read(survey, args->pos[i], &err)) != 0)

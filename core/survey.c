@@ -1291,6 +1291,20 @@ int lotk_survey_parse_delimiter(const char *text, char *out)
     return -1;
 }
 
+int lotk_survey_options_parse(const char *command, const char *delimiter, const char *encoding,
+                              struct lotk_survey_options *opts, struct lotk_err *err)
+{
+    if (delimiter && lotk_survey_parse_delimiter(delimiter, &opts->delimiter) != 0)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: --delimiter takes comma, tab, semicolon or auto, not '%s'",
+                            command, delimiter);
+    if (encoding && lotk_encoding_parse(encoding, &opts->encoding) != 0)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: --encoding takes auto, utf-8 or gb18030, not '%s'", command,
+                            encoding);
+    return 0;
+}
+
 int lotk_survey_header_duration_column(const struct lotk_survey_header *h)
 {
     return h->duration_column;

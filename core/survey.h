@@ -88,6 +88,11 @@ struct lotk_survey_counts lotk_survey_counts(const struct lotk_survey *sv);
  * Returns 0, or -1 for anything else. */
 int lotk_survey_parse_delimiter(const char *text, char *out);
 
+/* Fills opts from --delimiter and --encoding arguments (either may be NULL: detected).
+ * Returns 0, or LOTK_EUSAGE with err naming the command and what the option takes. */
+int lotk_survey_options_parse(const char *command, const char *delimiter, const char *encoding,
+                              struct lotk_survey_options *opts, struct lotk_err *err);
+
 /* Sets how files are read (the default: everything detected). */
 void lotk_survey_set_options(struct lotk_survey *sv, const struct lotk_survey_options *opts);
 
