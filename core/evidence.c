@@ -32,6 +32,13 @@ const char *lotk_role_name(enum lotk_role role)
     return role == LOTK_ROLE_SELF ? "self" : "third-party";
 }
 
+/* The indicators assessors rate: evidence leaves with a rubric. Their preorder is the order
+ * of ev->leaves, the evidence sheet's columns and every per-leaf array. */
+static bool is_rated_leaf(const struct lotk_node *node)
+{
+    return node->source == LOTK_SOURCE_EVIDENCE && node->rubric;
+}
+
 /* ---- reading a sheet ----------------------------------------------------------------- */
 
 enum col_kind { COL_IGNORED, COL_ORG, COL_ASSESSOR, COL_ROLE, COL_RATING, COL_CITE, COL_NOTE };
@@ -619,7 +626,7 @@ struct lotk_evidence *lotk_evidence_new(const struct lotk_standard *s,
     ev->leaf_of = lotk_xmalloc(s->nnodes * sizeof *ev->leaf_of);
     for (size_t i = 0; i < s->nnodes; i++) {
         ev->leaf_of[i] = -1;
-        if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE && s->nodes[i].rubric) {
+        if (is_rated_leaf(&s->nodes[i])) {
             ev->leaf_of[i] = (int)ev->nleaves;
             ev->leaves[ev->nleaves++] = (int)i;
         }
@@ -861,7 +868,7 @@ static void add_findings(const struct lotk_standard *s, const struct lotk_eviden
     size_t l = 0;
     for (size_t i = 0; eo && eo->leaves && i < s->nnodes; i++) {
         const struct lotk_node *node = &s->nodes[i];
-        if (node->source != LOTK_SOURCE_EVIDENCE || !node->rubric)
+        if (!is_rated_leaf(node))
             continue;
         const struct lotk_evidence_leaf *lf = &eo->leaves[l];
         const struct lotk_scale *sc = &s->scales[node->scale];
@@ -918,7 +925,7 @@ void lotk_evidence_org_json(const struct lotk_standard *s, const struct lotk_evi
     size_t l = 0; /* evidence leaves in preorder: the order of ev->leaves */
     for (size_t i = 0; i < s->nnodes; i++) {
         const struct lotk_node *node = &s->nodes[i];
-        if (node->source != LOTK_SOURCE_EVIDENCE || !node->rubric)
+        if (!is_rated_leaf(node))
             continue;
         const struct lotk_evidence_leaf *lf = eo && eo->leaves ? &eo->leaves[l] : NULL;
         json_t *n = nodes ? json_object_get(nodes, node->id) : NULL;
@@ -968,7 +975,7 @@ json_t *lotk_evidence_agreement_json(const struct lotk_standard *s,
 {
     json_t *o = json_object();
     for (size_t i = 0; i < s->nnodes; i++) {
-        if (s->nodes[i].source != LOTK_SOURCE_EVIDENCE || !s->nodes[i].rubric)
+        if (!is_rated_leaf(&s->nodes[i]))
             continue;
         const struct lotk_evidence_agreement *ag =
             ev && ev->agreement ? &ev->agreement[ev->leaf_of[i]] : NULL;
@@ -1004,7 +1011,7 @@ static int leaf_position(const struct lotk_standard *s, int node)
 {
     int l = 0;
     for (int i = 0; i < node; i++)
-        l += s->nodes[i].source == LOTK_SOURCE_EVIDENCE && s->nodes[i].rubric;
+        l += is_rated_leaf(&s->nodes[i]);
     return l;
 }
 
@@ -1076,7 +1083,7 @@ static void table_findings(const struct lotk_result *r, struct lotk_buf *out)
         size_t l = 0;
         for (size_t i = 0; eo && eo->leaves && i < s->nnodes; i++) {
             const struct lotk_node *node = &s->nodes[i];
-            if (node->source != LOTK_SOURCE_EVIDENCE || !node->rubric)
+            if (!is_rated_leaf(node))
                 continue;
             const struct lotk_evidence_leaf *lf = &eo->leaves[l];
             const struct lotk_scale *sc = &s->scales[node->scale];
@@ -1139,7 +1146,7 @@ void lotk_evidence_table(const struct lotk_result *r, struct lotk_buf *out)
     lotk_buf_puts(out, "\nassessor agreement (Shrout & Fleiss ICC of the third-party "
                        "ratings):\n");
     for (size_t i = 0; i < s->nnodes; i++) {
-        if (s->nodes[i].source != LOTK_SOURCE_EVIDENCE || !s->nodes[i].rubric)
+        if (!is_rated_leaf(&s->nodes[i]))
             continue;
         const struct lotk_evidence_agreement *ag =
             ev && ev->agreement ? &ev->agreement[ev->leaf_of[i]] : NULL;

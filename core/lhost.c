@@ -182,6 +182,18 @@ static void copy_fields(lua_State *L, int from, const char *const *names)
     }
 }
 
+/* safe[name]: a read-only table of the listed fields of the real library g[name]. */
+static void install_library(lua_State *L, int g, int safe, const char *name,
+                            const char *const *fns)
+{
+    lua_getfield(L, g, name);
+    lua_newtable(L);
+    copy_fields(L, -2, fns);
+    lotk_lhost_push_readonly(L, -1);
+    lua_setfield(L, safe, name);
+    lua_pop(L, 2);
+}
+
 /* Builds the table of safe globals in the registry; its library tables are read-only. */
 static void build_safe_globals(lua_State *L)
 {
@@ -239,12 +251,7 @@ static void build_safe_globals(lua_State *L)
     lua_setfield(L, safe, "string");
     lua_pop(L, 2);
 
-    lua_getfield(L, g, "table");
-    lua_newtable(L);
-    copy_fields(L, -2, table_fns);
-    lotk_lhost_push_readonly(L, -1);
-    lua_setfield(L, safe, "table");
-    lua_pop(L, 2);
+    install_library(L, g, safe, "table", table_fns);
 
     lua_getfield(L, g, "math");
     int real_math = lua_gettop(L);
@@ -260,12 +267,7 @@ static void build_safe_globals(lua_State *L)
     lua_setfield(L, safe, "math");
     lua_pop(L, 2);
 
-    lua_getfield(L, g, "utf8");
-    lua_newtable(L);
-    copy_fields(L, -2, utf8_fns);
-    lotk_lhost_push_readonly(L, -1);
-    lua_setfield(L, safe, "utf8");
-    lua_pop(L, 2);
+    install_library(L, g, safe, "utf8", utf8_fns);
 
     lua_pop(L, 1); /* the real globals */
     lua_rawsetp(L, LUA_REGISTRYINDEX, &safe_globals_key);

@@ -43,33 +43,10 @@ import io
 import os
 import sys
 
+from splitmix import Rng  # scripts/splitmix.py, beside this file
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MASK64 = (1 << 64) - 1
 TEAM = ["A01", "A02", "A03"]
-
-
-class Rng:
-    """splitmix64: tiny, fixed, and the same on every Python."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK64
-
-    def next64(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-        return z ^ (z >> 31)
-
-    def random(self):
-        return (self.next64() >> 11) / float(1 << 53)
-
-    def below(self, n):
-        return self.next64() % n
-
-    def pick(self, seq):
-        return seq[self.below(len(seq))]
-
 
 # Evidence indicators per standard, in the order of the standard: (id, kind, citations, notes).
 # kind: "levels" (0..4), "fact" (% of payroll), "yes_no". Citations are what assessors write in

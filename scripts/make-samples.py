@@ -27,6 +27,8 @@ import os
 import re
 import sys
 
+from splitmix import Rng  # scripts/splitmix.py, beside this file
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Organizations per file: (id, clean respondents, latent mean on the 1..5 scale).
@@ -68,39 +70,6 @@ PERSON_SD = 0.45      # respondent's overall leniency
 ORG_DIM_SD = 0.25     # an organization's strength or weakness on one dimension
 ITEM_SD = 0.20        # how easy an item is to agree with
 NOISE_SD = 0.70       # answer-to-answer noise
-
-MASK64 = (1 << 64) - 1
-
-
-class Rng:
-    """splitmix64: tiny, fixed, and the same on every Python."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK64
-
-    def next64(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK64
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-        return z ^ (z >> 31)
-
-    def random(self):
-        return (self.next64() >> 11) / float(1 << 53)
-
-    def below(self, n):
-        return self.next64() % n
-
-    def gauss(self):
-        u1 = 1.0 - self.random()          # in (0, 1]: log is defined
-        u2 = self.random()
-        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
-    def shuffle(self, seq):
-        for i in range(len(seq) - 1, 0, -1):
-            j = self.below(i + 1)
-            seq[i], seq[j] = seq[j], seq[i]
-
 
 ITEM_RE = re.compile(
     r"^\s*- \{id: (?P<id>q\d+), column: (?:(?P<name>[A-Za-z0-9_]+)|\{match: '\^(?P<num>\d+)、'\}),"
