@@ -6,6 +6,8 @@
 
 enum { FRACTION_BITS = 128 };
 
+__extension__ typedef unsigned __int128 u128;
+
 /* Adds (negate = 0) or subtracts the fixed-point form of x. */
 static void add_scaled(struct lotk_exact *a, double x, int negate)
 {
@@ -19,6 +21,17 @@ static void add_scaled(struct lotk_exact *a, double x, int negate)
     uint64_t mantissa = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
     /* x = mantissa × 2^(exponent − 1075); in units of 2^-128 that is mantissa << shift. */
     int shift = exponent - 1075 + FRACTION_BITS;
+    if (shift >= 64 && shift <= 64 + 75) {
+        /* 2^-12 ≤ |x| < 2^63, the values scores are made of: the part lies within limbs 1
+         * and 2, so one 128-bit addition and a carry (or borrow) into limb 3 do. */
+        u128 part = (u128)mantissa << (shift - 64);
+        u128 have = (u128)a->limb[2] << 64 | a->limb[1];
+        u128 sum = negate ? have - part : have + part;
+        a->limb[3] += negate ? -(uint64_t)(have < part) : (uint64_t)(sum < have);
+        a->limb[1] = (uint64_t)sum;
+        a->limb[2] = (uint64_t)(sum >> 64);
+        return;
+    }
     uint64_t part[4] = {0, 0, 0, 0};
     if (shift < 0) {
         if (shift <= -53)

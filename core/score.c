@@ -34,6 +34,7 @@ struct plan_item {
 
 struct org_acc {
     char *id;
+    size_t id_len;
     long respondents;
     /* Per survey leaf, in plan order. Exact sums: the mean must not depend on the order in
      * which rows, threads or shards arrive (see exact.h). */
@@ -60,6 +61,8 @@ struct lotk_scorer {
     struct org_acc *orgs;
     size_t norgs, cap_orgs;
     int last_org; /* rows usually come grouped by organization */
+    bool keying_keeps_small; /* reverse keying maps small whole answers to whole numbers
+                              * within ±127 (lotk_stats_add_small) */
     double *values; /* scratch: one row's node values */
     struct lotk_respondent *respondents;
     size_t nrespondents, cap_respondents;
@@ -81,6 +84,7 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
     sc->stats = lotk_stats_new(s);
     sc->keep_respondents = keep_respondents;
     sc->last_org = -1;
+    sc->keying_keeps_small = true;
     sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
     sc->items = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->items);
     sc->leaves = lotk_xcalloc(s->nnodes, sizeof *sc->leaves);
@@ -108,6 +112,9 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
             const struct lotk_scale *scale = &s->scales[it->scale];
             sc->items[next_item].item = node->items[k];
             sc->items[next_item].reverse_sum = it->reverse ? scale->min + scale->max : 0;
+            double rs = sc->items[next_item].reverse_sum;
+            if (!(rs == floor(rs) && fabs(rs) <= 127 - LOTK_SMALL_ANSWER))
+                sc->keying_keeps_small = false;
             next_item++;
         }
     }
@@ -116,7 +123,7 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
 
 static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
 {
-    if (sc->last_org >= 0 && strlen(sc->orgs[sc->last_org].id) == len &&
+    if (sc->last_org >= 0 && sc->orgs[sc->last_org].id_len == len &&
         memcmp(sc->orgs[sc->last_org].id, id, len) == 0)
         return sc->last_org;
     int index = lotk_strmap_put(&sc->org_index, id, len, (int)sc->norgs);
@@ -124,6 +131,7 @@ static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
         lotk_grow(&sc->orgs, &sc->cap_orgs, sc->norgs + 1, sizeof *sc->orgs);
         struct org_acc *o = &sc->orgs[sc->norgs++];
         o->id = lotk_xstrndup(id, len);
+        o->id_len = len;
         o->respondents = 0;
         o->leaf = lotk_xcalloc(sc->nleaves ? sc->nleaves : 1, sizeof *o->leaf);
     }
@@ -372,7 +380,10 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
             o->leaf[l].n++;
         }
     }
-    lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
+    if (row->small && sc->keying_keeps_small)
+        lotk_stats_add_small(sc->stats, org, sc->keyed, sc->values);
+    else
+        lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
     if (sc->observer)
         sc->observer(sc->observer_ctx, org, sc->values, sc->keyed);
     if (!sc->keep_respondents)

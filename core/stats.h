@@ -66,6 +66,12 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s);
  * or a value first leaves the integer path. */
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf);
 
+/* lotk_stats_add for a row whose keyed values the caller knows to be no answer or whole
+ * numbers within ±127 (a survey row with lotk_row.small, keyed with whole min + max): the
+ * same sums, without testing each value. */
+void lotk_stats_add_small(struct lotk_stats *st, int org, const double *keyed,
+                          const double *leaf);
+
 /* Merges b into a (a ≠ b); both were created for the same standard. Organization o of b
  * becomes organization b_org_to_a[o] of a (NULL = the same index; a negative entry drops
  * it); a grows as needed. The result equals feeding a's and b's rows to one accumulator

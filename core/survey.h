@@ -26,7 +26,13 @@ struct lotk_row {
     size_t org_len;
     const char *resp;      /* NULL when the standard has no id column */
     const double *answers; /* per item of the standard, raw (not yet keyed); NaN = none */
+    /* Every answer is no answer or a whole number within ±LOTK_SMALL_ANSWER: statistics
+     * then take their fastest path without testing each value again. */
+    bool small;
 };
+
+/* See lotk_row.small: one-digit answers and the labels of ordinary Likert scales. */
+#define LOTK_SMALL_ANSWER 63
 
 /* One rejected row; valid only during the on_reject call. */
 struct lotk_reject {

@@ -1203,6 +1203,71 @@ static void test_out_of_range(void **state)
     lotk_standard_free(s);
 }
 
+/* Rows of small whole numbers are buffered as 16-bit columns and summed BLOCK_ROWS (256)
+ * at a time. The fixture repeated seven times (595 rows) folds two full blocks and leaves a
+ * partial one; against it, the same rows each in an accumulator of its own (one-row
+ * blocks, never folded) merged into one, and the same rows through lotk_stats_add_small:
+ * every statistic and the serialised state bit for bit. */
+static void test_small_blocks(void **state)
+{
+    (void)state;
+    enum { COPIES = 7 };
+    struct lotk_standard *s = load_fixture_standard();
+    struct rows r;
+    rows_read(&r, s);
+    struct lotk_stats *tested = lotk_stats_new(s), *promised = lotk_stats_new(s),
+                      *merged = lotk_stats_new(s);
+    size_t small_rows = 0;
+    for (int c = 0; c < COPIES; c++)
+        for (size_t i = 0; i < r.n; i++) {
+            const double *keyed = r.keyed + i * s->nitems, *leaf = r.leaf + i * s->nnodes;
+            bool small = true;
+            for (size_t k = 0; k < s->nitems; k++)
+                small &= isnan(keyed[k]) || (keyed[k] == floor(keyed[k]) && fabs(keyed[k]) <= 127);
+            small_rows += small;
+            lotk_stats_add(tested, r.org[i], keyed, leaf);
+            if (small)
+                lotk_stats_add_small(promised, r.org[i], keyed, leaf);
+            else
+                lotk_stats_add(promised, r.org[i], keyed, leaf);
+            struct lotk_stats *one = lotk_stats_new(s);
+            lotk_stats_add(one, r.org[i], keyed, leaf);
+            lotk_stats_merge(merged, one, NULL);
+            lotk_stats_free(one);
+        }
+    /* The fixture's answers are whole numbers: the blocks do take most rows. */
+    assert_true(small_rows > 2 * 256);
+    int canon[MAX_ORGS];
+    assert_true(r.norgs <= MAX_ORGS);
+    for (size_t o = 0; o < r.norgs; o++)
+        canon[o] = (int)o;
+    struct snapshot a, b, m;
+    snapshot_take(&a, s, tested, canon, r.norgs);
+    snapshot_take(&b, s, promised, canon, r.norgs);
+    snapshot_take(&m, s, merged, canon, r.norgs);
+    snapshot_same("lotk_stats_add_small", &a, &b);
+    snapshot_same("one-row accumulators merged", &a, &m);
+    struct lotk_buf wa = {0}, wb = {0}, wm = {0};
+    lotk_stats_write(tested, &wa);
+    lotk_stats_write(promised, &wb);
+    lotk_stats_write(merged, &wm);
+    assert_int_equal(wa.len, wb.len);
+    assert_memory_equal(wa.data, wb.data, wa.len);
+    assert_int_equal(wa.len, wm.len);
+    assert_memory_equal(wa.data, wm.data, wa.len);
+    lotk_buf_free(&wa);
+    lotk_buf_free(&wb);
+    lotk_buf_free(&wm);
+    snapshot_free(&a);
+    snapshot_free(&b);
+    snapshot_free(&m);
+    lotk_stats_free(tested);
+    lotk_stats_free(promised);
+    lotk_stats_free(merged);
+    rows_free(&r);
+    lotk_standard_free(s);
+}
+
 /* ---- many rows ---------------------------------------------------------------------- */
 
 /* Rows that repeat a fixed pattern of P rows Q times: the statistics of all P·Q rows follow
@@ -1476,6 +1541,7 @@ int main(void)
         TEST(test_order_independence_non_integer),
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_out_of_range),
+        TEST(test_small_blocks),
         TEST(test_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

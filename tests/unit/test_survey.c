@@ -48,6 +48,43 @@ static void expect_answers(const struct tu_row *r, double a1, double a2, double 
     }
 }
 
+/* The one-digit fast path (taken when rejected rows' fields are not kept) reads what the
+ * general path reads, and both tell which rows hold only small whole numbers. */
+static void fast_path_matches_general(void **state)
+{
+    const struct lotk_standard *s = *state;
+    static const char csv[] = HEADER
+        "O1,R1,1,2,3,\n"            /* digits */
+        "O1,R2,同意,-2,5,\n"         /* a label (4) and a missing code */
+        "O1,R3,2.5,3,4,\n"          /* a half: not a whole number */
+        "O2,R4, 3,4,\"5\",\n"      /* a blank around a digit; a quoted digit */
+        "O2,R5,9,1,1,\n"            /* outside the scale: rejected */
+        "O2,R6,,,,\n";              /* nothing answered */
+    const bool small[] = {true, true, false, true, true};
+    struct tu_read fast, general;
+    tu_read_csv_fast(s, csv, -1, &fast);
+    tu_read_csv(s, csv, -1, &general);
+    assert_int_equal(fast.rc, 0);
+    assert_int_equal(general.rc, 0);
+    assert_int_equal(fast.nrows, 5);
+    assert_int_equal(general.nrows, 5);
+    assert_int_equal(fast.nrejects, 1);
+    assert_int_equal(general.nrejects, 1);
+    assert_string_equal(fast.rejects[0].reason, general.rejects[0].reason);
+    for (size_t i = 0; i < 5; i++) {
+        const struct tu_row *a = &fast.rows[i], *b = &general.rows[i];
+        assert_int_equal(a->line, b->line);
+        expect_answers(a, b->answers[0], b->answers[1], b->answers[2]);
+        if (a->small != small[i] || b->small != small[i])
+            fail_msg("line %ld: small %d (fast) %d (general), expected %d", a->line, a->small,
+                     b->small, small[i]);
+    }
+    expect_answers(&fast.rows[1], 4, NAN, 5);
+    expect_answers(&fast.rows[3], 3, 4, 5);
+    tu_read_free(&fast);
+    tu_read_free(&general);
+}
+
 static void reads_rows(void **state)
 {
     const struct lotk_standard *s = *state;
@@ -547,6 +584,7 @@ int main(int argc, char **argv)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(reads_rows),
+        T(fast_path_matches_general),
         T(header_only_and_no_final_newline),
         T(bom_and_crlf),
         T(quoted_fields),

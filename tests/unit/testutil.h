@@ -50,6 +50,7 @@ struct tu_row {
     char *org;
     char *resp;
     double *answers; /* per item */
+    bool small;      /* lotk_row.small */
 };
 struct tu_reject {
     char *file;
@@ -70,6 +71,10 @@ struct tu_read {
 };
 /* Reads the CSV text csv (written to a temporary file) through a survey reader for s. */
 void tu_read_csv(const struct lotk_standard *s, const char *csv, long len, struct tu_read *out);
+/* The same without asking for rejected rows' fields, so that the reader may take its
+ * one-digit fast path (lotk_survey_sink.reject_fields false). */
+void tu_read_csv_fast(const struct lotk_standard *s, const char *csv, long len,
+                      struct tu_read *out);
 void tu_read_free(struct tu_read *r);
 /* A sink that collects into r (r->s must be set), for tests that drive the reader. */
 void tu_sinks(struct tu_read *r, struct lotk_survey_sink *sink);
