@@ -1,6 +1,7 @@
 /* score.c — per-organization accumulation and tree scoring; see score.h. */
 #include "score.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,27 +218,40 @@ const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc)
     return sc->stats;
 }
 
+/* Organization from of src into dst: moved as it is when dst does not know it yet,
+ * otherwise added to dst's. Returns dst's index. */
+static int absorb_org(struct lotk_scorer *dst, struct org_acc *from)
+{
+    int index = lotk_strmap_put(&dst->org_index, from->id, from->id_len, (int)dst->norgs);
+    if (index == (int)dst->norgs) {
+        lotk_grow(&dst->orgs, &dst->cap_orgs, dst->norgs + 1, sizeof *dst->orgs);
+        struct org_acc *to = &dst->orgs[dst->norgs++];
+        *to = *from;
+        /* The id is copied, not moved: it lives as long as dst, and in the memory of the
+         * thread that merges, while the moved sums are released during finish, so whole
+         * pages of the reading thread's memory come free (see lotk_scorer_finish). */
+        to->id = lotk_xstrndup(from->id, from->id_len);
+        from->leaf = NULL;
+        return index;
+    }
+    struct org_acc *to = &dst->orgs[index];
+    to->respondents += from->respondents;
+    for (size_t l = 0; l < dst->nleaves; l++) {
+        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
+        to->leaf[l].n += from->leaf[l].n;
+    }
+    return index;
+}
+
 void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
 {
-    if (dst->norgs > 0) {
-        lotk_scorer_merge(dst, src);
-        return;
-    }
-    /* Nothing to merge into: take src's accumulators whole instead of copying them, so that
-     * they are never held twice. */
-#define SWAP(field)                                                                          \
-    do {                                                                                     \
-        __typeof__(dst->field) tmp = dst->field;                                             \
-        dst->field = src->field;                                                             \
-        src->field = tmp;                                                                    \
-    } while (0)
-    SWAP(orgs);
-    SWAP(norgs);
-    SWAP(cap_orgs);
-    SWAP(org_index);
-    SWAP(last_org);
-    SWAP(stats);
-#undef SWAP
+    /* Threads' ranges split the organizations between them: nearly all move without a
+     * copy, so that merging needs next to no memory beyond what the ranges hold. */
+    int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
+    for (size_t i = 0; i < src->norgs; i++)
+        map[i] = absorb_org(dst, &src->orgs[i]);
+    lotk_stats_absorb(dst->stats, src->stats, map);
+    free(map);
 }
 
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
@@ -535,10 +549,12 @@ static unsigned evidence_flags(const struct lotk_scorer *sc, const struct lotk_o
 static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *o,
                      struct lotk_err *err)
 {
-    const struct org_acc *acc = &sc->orgs[index];
+    struct org_acc *acc = &sc->orgs[index];
     const struct lotk_standard *s = sc->s;
     size_t nn = s->nnodes;
-    o->id = lotk_xstrdup(acc->id);
+    /* The result takes the id over: the scorer is only freed after finishing. */
+    o->id = acc->id;
+    acc->id = NULL;
     o->respondents = acc->respondents;
     /* One block for the per-node arrays (all 8-byte elements): hundreds of thousands of
      * organizations make six allocations each a real cost in memory. */
@@ -551,7 +567,7 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     o->n = (long *)(block + 4 * nn);
     o->rwg_n = (long *)(block + 5 * nn);
     o->band = -1;
-    o->evidence = lotk_evidence_find(sc->evidence, acc->id);
+    o->evidence = lotk_evidence_find(sc->evidence, o->id);
     bool incomplete = false;
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
@@ -622,6 +638,11 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         free(sc->orgs[i].leaf);
         sc->orgs[i].leaf = NULL;
         lotk_stats_release_org(sc->stats, (int)i);
+        /* Sums that came from other threads sit in those threads' malloc arenas, which
+         * this thread's allocations never reuse; returning their freed pages now and then
+         * keeps the peak that of one thread. */
+        if ((i & 4095) == 4095)
+            malloc_trim(0);
     }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
     /* Respondents and observers know organizations by the scorer's index: keep the map to

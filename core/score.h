@@ -130,8 +130,8 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src);
 /* The statistics accumulated so far (reliability, agreement), owned by the scorer. */
 const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc);
 
-/* lotk_scorer_merge, for a src that is done with: when dst has nothing yet it takes src's
- * accumulators instead of copying them (src is left empty, to be freed). */
+/* lotk_scorer_merge, for a src that is done with: the organizations dst does not know yet
+ * move over with their sums instead of being copied (src is left to be freed). */
 void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src);
 
 /* Appends sc's accumulated state (organizations, exact sums, statistics) to out, for a

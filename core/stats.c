@@ -197,7 +197,7 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s)
 
 /* Makes organization index org exist. Indices skipped over get no memory until their first
  * row (a merge may map organizations sparsely). */
-static struct org *org_at(struct lotk_stats *st, int org)
+static void org_slot(struct lotk_stats *st, int org)
 {
     if ((size_t)org >= st->norgs) {
         size_t need = (size_t)org + 1;
@@ -205,6 +205,12 @@ static struct org *org_at(struct lotk_stats *st, int org)
         memset(st->orgs + st->norgs, 0, (need - st->norgs) * sizeof *st->orgs);
         st->norgs = need;
     }
+}
+
+/* Organization org with its sums allocated. */
+static struct org *org_at(struct lotk_stats *st, int org)
+{
+    org_slot(st, org);
     struct org *g = &st->orgs[org];
     if (!g->leaf) {
         /* One allocation: both element types are 8-byte aligned. */
@@ -555,7 +561,8 @@ static void org_leaf_merge(struct lotk_stats *a, struct org *ga, size_t l,
     }
 }
 
-void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const int *b_org_to_a)
+/* The pairwise sums of every leaf of b into a's. */
+static void merge_pairs(struct lotk_stats *a, const struct lotk_stats *b)
 {
     for (size_t l = 0; l < a->nleaves && l < b->nleaves; l++) {
         struct leaf *la = &a->leaves[l];
@@ -579,16 +586,46 @@ void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const in
             }
         }
     }
+}
+
+static void merge_org(struct lotk_stats *a, struct org *ga, const struct lotk_stats *b,
+                      const struct org *gb)
+{
+    const double *sb = org_item_sums(b, gb);
+    for (size_t l = 0; l < a->nleaves && l < b->nleaves; l++)
+        org_leaf_merge(a, ga, l, &gb->leaf[l], sb + b->leaves[l].first,
+                       gb->ext ? gb->ext[l] : NULL);
+}
+
+void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const int *b_org_to_a)
+{
+    merge_pairs(a, b);
     for (size_t o = 0; o < b->norgs; o++) {
         int to = b_org_to_a ? b_org_to_a[o] : (int)o;
         const struct org *gb = &b->orgs[o];
+        if (to >= 0 && gb->leaf)
+            merge_org(a, org_at(a, to), b, gb);
+    }
+}
+
+void lotk_stats_absorb(struct lotk_stats *a, struct lotk_stats *b, const int *b_org_to_a)
+{
+    merge_pairs(a, b);
+    for (size_t o = 0; o < b->norgs; o++) {
+        int to = b_org_to_a ? b_org_to_a[o] : (int)o;
+        struct org *gb = &b->orgs[o];
         if (to < 0 || !gb->leaf)
             continue;
-        struct org *ga = org_at(a, to);
-        const double *sb = org_item_sums(b, gb);
-        for (size_t l = 0; l < a->nleaves && l < b->nleaves; l++)
-            org_leaf_merge(a, ga, l, &gb->leaf[l], sb + b->leaves[l].first,
-                           gb->ext ? gb->ext[l] : NULL);
+        org_slot(a, to);
+        struct org *ga = &a->orgs[to];
+        if (ga->leaf) {
+            merge_org(a, ga, b, gb);
+            continue;
+        }
+        /* Same standard, same layout: the sums move as they are. */
+        *ga = *gb;
+        gb->leaf = NULL;
+        gb->ext = NULL;
     }
 }
 

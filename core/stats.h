@@ -79,6 +79,11 @@ void lotk_stats_add_small(struct lotk_stats *st, int org, const double *keyed,
  * order and under any numbering of organizations, gives. b is unchanged. */
 void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const int *b_org_to_a);
 
+/* lotk_stats_merge for a b that is done with: an organization a has no sums for yet takes
+ * b's as they are, without a copy (so merging the ranges of threads needs no new memory);
+ * b is left to be freed. */
+void lotk_stats_absorb(struct lotk_stats *a, struct lotk_stats *b, const int *b_org_to_a);
+
 /* The number of organization indices st knows: one more than the highest index added or
  * merged in (0 when none). A record written from st holds this many organizations. */
 size_t lotk_stats_orgs(const struct lotk_stats *st);
