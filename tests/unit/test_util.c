@@ -125,6 +125,180 @@ static void fmt_round_trips_and_is_shortest(void **state)
     }
 }
 
+/* ---- lotk_fmt_double against printf ------------------------------------------------ */
+
+/* Significant digits of a printed number: from the first non-zero digit to the last one
+ * before the exponent ("0.0250" → 2, "1500" → 2, "1.5e-07" → 2). */
+static int significant_digits(const char *s)
+{
+    int n = 0, pending_zeros = 0;
+    for (const char *p = s; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '0') {
+            pending_zeros += n > 0;
+        } else if (*p >= '1' && *p <= '9') {
+            n += pending_zeros + 1;
+            pending_zeros = 0;
+        }
+    }
+    return n;
+}
+
+/* How many values check_fmt saw, and to how many of them comparison (c) applied. */
+struct fmt_tally {
+    long checked, same_as_g;
+};
+
+/* Checks lotk_fmt_double(x) against glibc's printf and strtod, which share no code with
+ * libdouble-conversion: (a) it reads back as x; (b) it has the fewest significant digits
+ * that do: one digit fewer, correctly rounded, does not read back, and up to 15 digits it
+ * is %.15g byte for byte (normal numbers; a subnormal's 15 digits are more than it has);
+ * (c) it is laid out as %g with precision max(digits, 15), wherever that printf output
+ * has the same digits (it may not at a power of two, whose shortest form need not be the
+ * correctly rounded one). */
+static void check_fmt(double x, struct fmt_tally *t)
+{
+    char out[32];
+    memset(out, 'X', sizeof out);
+    lotk_fmt_double(out, x);
+    if (!memchr(out, '\0', sizeof out))
+        fail_msg("%a: output not terminated within 32 bytes", x);
+    char *end;
+    double back = strtod(out, &end);
+    if (*end != '\0' || back != x)
+        fail_msg("%a (%.17g) printed as '%s', which reads back as %.17g", x, x, out, back);
+    int n = significant_digits(out);
+    if (n < 1 || n > 17)
+        fail_msg("%.17g printed as '%s' with %d significant digits", x, out, n);
+    const char *e = strchr(out, 'e');
+    size_t mantissa = e ? (size_t)(e - out) : strlen(out);
+    if (memchr(out, '.', mantissa) && (out[mantissa - 1] == '0' || out[mantissa - 1] == '.'))
+        fail_msg("%.17g printed as '%s': trailing zeros or point", x, out);
+    char ref[64];
+    if (n >= 2) {
+        snprintf(ref, sizeof ref, "%.*e", n - 2, x);
+        if (strtod(ref, NULL) == x)
+            fail_msg("%.17g printed as '%s' (%d digits) but '%s' reads back too", x, out, n,
+                     ref);
+    }
+    if (n <= 15 && isnormal(x)) {
+        snprintf(ref, sizeof ref, "%.15g", x);
+        if (strcmp(out, ref) != 0)
+            fail_msg("%.17g printed as '%s', %%.15g prints '%s'", x, out, ref);
+    }
+    int prec = n > 15 ? n : 15;
+    snprintf(ref, sizeof ref, "%.*g", prec, x);
+    if (strtod(ref, NULL) == x && significant_digits(ref) == n) {
+        if (strcmp(out, ref) != 0)
+            fail_msg("%.17g printed as '%s', %%.%dg prints '%s'", x, out, prec, ref);
+        t->same_as_g++;
+    }
+    t->checked++;
+}
+
+static void check_fmt_both_signs(double x, struct fmt_tally *t)
+{
+    check_fmt(x, t);
+    check_fmt(-x, t);
+}
+
+/* Nearly every value must have met the %g comparison, or (c) checked nothing. */
+static void expect_mostly_g(const struct fmt_tally *t, const char *what)
+{
+    if (t->same_as_g * 100 < t->checked * 99)
+        fail_msg("%s: only %ld of %ld values compared with %%g", what, t->same_as_g,
+                 t->checked);
+}
+
+/* Any bit pattern that is a finite non-zero double: every exponent, subnormals, both
+ * signs. */
+static void fmt_agrees_with_printf_on_random_doubles(void **state)
+{
+    (void)state;
+    struct fmt_tally t = {0};
+    uint64_t seed = 0x2545F4914F6CDD1DULL;
+    for (int i = 0; i < 120000; i++) {
+        uint64_t bits = next_random(&seed);
+        if (i % 8 == 0) /* subnormals are 1 in 2048 of all patterns: give them more */
+            bits &= 0x800FFFFFFFFFFFFFULL;
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x) || x == 0)
+            continue;
+        check_fmt(x, &t);
+    }
+    assert_true(t.checked > 119000);
+    expect_mostly_g(&t, "random doubles");
+}
+
+/* The numbers lotk prints: thirds and sevenths (means of a few answers), tenths, points
+ * between 0 and 100 with any number of decimals, and their negatives (changes). */
+static void fmt_agrees_with_printf_on_scores(void **state)
+{
+    (void)state;
+    struct fmt_tally t = {0};
+    uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    for (int k = 1; k <= 10000; k++) {
+        check_fmt_both_signs(k / 3.0, &t);
+        check_fmt_both_signs(k / 7.0, &t);
+        check_fmt(0.1 * k, &t);
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = next_random(&seed);
+        double x = ldexp((double)(bits >> 11), -53) * 100; /* [0, 100), all 53 bits */
+        if (x != 0)
+            check_fmt_both_signs(x, &t);
+        double y = (double)(bits % 10000001) / 100000.0; /* 0.00000 to 100.00000 */
+        if (y != 0)
+            check_fmt(y, &t);
+    }
+    assert_true(t.checked > 109000);
+    expect_mostly_g(&t, "scores");
+}
+
+/* Powers of two (the asymmetric neighbours) and of ten, their neighbours, the ends of
+ * the range and the subnormals. */
+static void fmt_agrees_with_printf_at_the_edges(void **state)
+{
+    (void)state;
+    struct fmt_tally t = {0};
+    for (int k = -1074; k <= 1023; k++) {
+        double p = ldexp(1, k);
+        check_fmt_both_signs(p, &t);
+        if (k > -1074) /* below 2^-1074 is 0 */
+            check_fmt_both_signs(nextafter(p, 0), &t);
+        check_fmt_both_signs(nextafter(p, INFINITY), &t);
+    }
+    for (int k = -323; k <= 308; k++) {
+        char s[16];
+        snprintf(s, sizeof s, "1e%d", k);
+        double p = strtod(s, NULL);
+        check_fmt_both_signs(p, &t);
+        check_fmt_both_signs(nextafter(p, 0), &t);
+        check_fmt_both_signs(nextafter(p, INFINITY), &t);
+    }
+    check_fmt_both_signs(DBL_MIN, &t);
+    check_fmt_both_signs(DBL_MAX, &t);
+    check_fmt_both_signs(DBL_TRUE_MIN, &t);
+    check_fmt_both_signs(nextafter(DBL_MIN, 0), &t); /* the largest subnormal */
+    uint64_t seed = 0xD1B54A32D192ED03ULL;
+    for (int i = 0; i < 10000; i++) {
+        uint64_t bits = next_random(&seed) & 0x000FFFFFFFFFFFFFULL;
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (x != 0)
+            check_fmt_both_signs(x, &t);
+    }
+    assert_true(t.checked > 30000);
+    /* No expect_mostly_g here: %.15g prints a subnormal with more digits than it holds,
+     * and at some powers of two %.16g misses where other 16 digits read back. */
+    assert_string_equal(fmt(DBL_TRUE_MIN), "5e-324");
+    assert_string_equal(fmt(-DBL_TRUE_MIN), "-5e-324");
+    assert_string_equal(fmt(1e23), "1e+23");
+    assert_string_equal(fmt(9007199254740992.0), "9007199254740992"); /* 2^53 */
+    /* Where %.16g ("5.960464477539062e-08") misses, other 16 digits read back. */
+    assert_string_equal(fmt(ldexp(1, -24)), "5.960464477539063e-08");
+}
+
 static int parse(const char *s, double *out)
 {
     return lotk_parse_double(s, strlen(s), out);
@@ -479,6 +653,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(fmt_whole_numbers_without_exponent),
         cmocka_unit_test(fmt_zero_nan_inf),
         cmocka_unit_test(fmt_round_trips_and_is_shortest),
+        cmocka_unit_test(fmt_agrees_with_printf_on_random_doubles),
+        cmocka_unit_test(fmt_agrees_with_printf_on_scores),
+        cmocka_unit_test(fmt_agrees_with_printf_at_the_edges),
         cmocka_unit_test(parse_accepts_plain_decimals),
         cmocka_unit_test(parse_rejects_everything_else),
         cmocka_unit_test(buf_appends),
