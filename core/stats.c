@@ -107,8 +107,9 @@ struct leaf {
  * value units, sm2 in their squares, a 128-bit sum in two halves); complete and q feed
  * rwg(j): the rows that answered every item and Σ over them and the items of x² (units
  * 1/256; a row takes this path only when its Σ(16x)² is below 2^32, so q < 2^63). The
- * per-item sums Σx over the complete rows follow the leaves, 8 bytes per item: doubles,
- * yet exact, as multiples of 1/16 below 2^42 (|x| < 2^11, fewer than 2^31 rows). */
+ * per-item sums Σx over the complete rows follow the leaves, 4 bytes per item, in units of
+ * 1/16: a row whose addition would leave int32 takes the exact path instead (add_complete),
+ * which keeps an organization's memory at a minimum for the usual answer scales. */
 struct org_leaf {
     int32_t n, complete;
     int64_t sm;
@@ -138,11 +139,12 @@ struct lotk_stats {
     long open_rows;         /* rows in the open pair_blk sums */
     double *x;              /* scratch: one leaf's values of a row (NaN = none) */
     unsigned char *off;     /* scratch: 1 where x is off the integer path */
+    int64_t *item_sums;     /* scratch: one leaf's item sums of an organization, merging */
 };
 
-static double *org_item_sums(const struct lotk_stats *st, const struct org *g)
+static int32_t *org_item_sums(const struct lotk_stats *st, const struct org *g)
 {
-    return (double *)(g->leaf + st->nleaves);
+    return (int32_t *)(g->leaf + st->nleaves);
 }
 
 static uint32_t lcm_upto(size_t k)
@@ -192,6 +194,7 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s)
     }
     st->x = lotk_xmalloc(maxk * sizeof *st->x);
     st->off = lotk_xmalloc(maxk * sizeof *st->off);
+    st->item_sums = lotk_xmalloc(maxk * sizeof *st->item_sums);
     return st;
 }
 
@@ -213,8 +216,8 @@ static struct org *org_at(struct lotk_stats *st, int org)
     org_slot(st, org);
     struct org *g = &st->orgs[org];
     if (!g->leaf) {
-        /* One allocation: both element types are 8-byte aligned. */
-        size_t bytes = st->nleaves * sizeof *g->leaf + st->nitems * sizeof(double);
+        /* One allocation: the item sums follow the 8-byte aligned leaves. */
+        size_t bytes = st->nleaves * sizeof *g->leaf + st->nitems * sizeof(int32_t);
         g->leaf = lotk_xcalloc(1, bytes ? bytes : 1);
     }
     return g;
@@ -399,11 +402,18 @@ static void add_complete(const struct lotk_stats *st, struct leaf *lf, struct or
     }
     ol->complete++;
     if (q >= 0 && q < 0x1p24) { /* Σ (16x)² < 2^32: q stays below 2^63 */
-        double *s = org_item_sums(st, g) + lf->first;
-        for (size_t i = 0; i < k; i++)
-            s[i] += x[i];
-        ol->q += (int64_t)(q * (ITEM_UNIT * ITEM_UNIT));
-        return;
+        int32_t *s = org_item_sums(st, g) + lf->first;
+        bool fits = true;
+        for (size_t i = 0; i < k; i++) {
+            int64_t t = (int64_t)s[i] + (int64_t)(x[i] * ITEM_UNIT);
+            fits &= t >= INT32_MIN && t <= INT32_MAX;
+        }
+        if (fits) {
+            for (size_t i = 0; i < k; i++)
+                s[i] += (int32_t)(x[i] * ITEM_UNIT);
+            ol->q += (int64_t)(q * (ITEM_UNIT * ITEM_UNIT));
+            return;
+        }
     }
     /* The whole row takes the exact path, so the route depends on the row's values only. */
     struct org_ext *e = org_ext_at(st, g, l);
@@ -533,7 +543,7 @@ void lotk_stats_add_small(struct lotk_stats *st, int org, const double *keyed,
 /* Adds one organization's sums of one leaf (ol_b, item sums sb, ext eb) into ga's. Counts
  * that would pass INT32_MAX are refused as a range error of the leaf. */
 static void org_leaf_merge(struct lotk_stats *a, struct org *ga, size_t l,
-                           const struct org_leaf *lb, const double *sb,
+                           const struct org_leaf *lb, const int64_t *sb,
                            const struct org_ext *eb)
 {
     struct leaf *lf = &a->leaves[l];
@@ -548,9 +558,15 @@ static void org_leaf_merge(struct lotk_stats *a, struct org *ga, size_t l,
     la->sm2_hi += lb->sm2_hi + (la->sm2_lo < lb->sm2_lo);
     la->complete += lb->complete;
     la->q += lb->q;
-    double *sa = org_item_sums(a, ga) + lf->first;
-    for (size_t i = 0; i < lf->k; i++)
-        sa[i] += sb[i];
+    int32_t *sa = org_item_sums(a, ga) + lf->first;
+    for (size_t i = 0; i < lf->k; i++) {
+        int64_t t = sa[i] + sb[i];
+        if (t >= INT32_MIN && t <= INT32_MAX) {
+            sa[i] = (int32_t)t;
+        } else { /* beyond int32: the sum goes on exactly (exact below 2^53 as a double) */
+            lotk_exact_add(&org_ext_at(a, ga, l)->s[i], (double)sb[i] / ITEM_UNIT);
+        }
+    }
     if (eb) {
         struct org_ext *ea = org_ext_at(a, ga, l);
         lotk_exact_merge(&ea->sv, &eb->sv);
@@ -591,10 +607,13 @@ static void merge_pairs(struct lotk_stats *a, const struct lotk_stats *b)
 static void merge_org(struct lotk_stats *a, struct org *ga, const struct lotk_stats *b,
                       const struct org *gb)
 {
-    const double *sb = org_item_sums(b, gb);
-    for (size_t l = 0; l < a->nleaves && l < b->nleaves; l++)
-        org_leaf_merge(a, ga, l, &gb->leaf[l], sb + b->leaves[l].first,
-                       gb->ext ? gb->ext[l] : NULL);
+    const int32_t *sb = org_item_sums(b, gb);
+    for (size_t l = 0; l < a->nleaves && l < b->nleaves; l++) {
+        const struct leaf *lf = &b->leaves[l];
+        for (size_t i = 0; i < lf->k; i++)
+            a->item_sums[i] = sb[lf->first + i];
+        org_leaf_merge(a, ga, l, &gb->leaf[l], a->item_sums, gb->ext ? gb->ext[l] : NULL);
+    }
 }
 
 void lotk_stats_merge(struct lotk_stats *a, const struct lotk_stats *b, const int *b_org_to_a)
@@ -1083,19 +1102,17 @@ double lotk_stats_rwg_j(const struct lotk_stats *st, int org, int leaf_node, lon
     if (c < 2 || !(lf->null_var > 0) || lf->range_errors)
         return NAN;
     /* Σ over items of the sums of squared deviations, times c: c·Σx² − Σ_i (Σx_i)². */
-    const double *sx = org_item_sums(st, g) + lf->first;
+    const int32_t *sx = org_item_sums(st, g) + lf->first;
     const struct org_ext *e = org_ext_of(g, l);
     double r;
     i128 acc = 0, sq;
-    /* The item sums are doubles but exact (multiples of 2^-4 below 2^42): in 1/16 they are
-     * integers. */
-    /* On the integer path c < 2^31, q < 2^63 and |Σx_i| < 2^46 in 1/16, so c·q and each
+    /* On the integer path c < 2^31, q < 2^63 and |Σx_i| < 2^31 in 1/16, so c·q and each
      * square are below 2^94 and their difference cannot overflow int128 for k < 2^32. */
     int big = e != NULL || k > 0xffffffffu;
     if (!big) {
         acc = (i128)c * ol->q;
         for (size_t i = 0; i < k; i++) {
-            i128 si = (int64_t)(sx[i] * ITEM_UNIT);
+            i128 si = sx[i];
             sq = si * si;
             acc -= sq;
         }
@@ -1111,7 +1128,7 @@ double lotk_stats_rwg_j(const struct lotk_stats *st, int org, int leaf_node, lon
         wide_mul_i128(&q, c);
         memset(&sum, 0, sizeof sum);
         for (size_t i = 0; i < k; i++) {
-            wide_sum(&si, (int64_t)(sx[i] * ITEM_UNIT), e ? &e->s[i] : NULL, ITEM_UNIT);
+            wide_sum(&si, sx[i], e ? &e->s[i] : NULL, ITEM_UNIT);
             wide_mul(&si, &si, &si);
             wide_add(&sum, &si);
         }
@@ -1218,9 +1235,9 @@ int lotk_stats_write(const struct lotk_stats *st, struct lotk_buf *out)
                 put_u64(out, ol->sm2_lo);
                 put_u64(out, ol->sm2_hi);
                 put_u64(out, (uint64_t)ol->q);
-                const double *s = org_item_sums(st, g) + lf->first;
+                const int32_t *s = org_item_sums(st, g) + lf->first;
                 for (size_t i = 0; i < lf->k; i++)
-                    put_u64(out, (uint64_t)(int64_t)(s[i] * ITEM_UNIT));
+                    put_u64(out, (uint64_t)(int64_t)s[i]);
             }
             if (e) {
                 put_exact(out, &e->sv);
@@ -1372,7 +1389,7 @@ static int parse_record(struct lotk_stats *st, const char *data, size_t len, siz
     for (size_t l = 0; l < st->nleaves; l++)
         if (st->leaves[l].k > maxk)
             maxk = st->leaves[l].k;
-    double *sums = lotk_xmalloc(maxk * sizeof *sums);
+    int64_t *sums = lotk_xmalloc(maxk * sizeof *sums);
     struct org_ext *ext = lotk_xcalloc(1, sizeof *ext + maxk * sizeof(struct lotk_exact));
     int rc = 0;
     for (uint64_t o = 0; o < norgs && rc == 0; o++) {
@@ -1397,7 +1414,7 @@ static int parse_record(struct lotk_stats *st, const char *data, size_t len, siz
                 for (size_t i = 0; i < lf->k; i++) {
                     int64_t si = (int64_t)get_le(&c, 8);
                     bad |= abs128(si) > (u128)(complete < 0 ? 0 : complete) << 15;
-                    sums[i] = (double)si / ITEM_UNIT; /* exact: below 2^46 */
+                    sums[i] = si; /* below 2^46: merged exactly (org_leaf_merge) */
                 }
                 if (bad && !c.short_read) {
                     rc = corrupt(err, "organization sums out of range");
@@ -1508,5 +1525,6 @@ void lotk_stats_free(struct lotk_stats *st)
     free(st->leaf_of_node);
     free(st->x);
     free(st->off);
+    free(st->item_sums);
     free(st);
 }

@@ -50,10 +50,11 @@ struct lotk_stats;
 
 /* Creates empty accumulators for the survey leaves of s, which must outlive them. Memory is
  * O(leaves × items² + organizations × items), never rows: 96 bytes per item pair of a leaf
- * (96 more once the leaf sees a value off the integer path), and per organization 16 bytes
- * plus, from its first row, 40 bytes per leaf and 8 per item; an organization that sees a
- * value off the integer path in a leaf gets 8 bytes per leaf and 96 + 32 per item of that
- * leaf more. The caller owns the result and frees it with lotk_stats_free. */
+ * (96 more once the leaf sees a value off the integer path) and 1 KiB per item of a leaf for
+ * its block of rows of small whole numbers (stats.c), and per organization 16 bytes plus, from its first
+ * row, 40 bytes per leaf and 4 per item; an organization that sees a value off the integer
+ * path in a leaf (or item sums beyond int32) gets 8 bytes per leaf and 96 + 32 per item of
+ * that leaf more. The caller owns the result and frees it with lotk_stats_free. */
 struct lotk_stats *lotk_stats_new(const struct lotk_standard *s);
 
 /* Adds one respondent. org is the scorer's organization index (0-based, in order of first

@@ -1268,6 +1268,62 @@ static void test_small_blocks(void **state)
     lotk_standard_free(s);
 }
 
+/* An organization's per-item sums are int32 in 1/16; a row that would carry one beyond
+ * goes to the exact path, and so does a merged sum. rwg(j) only sees deviations, so the
+ * same answers shifted by 999 must give it bit for bit: 1000-ish answers overflow int32
+ * after ~134,000 rows, the shifted ones never. Both as one accumulator and as four merged
+ * ones. */
+static void test_item_sums_beyond_int32(void **state)
+{
+    (void)state;
+    enum { ROWS = 150000, PARTS4 = 4 };
+    struct lotk_standard *s = load_fixture_standard();
+    int leaf_c = node_of(s, "C");
+    const struct lotk_node *c = &s->nodes[leaf_c];
+    struct lotk_stats *big = lotk_stats_new(s), *shifted = lotk_stats_new(s),
+                      *merged = lotk_stats_new(s), *part[PARTS4];
+    for (int p = 0; p < PARTS4; p++)
+        part[p] = lotk_stats_new(s);
+    double *keyed = lotk_xmalloc(s->nitems * sizeof *keyed);
+    double *low = lotk_xmalloc(s->nitems * sizeof *low);
+    double *leaf = lotk_xmalloc(s->nnodes * sizeof *leaf);
+    for (size_t i = 0; i < s->nitems; i++)
+        keyed[i] = low[i] = NAN;
+    for (size_t n = 0; n < s->nnodes; n++)
+        leaf[n] = NAN;
+    for (int r = 0; r < ROWS; r++) {
+        for (size_t k = 0; k < c->nitems; k++) {
+            double x = 1000 + (double)((r * 7 + (int)k * 3) % 4) / 4; /* on the 1/16 grid */
+            keyed[c->items[k]] = x;
+            low[c->items[k]] = x - 999;
+        }
+        lotk_stats_add(big, 0, keyed, leaf);
+        lotk_stats_add(shifted, 0, low, leaf);
+        lotk_stats_add(part[r % PARTS4], 0, keyed, leaf);
+    }
+    for (int p = 0; p < PARTS4; p++)
+        lotk_stats_merge(merged, part[p], NULL);
+    long na = 0, nb = 0, nc = 0;
+    double a = lotk_stats_rwg_j(big, 0, leaf_c, &na);
+    double b = lotk_stats_rwg_j(shifted, 0, leaf_c, &nb);
+    double m = lotk_stats_rwg_j(merged, 0, leaf_c, &nc);
+    assert_int_equal(na, ROWS);
+    assert_int_equal(nb, ROWS);
+    assert_int_equal(nc, ROWS);
+    assert_true(b > 0 && b < 1);
+    if (memcmp(&a, &b, sizeof a) != 0 || memcmp(&m, &b, sizeof m) != 0)
+        fail_msg("rwg(j): %.17g one accumulator, %.17g merged, %.17g shifted", a, m, b);
+    free(keyed);
+    free(low);
+    free(leaf);
+    for (int p = 0; p < PARTS4; p++)
+        lotk_stats_free(part[p]);
+    lotk_stats_free(big);
+    lotk_stats_free(shifted);
+    lotk_stats_free(merged);
+    lotk_standard_free(s);
+}
+
 /* ---- many rows ---------------------------------------------------------------------- */
 
 /* Rows that repeat a fixed pattern of P rows Q times: the statistics of all P·Q rows follow
@@ -1542,6 +1598,7 @@ int main(void)
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_out_of_range),
         TEST(test_small_blocks),
+        TEST(test_item_sums_beyond_int32),
         TEST(test_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
