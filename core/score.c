@@ -218,6 +218,16 @@ const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc)
     return sc->stats;
 }
 
+static void add_org_sums(const struct lotk_scorer *sc, struct org_acc *to,
+                         const struct org_acc *from)
+{
+    to->respondents += from->respondents;
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
+        to->leaf[l].n += from->leaf[l].n;
+    }
+}
+
 /* Organization from of src into dst: moved as it is when dst does not know it yet,
  * otherwise added to dst's. Returns dst's index. */
 static int absorb_org(struct lotk_scorer *dst, struct org_acc *from)
@@ -234,12 +244,7 @@ static int absorb_org(struct lotk_scorer *dst, struct org_acc *from)
         from->leaf = NULL;
         return index;
     }
-    struct org_acc *to = &dst->orgs[index];
-    to->respondents += from->respondents;
-    for (size_t l = 0; l < dst->nleaves; l++) {
-        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
-        to->leaf[l].n += from->leaf[l].n;
-    }
+    add_org_sums(dst, &dst->orgs[index], from);
     return index;
 }
 
@@ -259,14 +264,9 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
     int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
     for (size_t i = 0; i < src->norgs; i++) {
         const struct org_acc *from = &src->orgs[i];
-        int index = org_for(dst, from->id, strlen(from->id));
-        struct org_acc *to = &dst->orgs[index];
+        int index = org_for(dst, from->id, from->id_len);
         map[i] = index;
-        to->respondents += from->respondents;
-        for (size_t l = 0; l < dst->nleaves; l++) {
-            lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
-            to->leaf[l].n += from->leaf[l].n;
-        }
+        add_org_sums(dst, &dst->orgs[index], from);
     }
     lotk_stats_merge(dst->stats, src->stats, map);
     free(map);
