@@ -134,6 +134,7 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done_printed;
     }
     scorer = lotk_scorer_new(s, plugins, false);
+    lotk_scorer_set_jobs(scorer, lotk_batch_default_jobs());
     for (size_t i = 0; i < args->npos; i++)
         if ((rc = lotk_partial_merge(args->pos[i], data[i], len[i], scorer, &counts, &err)) !=
             0)

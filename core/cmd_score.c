@@ -267,6 +267,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
 
     scorer = lotk_scorer_new(s, plugins, respondents);
     lotk_scorer_set_evidence(scorer, evidence.ev);
+    lotk_scorer_set_jobs(scorer, (int)jobs);
     if (stats.boot_rows)
         lotk_scorer_observe(scorer, lotk_bootstrap_observe, stats.boot_rows);
     struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,

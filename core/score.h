@@ -112,6 +112,11 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
                                     const double *keyed),
                          void *ctx);
 
+/* Lets lotk_scorer_finish score organizations with up to jobs threads (default 1). It
+ * does so only when no aggregate plugin is involved (Lua states are not shared between
+ * threads); the result is the same either way. */
+void lotk_scorer_set_jobs(struct lotk_scorer *sc, int jobs);
+
 /* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink; fails
  * only when a plugin does (LOTK_EPLUGIN). */
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);

@@ -38,6 +38,14 @@ done
 cat "$work/plain.csv" | "$lotk" score "$standard" - -f json -q -j 4 > "$work/pipe.json"
 same "standard input" "$work/plain.1.json" "$work/pipe.json"
 
+# Many small organizations (about 10,000): finishing them is shared between threads too.
+"$gen" 30000 11 3 > "$work/many.csv"
+score "$work/many.1.json" 1 "$work/many.csv"
+for j in 2 4; do
+    score "$work/many.$j.json" $j "$work/many.csv"
+    same "many organizations -j $j" "$work/many.1.json" "$work/many.$j.json"
+done
+
 # Shards scored apart and merged equal one run over all the rows.
 head -20001 "$work/plain.csv" > "$work/shard1.csv"
 { head -1 "$work/plain.csv"; tail -n +20002 "$work/plain.csv"; } > "$work/shard2.csv"
