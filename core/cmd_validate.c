@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "jsonw.h"
 #include "rejects.h"
 #include "score.h"
 #include "stats.h"
@@ -301,10 +302,8 @@ static void write_json(const struct validation *v, const struct lotk_rejects *re
         json_array_append_new(rj, j);
     }
     json_object_set_new(root, "rejects", rj);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    lotk_buf_puts(out, text);
+    lotk_jsonw_write(out, root, 0);
     lotk_buf_putc(out, '\n');
-    free(text);
     json_decref(root);
 }
 

@@ -6,11 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "report.h"
 #include "standard.h"
-
-/* jansson writes reals with 17 significant digits: every double reads back exactly. */
-enum { JSON_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) };
 
 static json_t *number_or_null(double x)
 {
@@ -422,10 +420,8 @@ void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
     json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
     json_object_set_new(j, "unmatched_old_nodes",
                         strings_json(c->unmatched_old, c->nunmatched_old));
-    char *text = json_dumps(j, JSON_FLAGS);
-    lotk_buf_puts(out, text);
+    lotk_jsonw_write(out, j, 0);
     lotk_buf_putc(out, '\n');
-    free(text);
     json_decref(j);
 }
 

@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
+
 /* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a
  * lotk result. */
 #define JSON_MAX_BYTES ((size_t)1 << 30)
-
-/* jansson writes reals with 17 significant digits: every double reads back exactly. */
-enum { JSON_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) };
 
 static const double quartile_p[] = {0.25, 0.5, 0.75};
 static const double decile_p[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
@@ -388,10 +387,8 @@ void lotk_norms_write_json(const struct lotk_norms *nm, struct lotk_buf *out)
         json_object_set_new(nodes, g->node, o);
     }
     json_object_set_new(j, "nodes", nodes);
-    char *text = json_dumps(j, JSON_FLAGS);
-    lotk_buf_puts(out, text);
+    lotk_jsonw_write(out, j, 0); /* every real reads back as the double: score --norms */
     lotk_buf_putc(out, '\n');
-    free(text);
     json_decref(j);
 }
 

@@ -9,6 +9,7 @@
 #include "bootstrap.h"
 #include "compare.h"
 #include "evidence.h"
+#include "jsonw.h"
 #include "norms.h"
 
 enum { FLUSH_AT = 1 << 16 };
@@ -152,34 +153,14 @@ static json_t *aggregation_json(const struct lotk_result *r)
     return o;
 }
 
-/* jansson writes reals with 17 significant digits: every double reads back exactly. */
-enum { JSON_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) };
-
-/* Appends value as jansson prints it, every line after the first indented by indent
- * spaces, so that pieces dumped one by one read as one document. */
-static void dump_indented(struct lotk_buf *out, json_t *value, int indent)
-{
-    static const char spaces[] = "                ";
-    char *text = json_dumps(value, JSON_FLAGS | JSON_ENCODE_ANY);
-    const char *p = text;
-    for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
-        lotk_buf_append(out, p, (size_t)(nl - p) + 1);
-        lotk_buf_append(out, spaces, (size_t)indent < sizeof spaces - 1 ? (size_t)indent
-                                                                        : sizeof spaces - 1);
-    }
-    lotk_buf_puts(out, p);
-    free(text);
-}
-
+/* A member of the top-level object, one level deep, and the separator that follows it. */
 static void member(struct lotk_buf *out, const char *key, json_t *value, bool last)
 {
-    json_t *k = json_string(key);
     lotk_buf_puts(out, "  ");
-    dump_indented(out, k, 2);
+    lotk_jsonw_string(out, key, strlen(key));
     lotk_buf_puts(out, ": ");
-    dump_indented(out, value, 2);
+    lotk_jsonw_write(out, value, 1);
     lotk_buf_puts(out, last ? "\n" : ",\n");
-    json_decref(k);
     json_decref(value);
 }
 
@@ -207,7 +188,7 @@ static void json_org(const struct lotk_result *r, const struct lotk_report_opts 
     if (opts->bootstrap)
         lotk_bootstrap_add_org_json(opts->bootstrap, s, i, o);
     lotk_buf_puts(out, "    ");
-    dump_indented(out, o, 4);
+    lotk_jsonw_write(out, o, 2);
     json_decref(o);
     lotk_buf_puts(out, i + 1 < r->norgs ? ",\n" : "\n  ]");
 }
@@ -321,7 +302,7 @@ void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts
         for (size_t i = 0; i < r->nrespondents; i++) {
             json_t *j = respondent_json(r, &r->respondents[i]);
             lotk_buf_puts(out, "    ");
-            dump_indented(out, j, 4);
+            lotk_jsonw_write(out, j, 2);
             json_decref(j);
             lotk_buf_puts(out, i + 1 < r->nrespondents ? ",\n" : "\n  ]");
             maybe_flush(opts, out);

@@ -1,4 +1,5 @@
-/* report.h — writing a scored result: JSON (DESIGN §7, via jansson), CSV and a text table.
+/* report.h — writing a scored result: JSON (DESIGN §7; trees built with jansson, text
+ * written by jsonw.h), CSV and a text table.
  *
  * Writers fill a buffer; the caller decides where it goes (stdout or an atomic -o file),
  * so a failure never leaves partial output behind. Output depends only on the result:
