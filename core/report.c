@@ -198,7 +198,10 @@ static void json_org(const struct lotk_result *r, const struct lotk_report_opts 
 typedef void org_writer(const struct lotk_result *r, const struct lotk_report_opts *opts,
                         size_t i, struct lotk_buf *out);
 
-enum { ORGS_PER_BLOCK = 1024, MAX_WRITERS = 64 };
+/* Organizations per thread and round: enough to make a thread worth starting, few enough
+ * that the rounds' text (a few KiB per organization in JSON) stays small beside the
+ * result. */
+enum { ORGS_PER_BLOCK = 256, MAX_WRITERS = 64 };
 
 struct writer {
     const struct lotk_result *r;
@@ -254,8 +257,12 @@ static void each_org(const struct lotk_result *r, const struct lotk_report_opts 
         for (int t = 0; t < started; t++)
             pthread_join(threads[t], NULL);
         for (int t = 0; t < n; t++) {
-            lotk_buf_append(out, w[t].text.data ? w[t].text.data : "", w[t].text.len);
-            maybe_flush(opts, out);
+            if (opts->flush) { /* straight out: no copy, and no block held twice */
+                opts->flush(opts->flush_ctx, out);
+                opts->flush(opts->flush_ctx, &w[t].text);
+            } else {
+                lotk_buf_append(out, w[t].text.data ? w[t].text.data : "", w[t].text.len);
+            }
         }
     }
     for (int t = 0; t < jobs; t++)
