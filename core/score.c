@@ -615,97 +615,52 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     return 0;
 }
 
-/* One thread's share of lotk_scorer_finish: the statistics over every organization of the
- * leaves l ≡ part (mod parts), or the organizations [from, to). */
-struct finish_part {
-    struct lotk_scorer *sc;
+/* One thread's share of the statistics over every organization: leaves l ≡ part (mod
+ * parts). Each leaf's statistics depend on that leaf's sums only, so the threads change
+ * nothing in them. (Scoring the organizations themselves on threads measured slower: the
+ * second thread's results land in fresh pages of its own malloc arena, where one thread
+ * reuses the accumulators' memory as it frees them.) */
+struct leaf_stats_part {
+    const struct lotk_scorer *sc;
     struct lotk_result *r;
     int part, parts;
-    size_t from, to;
-    int rc;
-    struct lotk_err err;
 };
 
-static void *finish_leaf_stats(void *arg)
+static void *leaf_stats_part(void *arg)
 {
-    struct finish_part *fp = arg;
-    struct lotk_scorer *sc = fp->sc;
-    for (size_t l = (size_t)fp->part; l < sc->nleaves; l += (size_t)fp->parts) {
+    const struct leaf_stats_part *lp = arg;
+    const struct lotk_scorer *sc = lp->sc;
+    for (size_t l = (size_t)lp->part; l < sc->nleaves; l += (size_t)lp->parts) {
         int node = sc->leaves[l].node;
-        struct lotk_leaf_stats *ls = &fp->r->leaf_stats[node];
+        struct lotk_leaf_stats *ls = &lp->r->leaf_stats[node];
         lotk_stats_reliability(sc->stats, node, &ls->reliability);
         lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
     }
     return NULL;
 }
 
-static void *finish_orgs(void *arg)
+/* The statistics of every leaf into r->leaf_stats, on up to sc->jobs threads (parts that
+ * get no thread run here). */
+static void finish_leaf_stats(const struct lotk_scorer *sc, struct lotk_result *r)
 {
-    struct finish_part *fp = arg;
-    struct lotk_scorer *sc = fp->sc;
-    for (size_t i = fp->from; i < fp->to; i++) {
-        fp->rc = score_org(sc, (int)i, &fp->r->orgs[i], &fp->err);
-        if (fp->rc)
-            break;
-        /* The result holds the organization now; its sums go, so that accumulators and
-         * results are not both held whole at the peak. */
-        free(sc->orgs[i].leaf);
-        sc->orgs[i].leaf = NULL;
-        lotk_stats_release_org(sc->stats, (int)i);
-        /* Sums that came from reading threads sit in those threads' malloc arenas, which
-         * other threads' allocations never reuse; returning their freed pages now and
-         * then keeps the peak that of one thread. */
-        if (fp->part == 0 && ((i - fp->from) & 4095) == 4095)
-            malloc_trim(0);
+    enum { MAX_PARTS = 64 };
+    int parts = sc->jobs < MAX_PARTS ? sc->jobs : MAX_PARTS;
+    if ((size_t)parts > sc->nleaves)
+        parts = sc->nleaves > 1 ? (int)sc->nleaves : 1;
+    struct leaf_stats_part lp[MAX_PARTS];
+    pthread_t threads[MAX_PARTS];
+    bool started[MAX_PARTS] = {false};
+    for (int p = 0; p < parts; p++) {
+        lp[p] = (struct leaf_stats_part){sc, r, p, parts};
+        if (p > 0)
+            started[p] = pthread_create(&threads[p], NULL, leaf_stats_part, &lp[p]) == 0;
     }
-    return NULL;
-}
-
-/* Runs fn on every part, parts 1… on threads of their own (or here, when none can be
- * had), part 0 here. */
-static void run_parts(struct finish_part *fp, int parts, void *(*fn)(void *))
-{
-    enum { MAX_THREADS = 64 };
-    pthread_t threads[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
-    for (int p = 1; p < parts; p++)
-        started[p] = pthread_create(&threads[p], NULL, fn, &fp[p]) == 0;
     for (int p = 0; p < parts; p++)
         if (!started[p])
-            fn(&fp[p]);
+            leaf_stats_part(&lp[p]);
     for (int p = 1; p < parts; p++)
         if (started[p])
             pthread_join(threads[p], NULL);
-}
-
-/* Scores every organization into r, with up to sc->jobs threads when no aggregate plugin
- * runs: each organization's result depends on its own sums only, and each leaf's
- * statistics on that leaf's, so the threads change nothing in either. */
-static int finish_parts(struct lotk_scorer *sc, struct lotk_result *r, struct lotk_err *err)
-{
-    enum { MAX_PARTS = 64, MIN_ORGS_PER_PART = 4096 };
-    const struct lotk_standard *s = sc->s;
-    size_t most = sc->norgs / MIN_ORGS_PER_PART;
-    int parts = sc->jobs < MAX_PARTS ? sc->jobs : MAX_PARTS;
-    if ((size_t)parts > most)
-        parts = most > 1 ? (int)most : 1;
-    for (size_t i = 0; i < s->nnodes && parts > 1; i++)
-        if (s->nodes[i].aggregate == LOTK_AGG_PLUGIN)
-            parts = 1;
-    struct finish_part fp[MAX_PARTS];
-    for (int p = 0; p < parts; p++)
-        fp[p] = (struct finish_part){sc, r, p, parts, sc->norgs * (size_t)p / (size_t)parts,
-                                     sc->norgs * (size_t)(p + 1) / (size_t)parts, 0, {0}};
-    /* Statistics over every organization first: then each organization's own
-     * accumulators can go as soon as it is scored. */
-    run_parts(fp, parts, finish_leaf_stats);
-    run_parts(fp, parts, finish_orgs);
-    for (int p = 0; p < parts; p++)
-        if (fp[p].rc) {
-            *err = fp[p].err;
-            return fp[p].rc;
-        }
-    return 0;
 }
 
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
@@ -718,12 +673,27 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     r->evidence = sc->evidence;
     r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
     *out = NULL;
+    /* Statistics over every organization first: then each organization's own
+     * accumulators can go as soon as it is scored. */
     r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
-    r->norgs = sc->norgs;
-    int rc = finish_parts(sc, r, err);
-    if (rc) {
-        lotk_result_free(r);
-        return rc;
+    finish_leaf_stats(sc, r);
+    for (size_t i = 0; i < sc->norgs; i++) {
+        r->norgs++;
+        int rc = score_org(sc, (int)i, &r->orgs[i], err);
+        if (rc) {
+            lotk_result_free(r);
+            return rc;
+        }
+        /* The result holds the organization now; its sums go, so that accumulators and
+         * results are not both held whole at the peak. */
+        free(sc->orgs[i].leaf);
+        sc->orgs[i].leaf = NULL;
+        lotk_stats_release_org(sc->stats, (int)i);
+        /* Sums that came from reading threads sit in those threads' malloc arenas, which
+         * this thread's allocations never reuse; returning their freed pages now and then
+         * keeps the peak that of one thread. */
+        if ((i & 4095) == 4095)
+            malloc_trim(0);
     }
     qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
     /* Respondents and observers know organizations by the scorer's index: keep the map to

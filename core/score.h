@@ -112,9 +112,9 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
                                     const double *keyed),
                          void *ctx);
 
-/* Lets lotk_scorer_finish score organizations with up to jobs threads (default 1). It
- * does so only when no aggregate plugin is involved (Lua states are not shared between
- * threads); the result is the same either way. */
+/* Lets lotk_scorer_finish compute the leaves' statistics over all organizations
+ * (reliability, ICC) on up to jobs threads (default 1); the result is the same either
+ * way. */
 void lotk_scorer_set_jobs(struct lotk_scorer *sc, int jobs);
 
 /* Adds one decoded row. Matches the on_row signature of struct lotk_survey_sink; fails

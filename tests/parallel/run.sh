@@ -38,7 +38,7 @@ done
 cat "$work/plain.csv" | "$lotk" score "$standard" - -f json -q -j 4 > "$work/pipe.json"
 same "standard input" "$work/plain.1.json" "$work/pipe.json"
 
-# Many small organizations (about 10,000): finishing them is shared between threads too.
+# Many small organizations (about 10,000), whose statistics are finished on threads too.
 "$gen" 30000 11 3 > "$work/many.csv"
 score "$work/many.1.json" 1 "$work/many.csv"
 for j in 2 4; do
