@@ -415,7 +415,9 @@ static void add_complete(const struct lotk_stats *st, struct leaf *lf, struct or
             return;
         }
     }
-    /* The whole row takes the exact path, so the route depends on the row's values only. */
+    /* The whole row takes the exact path. Which path a row takes depends on its values
+     * and, only at int32's end, on the sums so far; both hold every value exactly, so the
+     * result does not depend on the route. */
     struct org_ext *e = org_ext_at(st, g, l);
     for (size_t i = 0; i < k; i++) {
         lotk_exact_add(&e->s[i], x[i]);
