@@ -1,7 +1,8 @@
 /* dtoa.h — the shortest decimal digits of a double.
  *
- * libdouble-conversion finds them without the trial printf/strtod round trips that make
- * number output slow; it is C++, so this is the C interface to it (dtoa.cc). */
+ * C++17's std::to_chars finds them (libstdc++ uses Ryu) without the trial printf/strtod
+ * round trips that made number output slow; it is C++, so this is the C interface to it
+ * (dtoa.cc). */
 #ifndef LOTK_DTOA_H
 #define LOTK_DTOA_H
 

@@ -149,7 +149,7 @@ struct fmt_tally {
 };
 
 /* Checks lotk_fmt_double(x) against glibc's printf and strtod, which share no code with
- * libdouble-conversion: (a) it reads back as x; (b) it has the fewest significant digits
+ * std::to_chars (core/dtoa.cc): (a) it reads back as x; (b) it has the fewest significant digits
  * that do: one digit fewer, correctly rounded, does not read back, and up to 15 digits it
  * is %.15g byte for byte (normal numbers; a subnormal's 15 digits are more than it has);
  * (c) it is laid out as %g with precision max(digits, 15), wherever that printf output
