@@ -2,8 +2,9 @@
  *
  * Everything is written straight into the buffer's storage: a result of 300,000
  * organizations is millions of tokens, and a callback and a printf per token are what
- * made jansson's dump slow. The layout copies jansson 2.14's dump.c (do_dump, dump_indent, dump_string,
- * jsonp_dtostr) with JSON_INDENT(2), no JSON_ENSURE_ASCII, no JSON_ESCAPE_SLASH. */
+ * made jansson's dump slow. The layout copies jansson 2.14's dump.c (do_dump,
+ * dump_indent, dump_string, jsonp_dtostr) with JSON_INDENT(2), no JSON_ENSURE_ASCII, no
+ * JSON_ESCAPE_SLASH. */
 #include "jsonw.h"
 
 #include <jansson.h>
