@@ -462,24 +462,20 @@ static inline void add_row(struct lotk_stats *st, int org, const double *keyed,
         struct leaf *lf = &st->leaves[l];
         size_t k = lf->k, answered = 0, on_grid = 0, small = 0, off_int = 0;
         double q = 0; /* Σx², for rwg(j) */
-        for (size_t i = 0; known_small && i < k; i++) {
+        for (size_t i = 0; i < k; i++) {
             double a = keyed[lf->items[i]];
             x[i] = a;
             q += a * a;
             answered += a == a;
-        }
-        if (known_small)
-            small = k;
-        for (size_t i = 0; !known_small && i < k; i++) {
-            double a = keyed[lf->items[i]];
-            x[i] = a;
-            q += a * a;
-            answered += a == a;
+            if (known_small) /* a constant in each caller: the tests below drop out */
+                continue;
             /* Adding 1.5·2^48 rounds to a multiple of 2^-4 (for |a| < 2^47), adding
              * 1.5·2^52 to a whole number; NaN (no answer) fails both. */
             on_grid += (a + 0x1.8p48) - 0x1.8p48 == a;
             small += a != a || ((a + 0x1.8p52) - 0x1.8p52 == a && fabs(a) <= SMALL_MAX);
         }
+        if (known_small)
+            small = k;
         /* The common cases in one or two tests: every value a small whole number or no
          * answer; or every item answered on the grid with Σx² < 2^22, so each |x| < 2^11.
          * Anything else is sorted out item by item. */
