@@ -6,9 +6,9 @@
  * leading BOM. */
 #include <string.h>
 
-#include "encoding.h"
+#include "input/encoding.h"
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 struct result {
     int rc;

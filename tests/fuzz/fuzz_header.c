@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "encoding.h"
+#include "input/encoding.h"
 #include "fuzz.h"
-#include "header.h"
-#include "util.h"
+#include "standard/header.h"
+#include "base/util.h"
 
 static void check_parsers(const char *s)
 {

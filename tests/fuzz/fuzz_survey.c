@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "standard.h"
-#include "survey.h"
+#include "standard/standard.h"
+#include "input/survey.h"
 
 static const char standard_yaml[] =
     "format: lotk/1\n"

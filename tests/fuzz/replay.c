@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 enum { MAX_INPUT = 16 << 20 };
 

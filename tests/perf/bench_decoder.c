@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "encoding.h"
-#include "util.h"
+#include "input/encoding.h"
+#include "base/util.h"
 
 enum { FEED = 1 << 16, ROUNDS = 5 };
 

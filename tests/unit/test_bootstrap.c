@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootstrap.h"
+#include "analysis/bootstrap.h"
 
 /* pcg32-demo of the reference implementation: pcg32_srandom_r(&rng, 42u, 54u). */
 static void pcg32_reference(void **state)

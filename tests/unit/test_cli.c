@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 
 static const struct lotk_opt opts[] = {
     {"format", 'f', "FORMAT", "table, json or csv"},

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "analysis/compare.h"
 
 /* RCI = (new − old) / (√2·SD·√(1 − r)), worked by hand:
  *   old .60, new .70, SD .10, r .80: SE_diff = 1.41421356·.1·.44721360 = .063245553,

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoding.h"
+#include "input/encoding.h"
 #include "../fuzz/fuzz.h"
-#include "util.h"
+#include "base/util.h"
 
 /* A wjx text export: metadata columns, a question, a matrix sub-column, CRLF, and a quoted
  * multi-line cell. Written in UTF-8 here; the GB18030 twin is made with iconv(3). */

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "evidence.h"
-#include "icc.h"
-#include "report.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "score/evidence.h"
+#include "score/icc.h"
+#include "output/report.h"
+#include "base/util.h"
 
 /* Line numbers in comments: the tests below point at them. */
 static const char *const standard =

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoding.h"
-#include "header.h"
-#include "util.h"
+#include "input/encoding.h"
+#include "standard/header.h"
+#include "base/util.h"
 
 static const char *norm(const char *in, size_t len)
 {

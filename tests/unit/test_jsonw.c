@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonw.h"
-#include "util.h"
+#include "base/jsonw.h"
+#include "base/util.h"
 
 /* What lotk wrote with before jsonw: the layout the writer must keep. */
 enum { DUMP_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "norms.h"
+#include "analysis/norms.h"
 
 /* x <- c(72.5, 55.04, 87.09, 62.59, 79.35, 77.51, 61.2, 68.0, 68.0, 90.1, 45.3) */
 static const double sample[] = {72.5, 55.04, 87.09, 62.59, 79.35, 77.51,

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plugin.h"
-#include "score.h"
-#include "standard.h"
-#include "survey.h"
-#include "util.h"
+#include "lua/plugin.h"
+#include "score/score.h"
+#include "standard/standard.h"
+#include "input/survey.h"
+#include "base/util.h"
 
 static const char *const twin_yaml =
     "format: lotk/1\nid: twins\nversion: '1'\nkind: other\ntitle: {en: twins}\n"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #ifndef LOTK_PSYCH_DIR
 #error "LOTK_PSYCH_DIR must name tests/fixtures/psych"

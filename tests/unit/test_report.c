@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "util.h"
+#include "output/report.h"
+#include "base/util.h"
 
 static const char std_yaml[] =
     "format: lotk/1\n"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rx.h"
-#include "util.h"
+#include "standard/rx.h"
+#include "base/util.h"
 
 /* Lines 1-13; indicators start on line 14. Tests append their own indicators. */
 #define HEAD                                                                                 \

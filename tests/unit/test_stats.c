@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "err.h"
-#include "standard.h"
-#include "stats.h"
-#include "survey.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/err.h"
+#include "standard/standard.h"
+#include "score/stats.h"
+#include "input/survey.h"
+#include "base/util.h"
 
 #define FIXTURES LOTK_SOURCE_DIR "/tests/fixtures/psych"
 

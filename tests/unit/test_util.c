@@ -11,7 +11,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static const char *fmt(double x)
 {

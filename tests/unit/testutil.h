@@ -17,10 +17,10 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "diag.h"
-#include "score.h"
-#include "standard.h"
-#include "survey.h"
+#include "base/diag.h"
+#include "score/score.h"
+#include "standard/standard.h"
+#include "input/survey.h"
 
 /* A fresh temporary directory (removed with everything in it by tu_rmtree). Caller frees. */
 char *tu_tempdir(void);

@@ -1,0 +1,554 @@
+/* compare.c — the org_reliability block and lotk compare; see compare.h. */
+#include "analysis/compare.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/jsonw.h"
+#include "output/report.h"
+#include "standard/standard.h"
+
+static json_t *number_or_null(double x)
+{
+    return x == x ? json_real(x) : json_null();
+}
+
+/* ---- the basis: spread and reliability of organization values --------------------------- */
+
+/* The sample SD of node i's organization values (norm; the total: points / standard
+ * points), over the organizations not flagged few_respondents, in result order. */
+static double org_sd(const struct lotk_result *r, size_t i, double *x, size_t *count)
+{
+    const struct lotk_standard *s = r->standard;
+    size_t m = 0;
+    for (size_t k = 0; k < r->norgs; k++) {
+        const struct lotk_org_result *o = &r->orgs[k];
+        double v = i == 0 ? o->points / s->points : o->norm[i];
+        if (!(o->flags & LOTK_FLAG_FEW_RESPONDENTS) && v == v)
+            x[m++] = v;
+    }
+    *count = m;
+    if (m < 2)
+        return NAN;
+    double mean = 0, ss = 0;
+    for (size_t k = 0; k < m; k++)
+        mean += x[k];
+    mean /= (double)m;
+    for (size_t k = 0; k < m; k++)
+        ss += (x[k] - mean) * (x[k] - mean);
+    return sqrt(ss / (double)(m - 1));
+}
+
+json_t *lotk_compare_basis_json(const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    size_t nn = s->nnodes;
+    double *x = lotk_xmalloc((r->norgs ? r->norgs : 1) * sizeof *x);
+    double *sd = lotk_xmalloc(nn * sizeof *sd), *sem = lotk_xmalloc(nn * sizeof *sem);
+    double *rel = lotk_xmalloc(nn * sizeof *rel);
+    size_t *count = lotk_xcalloc(nn, sizeof *count);
+    /* Children follow their parent in preorder: walking backwards sees children first. */
+    for (size_t i = nn; i-- > 0;) {
+        const struct lotk_node *node = &s->nodes[i];
+        sd[i] = org_sd(r, i, x, &count[i]);
+        if (node->nitems > 0) {
+            rel[i] = r->leaf_stats ? r->leaf_stats[i].icc2 : NAN;
+            sem[i] = sd[i] * sqrt(1 - rel[i]);
+            continue;
+        }
+        if (node->nchildren == 0) {
+            sem[i] = 0;
+            rel[i] = NAN;
+            continue;
+        }
+        /* Children no organization has a value for (evidence not rated) are left out,
+         * weights renormalised, as the aggregate itself leaves them out. */
+        double wsum = 0, acc = 0;
+        for (size_t c = 0; c < node->nchildren; c++) {
+            int child = node->children[c];
+            if (count[child] > 0)
+                wsum += node->aggregate == LOTK_AGG_MEAN ? 1 : s->nodes[child].weight;
+        }
+        for (size_t c = 0; c < node->nchildren; c++) {
+            int child = node->children[c];
+            double w = node->aggregate == LOTK_AGG_MEAN ? 1 : s->nodes[child].weight;
+            if (count[child] > 0)
+                acc += w / wsum * sem[child];
+        }
+        sem[i] = wsum > 0 ? acc : NAN;
+        rel[i] = sd[i] > 0 ? 1 - acc * acc / (sd[i] * sd[i]) : NAN;
+    }
+    json_t *j = json_object();
+    for (size_t i = 0; i < nn; i++) {
+        const struct lotk_node *node = &s->nodes[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "organizations", json_integer((json_int_t)count[i]));
+        json_object_set_new(o, "sd", number_or_null(sd[i]));
+        json_object_set_new(o, "sem", number_or_null(sem[i]));
+        json_object_set_new(o, "r", number_or_null(rel[i]));
+        json_object_set_new(o, "method", json_string(node->nitems > 0      ? "icc2" :
+                                                     node->nchildren == 0 ? "evidence" :
+                                                                            "composite"));
+        json_object_set_new(j, node->id, o);
+    }
+    free(x);
+    free(sd);
+    free(sem);
+    free(rel);
+    free(count);
+    return j;
+}
+
+/* ---- lotk compare ------------------------------------------------------------------------ */
+
+double lotk_compare_rci(double old_value, double new_value, double sd, double r,
+                        double *se_diff)
+{
+    double se = r != r ? NAN : r < 1 ? sqrt(2.0) * sd * sqrt(1 - r) : 0; /* sd NaN: NaN */
+    if (se_diff)
+        *se_diff = se;
+    if (se != se || se <= 0)
+        return NAN;
+    return (new_value - old_value) / se;
+}
+
+/* A round's value of a node for one organization: norm, or points / standard points for
+ * the total. */
+static double round_value(const struct lotk_doc *doc, const struct lotk_doc_org *o,
+                          const char *node)
+{
+    if (strcmp(node, "total") == 0)
+        return o->points / doc->std_points;
+    return lotk_norms_doc_value(o, node, "norm");
+}
+
+static bool basis_from(const struct lotk_doc *doc, const char *node, double *sd, double *r)
+{
+    json_t *b = json_object_get(json_object_get(doc->root, "org_reliability"), node);
+    json_t *jsd = json_object_get(b, "sd"), *jr = json_object_get(b, "r");
+    if (!json_is_number(jsd) || !json_is_number(jr))
+        return false;
+    *sd = json_number_value(jsd);
+    *r = json_number_value(jr);
+    return true;
+}
+
+/* Finds the newer standard for its crosswalk; a standard that cannot be used is only a
+ * warning, unless the user named it. */
+static int find_standard(struct lotk_comparison *c, const char *standard_path, FILE *warn,
+                         struct lotk_err *err)
+{
+    const char *id = c->new_doc.std_id, *version = c->new_doc.std_version;
+    struct lotk_err lookup;
+    struct lotk_diags diags = {0};
+    lotk_err_clear(&lookup);
+    char *path = lotk_standard_resolve(standard_path ? standard_path : id, &lookup);
+    int rc = 0;
+    if (!path) {
+        if (standard_path) {
+            *err = lookup;
+            return lookup.code ? lookup.code : LOTK_EUSAGE;
+        }
+        if (warn)
+            lotk_diag(warn, "warning", NULL, 0, 0,
+                      "standard %s %s not found on the search path (give it with --standard "
+                      "FILE); nodes are matched by id only, without its crosswalk",
+                      id, version);
+        return 0;
+    }
+    if (lotk_standard_load(path, &c->standard, &diags) != 0) {
+        if (warn)
+            lotk_diags_print(&diags, warn);
+        if (standard_path)
+            rc = lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0,
+                              "the standard given with --standard is invalid");
+        else if (warn)
+            lotk_diag(warn, "warning", path, 0, 0,
+                      "invalid standard: nodes are matched by id only, without its crosswalk");
+        goto done;
+    }
+    if (strcmp(c->standard->id, id) != 0) {
+        if (standard_path)
+            rc = lotk_err_set(err, LOTK_EUSAGE, path, 0, 0,
+                              "standard %s is not the one %s was scored with (%s)",
+                              c->standard->id, c->new_path, id);
+        lotk_standard_free(c->standard);
+        c->standard = NULL;
+    } else if (strcmp(c->standard->version, version) != 0) {
+        if (warn)
+            lotk_diag(warn, "warning", path, 0, 0,
+                      "standard %s is version %s, but %s was scored with %s; %s",
+                      id, c->standard->version, c->new_path, version,
+                      standard_path ? "its crosswalk is used as given"
+                                    : "its crosswalk is not used (give the right one with "
+                                      "--standard FILE)");
+        if (!standard_path) {
+            lotk_standard_free(c->standard);
+            c->standard = NULL;
+        }
+    }
+done:
+    lotk_diags_free(&diags);
+    free(path);
+    return rc;
+}
+
+static const char *crosswalk_from(const struct lotk_comparison *c, const char *to)
+{
+    for (size_t i = 0; c->standard && i < c->standard->ncrosswalk; i++)
+        if (strcmp(c->standard->crosswalk[i].to, to) == 0)
+            return c->standard->crosswalk[i].from;
+    return NULL;
+}
+
+static void match_nodes(struct lotk_comparison *c, FILE *warn)
+{
+    json_t *new_nodes = c->new_doc.norgs ? c->new_doc.orgs[0].nodes : NULL;
+    json_t *old_nodes = c->old_doc.norgs ? c->old_doc.orgs[0].nodes : NULL;
+    c->nodes = lotk_xcalloc(json_object_size(new_nodes) + 1, sizeof *c->nodes);
+    c->nodes[c->nnodes++].id = "total";
+    const char *key;
+    json_t *v;
+    json_object_foreach(new_nodes, key, v) c->nodes[c->nnodes++].id = key;
+    for (size_t i = 0; i < c->nnodes; i++) {
+        struct lotk_compare_node *n = &c->nodes[i];
+        const char *from = crosswalk_from(c, n->id);
+        n->old_id = from ? from : n->id;
+        c->ncrosswalk_used += from != NULL;
+        n->sd = n->r = n->se_diff = NAN;
+        if (basis_from(&c->old_doc, n->old_id, &n->sd, &n->r))
+            n->basis = "old";
+        else if (basis_from(&c->new_doc, n->id, &n->sd, &n->r))
+            n->basis = "new";
+        lotk_compare_rci(0, 0, n->sd, n->r, &n->se_diff);
+    }
+    c->unmatched_old = lotk_xcalloc(json_object_size(old_nodes) + 1, sizeof *c->unmatched_old);
+    json_object_foreach(old_nodes, key, v) {
+        bool matched = false;
+        for (size_t i = 0; i < c->nnodes && !matched; i++)
+            matched = strcmp(c->nodes[i].old_id, key) == 0;
+        if (matched)
+            continue;
+        c->unmatched_old[c->nunmatched_old++] = key;
+        if (warn)
+            lotk_diag(warn, "warning", c->old_path, 0, 0,
+                      "node %s has no counterpart in %s (a crosswalk entry {from: %s, to: …} "
+                      "in the newer standard maps a renamed node)",
+                      key, c->new_path, key);
+    }
+}
+
+static void compare_org(struct lotk_comparison *c, struct lotk_compare_org *co)
+{
+    co->changes = lotk_xcalloc(c->nnodes, sizeof *co->changes);
+    for (size_t i = 0; i < c->nnodes; i++) {
+        const struct lotk_compare_node *n = &c->nodes[i];
+        struct lotk_compare_change *ch = &co->changes[i];
+        ch->old_value = round_value(&c->old_doc, co->old_org, n->old_id);
+        ch->new_value = round_value(&c->new_doc, co->new_org, n->id);
+        ch->diff = ch->new_value - ch->old_value;
+        ch->rci = lotk_compare_rci(ch->old_value, ch->new_value, n->sd, n->r, NULL);
+        ch->change = ch->rci != ch->rci  ? 2 :
+                     ch->rci > c->critical ? 1 :
+                     ch->rci < -c->critical ? -1 : 0;
+    }
+}
+
+int lotk_compare_run(const char *old_path, const char *new_path, const char *standard_path,
+                     FILE *warn, struct lotk_comparison **out, struct lotk_err *err)
+{
+    struct lotk_comparison *c = lotk_xcalloc(1, sizeof *c);
+    struct lotk_strmap old_index = {0};
+    bool *seen = NULL;
+    int rc;
+    *out = NULL;
+    c->old_path = old_path;
+    c->new_path = new_path;
+    c->critical = 1.96;
+    if ((rc = lotk_norms_doc_load(old_path, &c->old_doc, err)) != 0 ||
+        (rc = lotk_norms_doc_load(new_path, &c->new_doc, err)) != 0)
+        goto done;
+    if (strcmp(c->old_doc.std_id, c->new_doc.std_id) != 0) {
+        rc = lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                          "%s was scored with standard %s, %s with %s; lotk compare compares "
+                          "rounds of one standard",
+                          old_path, c->old_doc.std_id, new_path, c->new_doc.std_id);
+        goto done;
+    }
+    c->version_mismatch = strcmp(c->old_doc.std_version, c->new_doc.std_version) != 0;
+    if (c->version_mismatch && warn)
+        lotk_diag(warn, "warning", NULL, 0, 0,
+                  "standard versions differ: %s was scored with %s %s, %s with %s; nodes are "
+                  "matched by id and by the crosswalk of %s",
+                  old_path, c->old_doc.std_id, c->old_doc.std_version, new_path,
+                  c->new_doc.std_version, c->new_doc.std_version);
+    if ((standard_path || c->version_mismatch) &&
+        (rc = find_standard(c, standard_path, warn, err)) != 0)
+        goto done;
+    match_nodes(c, warn);
+
+    for (size_t i = 0; i < c->old_doc.norgs; i++) {
+        const char *id = c->old_doc.orgs[i].id;
+        lotk_strmap_put(&old_index, id, strlen(id), (int)i);
+    }
+    seen = lotk_xcalloc(c->old_doc.norgs + 1, sizeof *seen);
+    c->orgs = lotk_xcalloc(c->new_doc.norgs + 1, sizeof *c->orgs);
+    c->only_new = lotk_xcalloc(c->new_doc.norgs + 1, sizeof *c->only_new);
+    c->only_old = lotk_xcalloc(c->old_doc.norgs + 1, sizeof *c->only_old);
+    for (size_t i = 0; i < c->new_doc.norgs; i++) {
+        const struct lotk_doc_org *no = &c->new_doc.orgs[i];
+        int k = lotk_strmap_get(&old_index, no->id, strlen(no->id));
+        if (k < 0 || seen[k]) {
+            c->only_new[c->nonly_new++] = no->id;
+            if (warn)
+                lotk_diag(warn, "warning", new_path, 0, 0,
+                          "organization %s is not in %s: no change to report", no->id,
+                          old_path);
+            continue;
+        }
+        seen[k] = true;
+        struct lotk_compare_org *co = &c->orgs[c->norgs++];
+        co->old_org = &c->old_doc.orgs[k];
+        co->new_org = no;
+        compare_org(c, co);
+    }
+    for (size_t k = 0; k < c->old_doc.norgs; k++) {
+        if (seen[k])
+            continue;
+        c->only_old[c->nonly_old++] = c->old_doc.orgs[k].id;
+        if (warn)
+            lotk_diag(warn, "warning", old_path, 0, 0,
+                      "organization %s is missing from %s", c->old_doc.orgs[k].id, new_path);
+    }
+done:
+    lotk_strmap_free(&old_index);
+    free(seen);
+    if (rc) {
+        lotk_compare_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+static const char *change_name(int change)
+{
+    return change == 1 ? "improved" : change == -1 ? "declined" : change == 0 ? "none" : NULL;
+}
+
+static json_t *strings_json(const char *const *s, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(s[i]));
+    return a;
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
+    json_t *rounds = json_object();
+    json_object_set_new(rounds, "old", json_string(c->old_path));
+    json_object_set_new(rounds, "new", json_string(c->new_path));
+    json_object_set_new(j, "rounds", rounds);
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(c->new_doc.std_id));
+    json_object_set_new(std, "old_version", json_string(c->old_doc.std_version));
+    json_object_set_new(std, "new_version", json_string(c->new_doc.std_version));
+    json_object_set_new(std, "version_mismatch", json_boolean(c->version_mismatch));
+    json_t *cw = json_array();
+    for (size_t i = 0; i < c->nnodes; i++)
+        if (strcmp(c->nodes[i].id, c->nodes[i].old_id) != 0) {
+            json_t *e = json_object();
+            json_object_set_new(e, "from", json_string(c->nodes[i].old_id));
+            json_object_set_new(e, "to", json_string(c->nodes[i].id));
+            json_array_append_new(cw, e);
+        }
+    json_object_set_new(std, "crosswalk", cw);
+    json_object_set_new(j, "standard", std);
+    json_t *method = json_object();
+    json_object_set_new(method, "value", json_string("norm (the total: points / standard points)"));
+    json_object_set_new(method, "rci", json_string("(new - old) / (sqrt(2) * sd * sqrt(1 - r))"));
+    json_object_set_new(method, "basis", json_string("sd and r of the old round's org_reliability"));
+    json_object_set_new(method, "critical", json_real(c->critical));
+    json_object_set_new(j, "method", method);
+    json_t *nodes = json_object();
+    for (size_t i = 0; i < c->nnodes; i++) {
+        const struct lotk_compare_node *n = &c->nodes[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "old_id", json_string(n->old_id));
+        json_object_set_new(o, "basis", string_or_null(n->basis));
+        json_object_set_new(o, "sd", number_or_null(n->sd));
+        json_object_set_new(o, "r", number_or_null(n->r));
+        json_object_set_new(o, "se_diff", number_or_null(n->se_diff));
+        json_object_set_new(nodes, n->id, o);
+    }
+    json_object_set_new(j, "nodes", nodes);
+    json_t *orgs = json_array();
+    for (size_t k = 0; k < c->norgs; k++) {
+        const struct lotk_compare_org *co = &c->orgs[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(co->new_org->id));
+        json_object_set_new(o, "old_points", number_or_null(co->old_org->points));
+        json_object_set_new(o, "new_points", number_or_null(co->new_org->points));
+        json_object_set_new(o, "old_grade", string_or_null(co->old_org->grade));
+        json_object_set_new(o, "new_grade", string_or_null(co->new_org->grade));
+        json_t *changes = json_object();
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const struct lotk_compare_change *ch = &co->changes[i];
+            json_t *e = json_object();
+            json_object_set_new(e, "old", number_or_null(ch->old_value));
+            json_object_set_new(e, "new", number_or_null(ch->new_value));
+            json_object_set_new(e, "diff", number_or_null(ch->diff));
+            json_object_set_new(e, "rci", number_or_null(ch->rci));
+            json_object_set_new(e, "change", string_or_null(change_name(ch->change)));
+            json_object_set_new(changes, c->nodes[i].id, e);
+        }
+        json_object_set_new(o, "changes", changes);
+        json_array_append_new(orgs, o);
+    }
+    json_object_set_new(j, "organizations", orgs);
+    json_object_set_new(j, "only_in_old", strings_json(c->only_old, c->nonly_old));
+    json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
+    json_object_set_new(j, "unmatched_old_nodes",
+                        strings_json(c->unmatched_old, c->nunmatched_old));
+    lotk_jsonw_write(out, j, 0);
+    lotk_buf_putc(out, '\n');
+    json_decref(j);
+}
+
+static void csv_number(struct lotk_buf *out, double x)
+{
+    char num[32];
+    lotk_buf_putc(out, ',');
+    if (x == x) {
+        lotk_fmt_double(num, x);
+        lotk_buf_puts(out, num);
+    }
+}
+
+void lotk_compare_csv(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    lotk_buf_puts(out, "organization,node,old_node,old,new,diff,se_diff,rci,change\r\n");
+    for (size_t k = 0; k < c->norgs; k++) {
+        const struct lotk_compare_org *co = &c->orgs[k];
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const struct lotk_compare_change *ch = &co->changes[i];
+            lotk_csv_field(out, co->new_org->id);
+            lotk_buf_putc(out, ',');
+            lotk_csv_field(out, c->nodes[i].id);
+            lotk_buf_putc(out, ',');
+            lotk_csv_field(out, c->nodes[i].old_id);
+            csv_number(out, ch->old_value);
+            csv_number(out, ch->new_value);
+            csv_number(out, ch->diff);
+            csv_number(out, c->nodes[i].se_diff);
+            csv_number(out, ch->rci);
+            lotk_buf_printf(out, ",%s\r\n",
+                            change_name(ch->change) ? change_name(ch->change) : "unknown");
+        }
+    }
+}
+
+static void cell(struct lotk_buf *out, const char *fmt, double x, int width)
+{
+    char text[64];
+    if (x == x)
+        snprintf(text, sizeof text, fmt, x);
+    else
+        snprintf(text, sizeof text, "-");
+    lotk_buf_printf(out, "  %*s", width, text);
+}
+
+/* "only in the old round: A, B, … (12)": the first ten ids, then the count. */
+static void only_in(struct lotk_buf *out, const char *round, const char *const *ids, size_t n)
+{
+    if (n == 0)
+        return;
+    lotk_buf_printf(out, "only in the %s round:", round);
+    for (size_t i = 0; i < n && i < 10; i++)
+        lotk_buf_printf(out, "%s %s", i ? "," : "", ids[i]);
+    if (n > 10)
+        lotk_buf_printf(out, ", … (%zu organizations)", n);
+    lotk_buf_putc(out, '\n');
+}
+
+void lotk_compare_table(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    int id_width = (int)strlen("organization"), node_width = (int)strlen("node");
+    for (size_t k = 0; k < c->norgs; k++)
+        if ((int)strlen(c->orgs[k].new_org->id) > id_width)
+            id_width = (int)strlen(c->orgs[k].new_org->id);
+    for (size_t i = 0; i < c->nnodes; i++) {
+        int w = (int)strlen(c->nodes[i].id);
+        if (strcmp(c->nodes[i].id, c->nodes[i].old_id) != 0)
+            w += 4 + (int)strlen(c->nodes[i].old_id); /* " (← OLD)" */
+        if (w > node_width)
+            node_width = w;
+    }
+    lotk_buf_printf(out, "%s %s (%s) → %s (%s): %zu organizations in both rounds\n",
+                    c->new_doc.std_id, c->old_doc.std_version, c->old_path,
+                    c->new_doc.std_version, c->new_path, c->norgs);
+    lotk_buf_puts(out,
+                  "values are 100 × norm, the % of each node's maximum (the total: points as "
+                  "% of the standard's points);\nRCI = (new − old) / (√2 · SD · √(1 − r)) with SD "
+                  "and r of the old round; |RCI| > 1.96 is a real change\n\n");
+    lotk_buf_printf(out, "%-*s  %-*s     old     new    diff     RCI  change\n", id_width,
+                    "organization", node_width, "node");
+    for (size_t k = 0; k < c->norgs; k++) {
+        const struct lotk_compare_org *co = &c->orgs[k];
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const struct lotk_compare_change *ch = &co->changes[i];
+            const struct lotk_compare_node *n = &c->nodes[i];
+            lotk_buf_printf(out, "%-*s  ", id_width, i == 0 ? co->new_org->id : "");
+            size_t before = out->len;
+            lotk_buf_puts(out, n->id);
+            if (strcmp(n->id, n->old_id) != 0)
+                lotk_buf_printf(out, " (← %s)", n->old_id);
+            /* "←" is one column wide but three bytes. */
+            int shown = (int)(out->len - before) - (strcmp(n->id, n->old_id) != 0 ? 2 : 0);
+            lotk_buf_printf(out, "%*s", node_width - shown, "");
+            cell(out, "%.2f", 100 * ch->old_value, 6);
+            cell(out, "%.2f", 100 * ch->new_value, 6);
+            cell(out, "%+.2f", 100 * ch->diff, 6);
+            cell(out, "%.2f", ch->rci, 6);
+            const char *name = ch->change == 1 ? "improved" : ch->change == -1 ? "declined" : "";
+            lotk_buf_printf(out, "  %s", name);
+            while (out->len && out->data[out->len - 1] == ' ')
+                out->data[--out->len] = '\0';
+            lotk_buf_putc(out, '\n');
+        }
+    }
+    size_t real = 0;
+    for (size_t k = 0; k < c->norgs; k++)
+        real += c->orgs[k].changes[0].change == 1 || c->orgs[k].changes[0].change == -1;
+    lotk_buf_printf(out, "\n%zu of %zu organizations changed their total beyond measurement "
+                    "error\n", real, c->norgs);
+    only_in(out, "old", c->only_old, c->nonly_old);
+    only_in(out, "new", c->only_new, c->nonly_new);
+}
+
+void lotk_compare_free(struct lotk_comparison *c)
+{
+    if (!c)
+        return;
+    for (size_t k = 0; k < c->norgs; k++)
+        free(c->orgs[k].changes);
+    free(c->orgs);
+    free(c->nodes);
+    free(c->only_old);
+    free(c->only_new);
+    free(c->unmatched_old);
+    lotk_standard_free(c->standard);
+    lotk_norms_doc_clear(&c->old_doc);
+    lotk_norms_doc_clear(&c->new_doc);
+    free(c);
+}

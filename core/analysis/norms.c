@@ -1,0 +1,607 @@
+/* norms.c — norm tables, percentile ranks and reading results back; see norms.h. */
+#include "analysis/norms.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/jsonw.h"
+
+/* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a
+ * lotk result. */
+#define JSON_MAX_BYTES ((size_t)1 << 30)
+
+static const double quartile_p[] = {0.25, 0.5, 0.75};
+static const double decile_p[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+double lotk_norms_quantile(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    /* R's own arithmetic (quantile.default, type 7), so that results agree to the bit:
+     * index = 1 + (n − 1)·p, h = index − ⌊index⌋, (1 − h)·x[lo] + h·x[hi] (1-based). */
+    double index = 1 + (double)(n - 1) * p;
+    double lo = floor(index), hi = ceil(index);
+    double h = index - lo;
+    double xlo = sorted[(size_t)lo - 1], xhi = sorted[(size_t)hi - 1];
+    return h > 0 && xhi != xlo ? (1 - h) * xlo + h * xhi : xlo;
+}
+
+/* The first index whose value is >= x (strict: > x). */
+static size_t bound(const double *sorted, size_t n, double x, bool strict)
+{
+    /* Halving without a branch on the comparison (a conditional move instead): ranks are
+     * looked up for every organization and node, and a mispredicted branch per step was
+     * most of their cost. */
+    if (n == 0)
+        return 0;
+    const double *base = sorted;
+    while (n > 1) {
+        size_t half = n / 2;
+        double v = base[half - 1];
+        base += (strict ? v <= x : v < x) ? half : 0;
+        n -= half;
+    }
+    return (size_t)(base - sorted) + (strict ? *base <= x : *base < x);
+}
+
+double lotk_norms_percentile(const double *sorted, size_t n, double x)
+{
+    if (n == 0 || x != x)
+        return NAN;
+    size_t below = bound(sorted, n, x, false), above = below;
+    /* Ties are usually few: a short walk finds their end sooner than a second search. */
+    while (above < n && above - below < 8 && sorted[above] == x)
+        above++;
+    if (above < n && sorted[above] == x)
+        above = bound(sorted, n, x, true);
+    size_t equal = above - below;
+    return ((double)below + 0.5 * (double)equal) / (double)n * 100;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- reading results back ---------------------------------------------------------- */
+
+int lotk_norms_read_json(const char *path, json_t **out, struct lotk_err *err)
+{
+    char msg[512];
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (lotk_read_file(path, JSON_MAX_BYTES, &data, &len, msg, sizeof msg) != 0)
+        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "%s", msg);
+    json_error_t je;
+    json_t *j = json_loadb(data, len, 0, &je);
+    free(data);
+    if (!j)
+        return lotk_err_set(err, LOTK_EIO, path, je.line > 0 ? je.line : 0,
+                            je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
+    *out = j;
+    return 0;
+}
+
+static const char *get_str(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static int not_a_result(const char *path, struct lotk_err *err, const char *what)
+{
+    return lotk_err_set(err, LOTK_EIO, path, 0, 0,
+                        "not a lotk score result (lotk score -f json): %s", what);
+}
+
+int lotk_norms_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err)
+{
+    memset(doc, 0, sizeof *doc);
+    int rc = lotk_norms_read_json(path, &doc->root, err);
+    if (rc)
+        return rc;
+    doc->path = lotk_xstrdup(path);
+    json_t *std = json_object_get(doc->root, "standard");
+    json_t *orgs = json_object_get(doc->root, "organizations");
+    if (!json_is_object(doc->root) || !json_is_object(std)) {
+        rc = not_a_result(path, err, "no \"standard\" object");
+        goto done;
+    }
+    doc->std_id = get_str(std, "id");
+    doc->std_version = get_str(std, "version");
+    doc->std_sha256 = get_str(std, "sha256");
+    json_t *points = json_object_get(std, "points");
+    doc->std_points = json_is_number(points) ? json_number_value(points) : NAN;
+    if (!doc->std_id || !doc->std_version) {
+        rc = not_a_result(path, err, "\"standard\" lacks a string \"id\" or \"version\"");
+        goto done;
+    }
+    if (!json_is_array(orgs)) {
+        rc = not_a_result(path, err, "no \"organizations\" array");
+        goto done;
+    }
+    doc->norgs = json_array_size(orgs);
+    doc->orgs = lotk_xcalloc(doc->norgs ? doc->norgs : 1, sizeof *doc->orgs);
+    for (size_t i = 0; i < doc->norgs; i++) {
+        json_t *o = json_array_get(orgs, i);
+        struct lotk_doc_org *d = &doc->orgs[i];
+        char what[96];
+        d->id = json_is_object(o) ? get_str(o, "id") : NULL;
+        d->nodes = json_object_get(o, "nodes");
+        json_t *p = json_object_get(o, "points");
+        if (!d->id || !json_is_object(d->nodes) || !(json_is_number(p) || json_is_null(p))) {
+            snprintf(what, sizeof what,
+                     "organizations[%zu] lacks a string \"id\", a \"nodes\" object or "
+                     "\"points\"", i);
+            rc = not_a_result(path, err, what);
+            goto done;
+        }
+        d->points = json_is_number(p) ? json_number_value(p) : NAN;
+        d->grade = get_str(o, "grade");
+        json_t *flags = json_object_get(o, "flags");
+        for (size_t f = 0; f < json_array_size(flags); f++) {
+            const char *flag = json_string_value(json_array_get(flags, f));
+            if (flag && strcmp(flag, "few_respondents") == 0)
+                d->few_respondents = true;
+        }
+    }
+done:
+    if (rc)
+        lotk_norms_doc_clear(doc);
+    return rc;
+}
+
+double lotk_norms_doc_value(const struct lotk_doc_org *o, const char *node_id,
+                            const char *field)
+{
+    if (strcmp(node_id, "total") == 0 && strcmp(field, "points") == 0)
+        return o->points;
+    json_t *v = json_object_get(json_object_get(o->nodes, node_id), field);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+void lotk_norms_doc_clear(struct lotk_doc *doc)
+{
+    if (!doc)
+        return;
+    json_decref(doc->root);
+    free(doc->orgs);
+    free(doc->path);
+    memset(doc, 0, sizeof *doc);
+}
+
+/* ---- building norm tables ------------------------------------------------------------ */
+
+/* Groups under construction: node id → growable array of points. */
+struct builder {
+    struct lotk_strmap index;
+    struct lotk_norm_group *groups;
+    size_t ngroups, cap;
+    size_t *caps;
+};
+
+static struct lotk_norm_group *builder_group(struct builder *b, const char *id)
+{
+    int i = lotk_strmap_put(&b->index, id, strlen(id), (int)b->ngroups);
+    if (i == (int)b->ngroups) {
+        size_t cap = b->cap;
+        lotk_grow(&b->groups, &b->cap, b->ngroups + 1, sizeof *b->groups);
+        lotk_grow(&b->caps, &cap, b->ngroups + 1, sizeof *b->caps);
+        memset(&b->groups[i], 0, sizeof b->groups[i]);
+        b->caps[i] = 0;
+        b->groups[i].node = lotk_xstrdup(id);
+        b->ngroups++;
+    }
+    return &b->groups[i];
+}
+
+static void builder_add(struct builder *b, const char *id, double x)
+{
+    size_t gi = (size_t)(builder_group(b, id) - b->groups);
+    if (x != x)
+        return;
+    struct lotk_norm_group *g = &b->groups[gi];
+    lotk_grow(&g->values, &b->caps[gi], g->n + 1, sizeof *g->values);
+    g->values[g->n++] = x;
+}
+
+/* Sorts every group and suppresses the small ones; hands the groups to nm. */
+static void builder_finish(struct builder *b, struct lotk_norms *nm)
+{
+    for (size_t i = 0; i < b->ngroups; i++) {
+        struct lotk_norm_group *g = &b->groups[i];
+        if (g->n < (size_t)nm->min_group || g->n == 0) {
+            g->suppressed = true;
+            free(g->values);
+            g->values = NULL;
+        } else {
+            qsort(g->values, g->n, sizeof *g->values, compare_doubles);
+        }
+    }
+    nm->groups = b->groups;
+    nm->ngroups = b->ngroups;
+    free(b->caps);
+    lotk_strmap_free(&b->index);
+}
+
+/* One line naming every suppressed group, so that a small batch does not print a screen. */
+static void warn_suppressed(const struct lotk_norms *nm, FILE *warn, const char *what)
+{
+    struct lotk_buf b = {0};
+    for (size_t i = 0; i < nm->ngroups; i++)
+        if (nm->groups[i].suppressed)
+            lotk_buf_printf(&b, "%s%s (%zu)", b.len ? ", " : "", nm->groups[i].node,
+                            nm->groups[i].n);
+    if (b.len && warn)
+        lotk_diag(warn, "warning", NULL, 0, 0,
+                  "%s: groups of fewer than %ld organizations are suppressed (no quantiles, "
+                  "no percentile ranks): %s",
+                  what, nm->min_group, b.data);
+    lotk_buf_free(&b);
+}
+
+int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *warn,
+                     struct lotk_norms **out, struct lotk_err *err)
+{
+    struct lotk_norms *nm = lotk_xcalloc(1, sizeof *nm);
+    struct builder b = {0};
+    struct lotk_strmap seen = {0};
+    struct lotk_doc doc = {0};
+    char **seen_in = NULL; /* org index → file it came from, for the warning */
+    size_t nseen = 0, cap_seen = 0;
+    int rc = 0;
+    nm->min_group = min_group;
+    nm->sources = lotk_xcalloc(n ? n : 1, sizeof *nm->sources);
+    *out = NULL;
+    builder_group(&b, "total");
+    for (size_t f = 0; f < n; f++) {
+        if ((rc = lotk_norms_doc_load(paths[f], &doc, err)) != 0)
+            goto done;
+        if (f == 0) {
+            nm->std_id = lotk_xstrdup(doc.std_id);
+            nm->std_version = lotk_xstrdup(doc.std_version);
+            nm->std_sha256 = lotk_xstrdup(doc.std_sha256 ? doc.std_sha256 : "");
+        } else if (strcmp(doc.std_id, nm->std_id) || strcmp(doc.std_version, nm->std_version)) {
+            rc = lotk_err_set(err, LOTK_EUSAGE, paths[f], 0, 0,
+                              "scored with standard %s %s, but %s was scored with %s %s; a "
+                              "norm table takes results of one standard id and version",
+                              doc.std_id, doc.std_version, paths[0], nm->std_id,
+                              nm->std_version);
+            goto done;
+        } else if (doc.std_sha256 && strcmp(doc.std_sha256, nm->std_sha256) && warn) {
+            lotk_diag(warn, "warning", paths[f], 0, 0,
+                      "standard %s %s differs from the one %s was scored with (sha256 %.12s… "
+                      "vs %.12s…); same id and version, so it is used",
+                      doc.std_id, doc.std_version, paths[0], doc.std_sha256, nm->std_sha256);
+        }
+        nm->sources[nm->nsources++] = lotk_xstrdup(paths[f]);
+        struct lotk_buf dups = {0};
+        size_t ndups = 0;
+        for (size_t i = 0; i < doc.norgs; i++) {
+            const struct lotk_doc_org *o = &doc.orgs[i];
+            int k = lotk_strmap_put(&seen, o->id, strlen(o->id), (int)nseen);
+            if (k != (int)nseen) {
+                /* One line per file, not per organization: a round passed twice would
+                 * otherwise print the whole batch. */
+                if (ndups++ < 3)
+                    lotk_buf_printf(&dups, "%s%s (in %s)", ndups > 1 ? ", " : "", o->id,
+                                    seen_in[k]);
+                continue;
+            }
+            lotk_grow(&seen_in, &cap_seen, nseen + 1, sizeof *seen_in);
+            seen_in[nseen++] = nm->sources[f];
+            if (o->few_respondents)
+                continue;
+            builder_add(&b, "total", o->points);
+            const char *key;
+            json_t *node;
+            json_object_foreach(o->nodes, key, node) {
+                json_t *p = json_object_get(node, "points");
+                builder_add(&b, key, json_is_number(p) ? json_number_value(p) : NAN);
+            }
+        }
+        if (ndups && warn)
+            lotk_diag(warn, "warning", paths[f], 0, 0,
+                      "%zu organization%s already in an earlier file, counted once from "
+                      "there: %s%s",
+                      ndups, ndups == 1 ? " is" : "s are", dups.data, ndups > 3 ? ", …" : "");
+        lotk_buf_free(&dups);
+        lotk_norms_doc_clear(&doc);
+    }
+done:
+    builder_finish(&b, nm);
+    lotk_norms_doc_clear(&doc);
+    lotk_strmap_free(&seen);
+    free(seen_in);
+    if (rc) {
+        lotk_norms_free(nm);
+        return rc;
+    }
+    warn_suppressed(nm, warn, "norms");
+    *out = nm;
+    return 0;
+}
+
+struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group)
+{
+    const struct lotk_standard *s = r->standard;
+    struct lotk_norms *nm = lotk_xcalloc(1, sizeof *nm);
+    struct builder b = {0};
+    nm->std_id = lotk_xstrdup(s->id);
+    nm->std_version = lotk_xstrdup(s->version);
+    nm->std_sha256 = lotk_xstrdup(s->sha256);
+    nm->min_group = min_group;
+    for (size_t i = 0; i < s->nnodes; i++)
+        builder_group(&b, s->nodes[i].id); /* node 0 is "total" */
+    for (size_t k = 0; k < r->norgs; k++) {
+        const struct lotk_org_result *o = &r->orgs[k];
+        if (o->flags & LOTK_FLAG_FEW_RESPONDENTS)
+            continue;
+        builder_add(&b, "total", o->points);
+        for (size_t i = 1; i < s->nnodes; i++)
+            builder_add(&b, s->nodes[i].id, o->points_of[i]);
+    }
+    builder_finish(&b, nm);
+    return nm;
+}
+
+static json_t *number_or_null(double x)
+{
+    return x == x ? json_real(x) : json_null();
+}
+
+static json_t *quantiles_json(const struct lotk_norm_group *g, const double *p, size_t np)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < np; i++)
+        json_array_append_new(a, number_or_null(lotk_norms_quantile(g->values, g->n, p[i])));
+    return a;
+}
+
+void lotk_norms_write_json(const struct lotk_norms *nm, struct lotk_buf *out)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "format", json_string("lotk-norms/1"));
+    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(nm->std_id));
+    json_object_set_new(std, "version", json_string(nm->std_version));
+    json_object_set_new(std, "sha256", json_string(nm->std_sha256 ? nm->std_sha256 : ""));
+    json_object_set_new(j, "standard", std);
+    json_object_set_new(j, "measure", json_string("points"));
+    json_object_set_new(j, "quantile_type", json_integer(7));
+    json_object_set_new(j, "min_group", json_integer(nm->min_group));
+    json_t *sources = json_array();
+    for (size_t i = 0; i < nm->nsources; i++)
+        json_array_append_new(sources, json_string(nm->sources[i]));
+    json_object_set_new(j, "sources", sources);
+    json_t *nodes = json_object();
+    for (size_t i = 0; i < nm->ngroups; i++) {
+        const struct lotk_norm_group *g = &nm->groups[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "organizations", json_integer((json_int_t)g->n));
+        if (g->suppressed) {
+            json_object_set_new(o, "suppressed", json_true());
+        } else {
+            json_object_set_new(o, "quartiles", quantiles_json(g, quartile_p, 3));
+            json_object_set_new(o, "deciles", quantiles_json(g, decile_p, 9));
+            json_t *values = json_array();
+            for (size_t k = 0; k < g->n; k++)
+                json_array_append_new(values, json_real(g->values[k]));
+            json_object_set_new(o, "values", values);
+        }
+        json_object_set_new(nodes, g->node, o);
+    }
+    json_object_set_new(j, "nodes", nodes);
+    lotk_jsonw_write(out, j, 0); /* every real reads back as the double: score --norms */
+    lotk_buf_putc(out, '\n');
+    json_decref(j);
+}
+
+static int bad_norms(const char *path, struct lotk_err *err, const char *what)
+{
+    return lotk_err_set(err, LOTK_EIO, path, 0, 0,
+                        "not a lotk norm table (lotk norms -o FILE): %s", what);
+}
+
+int lotk_norms_load(const char *path, struct lotk_norms **out, struct lotk_err *err)
+{
+    json_t *j;
+    *out = NULL;
+    int rc = lotk_norms_read_json(path, &j, err);
+    if (rc)
+        return rc;
+    struct lotk_norms *nm = lotk_xcalloc(1, sizeof *nm);
+    nm->from_file = true;
+    json_t *std = json_object_get(j, "standard"), *nodes = json_object_get(j, "nodes");
+    json_t *min_group = json_object_get(j, "min_group");
+    const char *format = get_str(j, "format");
+    if (!format || strcmp(format, "lotk-norms/1") != 0) {
+        rc = bad_norms(path, err, "\"format\" is not \"lotk-norms/1\"");
+        goto done;
+    }
+    if (!get_str(std, "id") || !get_str(std, "version") || !json_is_object(nodes) ||
+        !json_is_integer(min_group)) {
+        rc = bad_norms(path, err, "it lacks \"standard\" id and version, \"min_group\" or "
+                                  "\"nodes\"");
+        goto done;
+    }
+    nm->std_id = lotk_xstrdup(get_str(std, "id"));
+    nm->std_version = lotk_xstrdup(get_str(std, "version"));
+    nm->std_sha256 = lotk_xstrdup(get_str(std, "sha256") ? get_str(std, "sha256") : "");
+    nm->min_group = (long)json_integer_value(min_group);
+    nm->groups = lotk_xcalloc(json_object_size(nodes) + 1, sizeof *nm->groups);
+    const char *key;
+    json_t *g;
+    json_object_foreach(nodes, key, g) {
+        struct lotk_norm_group *group = &nm->groups[nm->ngroups++];
+        group->node = lotk_xstrdup(key);
+        json_t *values = json_object_get(g, "values");
+        group->suppressed = json_is_true(json_object_get(g, "suppressed")) || !values;
+        if (group->suppressed) {
+            json_t *count = json_object_get(g, "organizations");
+            group->n = json_is_integer(count) ? (size_t)json_integer_value(count) : 0;
+            continue;
+        }
+        group->n = json_array_size(values);
+        group->values = lotk_xmalloc((group->n ? group->n : 1) * sizeof *group->values);
+        for (size_t k = 0; k < group->n; k++) {
+            json_t *v = json_array_get(values, k);
+            if (!json_is_number(v) || (k > 0 && json_number_value(v) < group->values[k - 1])) {
+                char what[160];
+                snprintf(what, sizeof what,
+                         "nodes.%.60s.values[%zu] is not a number in ascending order", key, k);
+                rc = bad_norms(path, err, what);
+                goto done;
+            }
+            group->values[k] = json_number_value(v);
+        }
+    }
+done:
+    json_decref(j);
+    if (rc) {
+        lotk_norms_free(nm);
+        return rc;
+    }
+    *out = nm;
+    return 0;
+}
+
+int lotk_norms_check_standard(const struct lotk_norms *nm, const struct lotk_standard *s,
+                              const char *path, struct lotk_err *err)
+{
+    if (strcmp(nm->std_id, s->id) != 0 || strcmp(nm->std_version, s->version) != 0)
+        return lotk_err_set(err, LOTK_EUSAGE, path, 0, 0,
+                            "the norm table is for standard %s %s, not %s %s; build one from "
+                            "results of this standard with lotk norms",
+                            nm->std_id, nm->std_version, s->id, s->version);
+    return 0;
+}
+
+const struct lotk_norm_group *lotk_norms_group(const struct lotk_norms *nm, const char *node_id)
+{
+    for (size_t i = 0; i < nm->ngroups; i++)
+        if (strcmp(nm->groups[i].node, node_id) == 0)
+            return &nm->groups[i];
+    return NULL;
+}
+
+void lotk_norms_free(struct lotk_norms *nm)
+{
+    if (!nm)
+        return;
+    for (size_t i = 0; i < nm->ngroups; i++) {
+        free(nm->groups[i].node);
+        free(nm->groups[i].values);
+    }
+    free(nm->groups);
+    for (size_t i = 0; i < nm->nsources; i++)
+        free(nm->sources[i]);
+    free(nm->sources);
+    free(nm->std_id);
+    free(nm->std_version);
+    free(nm->std_sha256);
+    free(nm);
+}
+
+/* ---- percentile ranks ------------------------------------------------------------------ */
+
+struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    struct lotk_ranks *rk = lotk_xcalloc(1, sizeof *rk);
+    size_t nn = s->nnodes;
+    rk->from_file = nm->from_file;
+    rk->min_group = nm->min_group;
+    rk->norgs = r->norgs;
+    rk->nnodes = nn;
+    rk->pct = lotk_xmalloc((r->norgs ? r->norgs : 1) * nn * sizeof *rk->pct);
+    rk->suppressed = lotk_xcalloc(nn, sizeof *rk->suppressed);
+    const struct lotk_norm_group *total = lotk_norms_group(nm, "total");
+    rk->organizations = total ? total->n : 0;
+    for (size_t i = 0; i < nn; i++) {
+        const struct lotk_norm_group *g = lotk_norms_group(nm, s->nodes[i].id);
+        bool usable = g && !g->suppressed;
+        if (!usable)
+            rk->suppressed[rk->nsuppressed++] = lotk_xstrdup(s->nodes[i].id);
+        for (size_t k = 0; k < r->norgs; k++) {
+            const struct lotk_org_result *o = &r->orgs[k];
+            double x = i == 0 ? o->points : o->points_of[i];
+            rk->pct[k * nn + i] = usable ? lotk_norms_percentile(g->values, g->n, x) : NAN;
+        }
+    }
+    return rk;
+}
+
+json_t *lotk_ranks_json(const struct lotk_ranks *rk)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "source", json_string(rk->from_file ? "file" : "batch"));
+    json_object_set_new(j, "organizations", json_integer((json_int_t)rk->organizations));
+    json_object_set_new(j, "min_group", json_integer(rk->min_group));
+    json_t *sup = json_array();
+    for (size_t i = 0; i < rk->nsuppressed; i++)
+        json_array_append_new(sup, json_string(rk->suppressed[i]));
+    json_object_set_new(j, "suppressed", sup);
+    return j;
+}
+
+void lotk_ranks_add_org_json(const struct lotk_ranks *rk, const struct lotk_standard *s,
+                             size_t org, json_t *org_json)
+{
+    const double *pct = &rk->pct[org * rk->nnodes];
+    json_object_set_new(org_json, "percentile", number_or_null(pct[0]));
+    json_t *nodes = json_object_get(org_json, "nodes");
+    for (size_t i = 1; i < rk->nnodes; i++) {
+        json_t *n = json_object_get(nodes, s->nodes[i].id);
+        if (n)
+            json_object_set_new(n, "percentile", number_or_null(pct[i]));
+    }
+}
+
+static void pct_cell(struct lotk_buf *out, double x, int width)
+{
+    if (x == x)
+        lotk_buf_printf(out, "  %*.1f", width, x);
+    else
+        lotk_buf_printf(out, "  %*s", width, "-");
+}
+
+void lotk_ranks_table(const struct lotk_ranks *rk, const struct lotk_result *r,
+                      struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    const struct lotk_node *root = &s->nodes[0];
+    size_t id_width = strlen("organization");
+    for (size_t k = 0; k < r->norgs; k++)
+        if (strlen(r->orgs[k].id) > id_width)
+            id_width = strlen(r->orgs[k].id);
+    lotk_buf_printf(out, "\npercentile ranks (mid-rank %%, against %zu organizations of %s):\n",
+                    rk->organizations, rk->from_file ? "the norm table" : "this batch");
+    lotk_buf_printf(out, "  %-*s   total", (int)id_width, "organization");
+    for (size_t c = 0; c < root->nchildren; c++)
+        lotk_buf_printf(out, "  %6s", s->nodes[root->children[c]].id);
+    lotk_buf_putc(out, '\n');
+    for (size_t k = 0; k < r->norgs; k++) {
+        const double *pct = &rk->pct[k * rk->nnodes];
+        lotk_buf_printf(out, "  %-*s", (int)id_width, r->orgs[k].id);
+        pct_cell(out, pct[0], 6);
+        for (size_t c = 0; c < root->nchildren; c++)
+            pct_cell(out, pct[root->children[c]], 6);
+        lotk_buf_putc(out, '\n');
+    }
+}
+
+void lotk_ranks_free(struct lotk_ranks *rk)
+{
+    if (!rk)
+        return;
+    for (size_t i = 0; i < rk->nsuppressed; i++)
+        free(rk->suppressed[i]);
+    free(rk->suppressed);
+    free(rk->pct);
+    free(rk);
+}

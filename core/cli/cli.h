@@ -1,0 +1,69 @@
+/* cli.h — subcommands and their options, described once: the same table parses argv and
+ * prints --help, so the two cannot disagree. */
+#ifndef LOTK_CLI_H
+#define LOTK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+
+enum { LOTK_CLI_MAX_OPTS = 24, LOTK_CLI_MAX_POS = 4096 };
+
+struct lotk_opt {
+    const char *name;   /* long name without dashes */
+    char short_name;    /* 0 when none */
+    const char *arg;    /* name of the value ("FILE"), NULL for a flag */
+    const char *help;
+};
+
+struct lotk_args {
+    const char *pos[LOTK_CLI_MAX_POS];
+    size_t npos;
+    const char *value[LOTK_CLI_MAX_OPTS]; /* by option index; flags get "1" */
+    /* Every option given, in order (value holds only the last), for options that may
+     * repeat such as --evidence FILE. */
+    struct lotk_cli_given {
+        int opt;
+        const char *value;
+    } given[LOTK_CLI_MAX_POS];
+    size_t ngiven;
+};
+
+struct lotk_cmd {
+    const char *name;
+    const char *usage;    /* after "lotk NAME " */
+    const char *summary;  /* one line for the command list */
+    const char *details;  /* paragraphs for `lotk help NAME`, may be NULL */
+    const struct lotk_opt *opts; /* terminated by a zeroed entry */
+    size_t min_pos, max_pos;
+    int (*run)(const struct lotk_cmd *cmd, const struct lotk_args *args);
+};
+
+/* Parses argv (after the command name) against cmd's options. "--" ends options; "-" is a
+ * positional (standard input). Returns 0, or LOTK_EUSAGE with err saying what was wrong
+ * (an unknown option with the nearest known one, a missing value, a wrong count of
+ * arguments). Sets *help when -h/--help was given. */
+int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lotk_args *args,
+                   bool *help, struct lotk_err *err);
+
+/* The value of option name, or NULL when not given. */
+const char *lotk_cli_get(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                         const char *name);
+bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, const char *name);
+
+/* Every value given to option name, in command-line order: stores up to max of them in out
+ * and returns how many were given (which may exceed max). For options that repeat. */
+size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                        const char *name, const char **out, size_t max);
+
+/* Reads option name as a whole number in [lo, hi] into *out, which keeps its default when
+ * the option is absent. Returns 0, or LOTK_EUSAGE with err saying what it takes. */
+int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
+                    const char *name, long lo, long hi, long *out, struct lotk_err *err);
+
+/* Prints a command's usage, summary, details and options. */
+void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out);
+
+#endif

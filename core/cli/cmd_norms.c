@@ -1,0 +1,74 @@
+/* cmd_norms.c — `lotk norms`: a norm table from scored results (norms.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "analysis/norms.h"
+#include "base/util.h"
+
+static const struct lotk_opt norms_opts[] = {
+    {"output", 'o', "FILE", "write the norm table to FILE (atomically) instead of stdout"},
+    {"min-group", 0, "N", "suppress groups of fewer than N organizations (default 10)"},
+    {"quiet", 'q', NULL, "print only errors on stderr"},
+    {0},
+};
+
+/* Parses --min-group: a whole number of at least 1. */
+static int min_group_of(const char *text, const char *cmd, long *out, struct lotk_err *err)
+{
+    *out = LOTK_NORMS_MIN_GROUP;
+    if (!text)
+        return 0;
+    char *end;
+    long n = strtol(text, &end, 10);
+    if (*end || end == text || n < 1 || n > 1000000000)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: --min-group takes a whole number of organizations, at least 1",
+                            cmd);
+    *out = n;
+    return 0;
+}
+
+static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
+{
+    struct lotk_err err;
+    struct lotk_norms *nm = NULL;
+    struct lotk_buf out = {0};
+    long min_group;
+    int rc;
+    char msg[600];
+    lotk_err_clear(&err);
+    if ((rc = min_group_of(lotk_cli_get(cmd, args, "min-group"), "norms", &min_group, &err)))
+        goto done;
+    bool quiet = lotk_cli_flag(cmd, args, "quiet");
+    if ((rc = lotk_norms_build(args->pos, args->npos, min_group, quiet ? NULL : stderr, &nm,
+                               &err)) != 0)
+        goto done;
+    lotk_norms_write_json(nm, &out);
+    const char *output = lotk_cli_get(cmd, args, "output");
+    if (lotk_write_file_atomic(output ? output : "-", out.data, out.len, msg, sizeof msg) != 0)
+        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+done:
+    if (rc)
+        lotk_err_print(&err, stderr);
+    lotk_norms_free(nm);
+    lotk_buf_free(&out);
+    return rc;
+}
+
+const struct lotk_cmd lotk_cmd_norms = {
+    .name = "norms",
+    .usage = "RESULTS.json... [options]",
+    .summary = "build a norm table (quartiles, deciles) from scored results",
+    .details =
+        "RESULTS are JSON results of lotk score (-f json) of one standard id and version.\n"
+        "Per node and for the total: the number of organizations, the quartiles and deciles\n"
+        "of their points (R's quantile type 7) and the sorted points themselves, from which\n"
+        "lotk score --norms FILE gives percentile ranks. Organizations flagged\n"
+        "few_respondents are left out; groups under --min-group are suppressed.\n"
+        "Formulas: docs/statistics.md.\n",
+    .opts = norms_opts,
+    .min_pos = 1,
+    .max_pos = LOTK_CLI_MAX_POS,
+    .run = run_norms,
+};

@@ -1,0 +1,105 @@
+/* main.c — the subcommand table and the exit code; every command lives in cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "base/err.h"
+#include "base/util.h"
+
+static const struct lotk_cmd *const commands[] = {
+    &lotk_cmd_score,
+    &lotk_cmd_check,
+    &lotk_cmd_validate,
+    &lotk_cmd_standards,
+    &lotk_cmd_plugins,
+    &lotk_cmd_merge,
+    &lotk_cmd_norms,
+    &lotk_cmd_compare,
+    NULL,
+};
+
+static void usage(FILE *out)
+{
+    fputs("lotk — score learning organizations against assessment standards\n\n"
+          "usage: lotk COMMAND [ARGS]\n\ncommands:\n", out);
+    for (int i = 0; commands[i]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("  help       show the options of a command: lotk help COMMAND\n\n"
+          "lotk --version prints the version.\n"
+          "exit codes: 0 ok, 1 data rejected under --strict, 2 usage or I/O error,\n"
+          "            3 invalid standard or plugin, 4 plugin failed at run time\n",
+          out);
+}
+
+static const struct lotk_cmd *find_command(const char *name)
+{
+    for (int i = 0; commands[i]; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+static void no_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* further than two edits is no suggestion */
+    for (int i = 0; commands[i]; i++) {
+        size_t d = lotk_edit_distance(name, commands[i]->name);
+        if (d < best_d) {
+            best_d = d;
+            best = commands[i]->name;
+        }
+    }
+    if (best)
+        fprintf(stderr, "lotk: error: no command '%s'; did you mean '%s'?\n", name, best);
+    else
+        fprintf(stderr, "lotk: error: no command '%s'; lotk --help lists them\n", name);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return LOTK_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("lotk %s\n", LOTK_VERSION);
+        return 0;
+    }
+    if (strcmp(name, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return 0;
+        }
+        const struct lotk_cmd *cmd = find_command(argv[2]);
+        if (!cmd) {
+            no_command(argv[2]);
+            return LOTK_EXIT_USAGE;
+        }
+        lotk_cli_help(cmd, stdout);
+        return 0;
+    }
+    const struct lotk_cmd *cmd = find_command(name);
+    if (!cmd) {
+        no_command(name);
+        return LOTK_EXIT_USAGE;
+    }
+    static struct lotk_args args; /* large: keep it off the stack */
+    struct lotk_err err;
+    bool help;
+    lotk_err_clear(&err);
+    if (lotk_cli_parse(cmd, argc - 2, argv + 2, &args, &help, &err) != 0) {
+        lotk_err_print(&err, stderr);
+        return LOTK_EXIT_USAGE;
+    }
+    if (help) {
+        lotk_cli_help(cmd, stdout);
+        return 0;
+    }
+    return lotk_err_exit_code(cmd->run(cmd, &args));
+}

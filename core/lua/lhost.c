@@ -1,0 +1,481 @@
+/* lhost.c — the Lua sandbox; see lhost.h. */
+#include "lua/lhost.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+enum { HOOK_EVERY = 1000, CLOSE_INSTRUCTIONS = 1000000 };
+
+struct lotk_lhost {
+    lua_State *L;
+    size_t used, cap;
+    bool over_memory;
+    long budget, spent;
+    bool over_budget;
+    char budget_where[256]; /* where the budget ran out first */
+};
+
+/* Registry keys (addresses are unique). */
+static char safe_globals_key;
+
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct lotk_lhost *h = ud;
+    size_t old = ptr ? osize : 0; /* for new blocks osize is a type tag, not a size */
+    if (nsize == 0) {
+        free(ptr);
+        h->used -= old;
+        return NULL;
+    }
+    if (nsize > old && h->used + (nsize - old) > h->cap) {
+        h->over_memory = true;
+        return NULL; /* Lua raises a memory error, which the call helper reports */
+    }
+    void *p = realloc(ptr, nsize);
+    if (p)
+        h->used = h->used - old + nsize;
+    return p;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    struct lotk_lhost *h;
+    lua_getallocf(L, (void **)&h);
+    h->spent += HOOK_EVERY;
+    if (h->spent <= h->budget)
+        return;
+    if (!h->over_budget) {
+        h->over_budget = true;
+        lua_Debug where;
+        if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) &&
+            where.currentline > 0)
+            snprintf(h->budget_where, sizeof h->budget_where, "%s:%d: ", where.short_src,
+                     where.currentline);
+    }
+    /* Raised again every HOOK_EVERY instructions, so a pcall that swallows it gains
+     * nothing: the plugin cannot run on past its budget. */
+    luaL_error(L, "instruction budget of %d exceeded", (int)h->budget);
+}
+
+/* ---- the safe library subset ------------------------------------------------------ */
+
+static int l_readonly_newindex(lua_State *L)
+{
+    return luaL_error(L, "attempt to modify a read-only table (field '%s')",
+                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+}
+
+static int l_readonly_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)luaL_len(L, lua_upvalueindex(1)));
+    return 1;
+}
+
+static int l_readonly_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1)))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_readonly_pairs(lua_State *L)
+{
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index");
+    lua_pushcclosure(L, l_readonly_next, 1);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    return 3;
+}
+
+void lotk_lhost_push_readonly(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);              /* the proxy stays empty */
+    lua_newtable(L);              /* its metatable */
+    lua_pushvalue(L, idx);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, idx);
+    lua_pushcclosure(L, l_readonly_len, 1);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, l_readonly_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushliteral(L, "read-only");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+static int l_plain_find(lua_State *L)
+{
+    /* Lua patterns run in C, out of reach of the instruction budget; a plain find
+     * cannot backtrack. */
+    size_t ls, lp;
+    const char *s = luaL_checklstring(L, 1, &ls);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    lua_Integer init = luaL_optinteger(L, 3, 1);
+    if (init < 0)
+        init = (lua_Integer)ls + init + 1;
+    if (init < 1)
+        init = 1;
+    if ((size_t)init > ls + 1) {
+        lua_pushnil(L);
+        return 1;
+    }
+    for (size_t i = (size_t)init - 1; i + lp <= ls; i++)
+        if (memcmp(s + i, p, lp) == 0) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_pushinteger(L, (lua_Integer)(i + lp));
+            return 2;
+        }
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_no_patterns(lua_State *L)
+{
+    return luaL_error(L, "Lua patterns are not available to plugins; use lotk.match "
+                         "(PCRE2, with limits) or string.find (plain)");
+}
+
+static int l_no_dump(lua_State *L)
+{
+    return luaL_error(L, "string.dump is not available to plugins: lotk loads source only");
+}
+
+static int l_safe_setmetatable(lua_State *L)
+{
+    /* A finalizer would run at a time no budget covers, so plugins get none. */
+    if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+        return luaL_error(L, "setmetatable: __gc metamethods are not allowed in plugins");
+    lua_settop(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+static int l_safe_randomseed(lua_State *L)
+{
+    /* Without an argument Lua seeds from the clock: results would change between runs. */
+    luaL_checkinteger(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 0);
+    return 0;
+}
+
+static void copy_fields(lua_State *L, int from, const char *const *names)
+{
+    for (int i = 0; names[i]; i++) {
+        lua_getfield(L, from, names[i]);
+        lua_setfield(L, -2, names[i]);
+    }
+}
+
+/* safe[name]: a read-only table of the listed fields of the real library g[name]. */
+static void install_library(lua_State *L, int g, int safe, const char *name,
+                            const char *const *fns)
+{
+    lua_getfield(L, g, name);
+    lua_newtable(L);
+    copy_fields(L, -2, fns);
+    lotk_lhost_push_readonly(L, -1);
+    lua_setfield(L, safe, name);
+    lua_pop(L, 2);
+}
+
+/* Builds the table of safe globals in the registry; its library tables are read-only. */
+static void build_safe_globals(lua_State *L)
+{
+    static const char *const base[] = {"assert", "error", "getmetatable", "ipairs", "next",
+                                       "pairs", "pcall", "rawequal", "rawget", "rawlen",
+                                       "select", "tonumber", "tostring", "type", "xpcall",
+                                       "_VERSION", NULL};
+    static const char *const string_fns[] = {"byte", "char", "format", "len", "lower",
+                                             "pack", "packsize", "rep", "reverse", "sub",
+                                             "unpack", "upper", NULL};
+    static const char *const table_fns[] = {"concat", "insert", "move", "pack", "remove",
+                                            "sort", "unpack", NULL};
+    static const char *const math_fns[] = {"abs", "ceil", "cos", "deg", "exp", "floor",
+                                           "fmod", "huge", "log", "max", "maxinteger", "min",
+                                           "mininteger", "modf", "pi", "rad", "random", "sin",
+                                           "sqrt", "tan", "tointeger", "type", "ult", "atan",
+                                           "asin", "acos", NULL};
+    static const char *const utf8_fns[] = {"char", "charpattern", "codes", "codepoint",
+                                           "len", "offset", NULL};
+
+    lua_newtable(L); /* safe globals */
+    int safe = lua_gettop(L);
+    lua_pushglobaltable(L);
+    int g = lua_gettop(L);
+    lua_pushvalue(L, safe);
+    copy_fields(L, g, base);
+    lua_pushcfunction(L, l_safe_setmetatable);
+    lua_setfield(L, -2, "setmetatable");
+    lua_pop(L, 1);
+
+    /* string: a clean copy that is also what string values index through */
+    lua_getfield(L, g, "string");
+    int real_string = lua_gettop(L);
+    lua_newtable(L);
+    copy_fields(L, real_string, string_fns);
+    lua_pushcfunction(L, l_plain_find);
+    lua_setfield(L, -2, "find");
+    lua_pushcfunction(L, l_no_patterns);
+    lua_setfield(L, -2, "match");
+    lua_pushcfunction(L, l_no_patterns);
+    lua_setfield(L, -2, "gmatch");
+    lua_pushcfunction(L, l_no_patterns);
+    lua_setfield(L, -2, "gsub");
+    lua_pushcfunction(L, l_no_dump);
+    lua_setfield(L, -2, "dump");
+    int clean_string = lua_gettop(L);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushvalue(L, clean_string);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "read-only");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+    lotk_lhost_push_readonly(L, clean_string);
+    lua_setfield(L, safe, "string");
+    lua_pop(L, 2);
+
+    install_library(L, g, safe, "table", table_fns);
+
+    lua_getfield(L, g, "math");
+    int real_math = lua_gettop(L);
+    lua_getfield(L, real_math, "randomseed");
+    lua_pushinteger(L, 20141030); /* deterministic: the same seed in every run */
+    lua_call(L, 1, 0);
+    lua_newtable(L);
+    copy_fields(L, real_math, math_fns);
+    lua_getfield(L, real_math, "randomseed");
+    lua_pushcclosure(L, l_safe_randomseed, 1);
+    lua_setfield(L, -2, "randomseed");
+    lotk_lhost_push_readonly(L, -1);
+    lua_setfield(L, safe, "math");
+    lua_pop(L, 2);
+
+    install_library(L, g, safe, "utf8", utf8_fns);
+
+    lua_pop(L, 1); /* the real globals */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &safe_globals_key);
+}
+
+static int l_env_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    return luaL_error(L, "undefined global '%s'",
+                      lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?");
+}
+
+static void push_env(lua_State *L)
+{
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &safe_globals_key);
+    lua_pushcclosure(L, l_env_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+static int open_libraries(lua_State *L)
+{
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_settop(L, 0);
+    build_safe_globals(L);
+    return 0;
+}
+
+struct lotk_lhost *lotk_lhost_new(const struct lotk_lhost_limits *limits, struct lotk_err *err)
+{
+    struct lotk_lhost *h = lotk_xcalloc(1, sizeof *h);
+    h->cap = limits && limits->memory ? limits->memory : LOTK_LHOST_DEFAULT_MEMORY;
+    h->budget = limits && limits->instructions ? limits->instructions
+                                               : LOTK_LHOST_DEFAULT_INSTRUCTIONS;
+    h->L = lua_newstate(capped_alloc, h);
+    if (!h->L) {
+        free(h);
+        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "cannot start Lua (memory limit too low?)");
+        return NULL;
+    }
+    lua_pushcfunction(h->L, open_libraries);
+    if (lua_pcall(h->L, 0, 0, 0) != LUA_OK) {
+        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "cannot start Lua: %s",
+                     lua_type(h->L, -1) == LUA_TSTRING ? lua_tostring(h->L, -1) : "?");
+        lotk_lhost_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+lua_State *lotk_lhost_state(struct lotk_lhost *h)
+{
+    return h->L;
+}
+
+void lotk_lhost_set_global(struct lotk_lhost *h, const char *name)
+{
+    lua_State *L = h->L;
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        lotk_lhost_push_readonly(L, -1);
+        lua_remove(L, -2);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &safe_globals_key);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+/* Splits Lua's "file:line: message" into err's fields. */
+static void fill_from_message(struct lotk_err *err, const char *plugin, const char *msg)
+{
+    const char *colon = strchr(msg, ':');
+    long line = 0;
+    char file[512] = "";
+    if (colon && colon - msg < (long)sizeof file) {
+        char *end;
+        line = strtol(colon + 1, &end, 10);
+        if (line > 0 && *end == ':') {
+            memcpy(file, msg, (size_t)(colon - msg));
+            file[colon - msg] = '\0';
+            msg = end + 1;
+            while (*msg == ' ')
+                msg++;
+        } else {
+            line = 0;
+        }
+    }
+    lotk_err_set(err, LOTK_EPLUGIN, file[0] ? file : NULL, line, 0, "%s", msg);
+    snprintf(err->plugin, sizeof err->plugin, "%s", plugin ? plugin : "");
+}
+
+static int traceback_handler(lua_State *L)
+{
+    /* Never call __tostring here: it is plugin code and could fail or loop. */
+    const char *msg = lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER ?
+                          lua_tostring(L, 1) : NULL;
+    if (!msg)
+        msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, size_t len,
+                    struct lotk_err *err)
+{
+    lua_State *L = h->L;
+    char *chunkname = lotk_xasprintf("@%s", path);
+    h->over_memory = false;
+    int status = luaL_loadbufferx(L, source, len, chunkname, "t");
+    free(chunkname);
+    if (status != LUA_OK) {
+        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+        if (status == LUA_ERRMEM)
+            lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0, "memory limit of %zu bytes exceeded "
+                         "while loading", h->cap);
+        else if (strstr(msg, "attempt to load a binary chunk"))
+            lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0,
+                         "precompiled (bytecode) plugins are not accepted; ship the source");
+        else {
+            fill_from_message(err, NULL, msg);
+            err->code = LOTK_ESTANDARD;
+            if (!err->file[0])
+                snprintf(err->file, sizeof err->file, "%s", path);
+        }
+        lua_pop(L, 1);
+        return LOTK_ESTANDARD;
+    }
+    push_env(L);
+    if (!lua_setupvalue(L, -2, 1)) /* a main chunk's first upvalue is _ENV */
+        lua_pop(L, 1);
+    return 0;
+}
+
+int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nresults,
+                    struct lotk_err *err)
+{
+    lua_State *L = h->L;
+    int base = lua_gettop(L) - nargs;
+    /* Below the function: a copy of it (to name where it is defined should the error carry
+     * no position — memory errors, non-string error objects) and the traceback handler.
+     * Looking the place up only on failure keeps the call cheap: a respondent plugin is
+     * called for every row. */
+    lua_pushvalue(L, base);
+    lua_insert(L, base);
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base + 1);
+    h->spent = 0;
+    h->over_budget = false;
+    h->over_memory = false;
+    h->budget_where[0] = '\0';
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    int status = lua_pcall(L, nargs, nresults, base + 1);
+    lua_sethook(L, NULL, 0, 0);
+    if (status == LUA_OK && !h->over_budget && !h->over_memory) {
+        lua_remove(L, base + 1); /* the handler */
+        lua_remove(L, base);     /* the copy */
+        return 0;
+    }
+    lua_Debug fn;
+    char fallback[300] = "";
+    lua_pushvalue(L, base);
+    if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0)
+        snprintf(fallback, sizeof fallback, "%s:%d: ", fn.short_src, fn.linedefined);
+    if (h->over_budget) {
+        fill_from_message(err, plugin, h->budget_where[0] ? h->budget_where : "");
+        snprintf(err->msg, sizeof err->msg,
+                 "instruction budget of %ld exceeded (an endless loop?)", h->budget);
+    } else if (h->over_memory || status == LUA_ERRMEM) {
+        fill_from_message(err, plugin, fallback);
+        snprintf(err->msg, sizeof err->msg,
+                 "memory limit of %zu MiB exceeded in the function defined here "
+                 "(--plugin-memory raises it)", h->cap >> 20);
+    } else {
+        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
+        fill_from_message(err, plugin, msg);
+        if (!err->line && fallback[0]) {
+            char *text = lotk_xasprintf("%s%s (in the function defined here)", fallback,
+                                        err->msg);
+            fill_from_message(err, plugin, text);
+            free(text);
+        }
+    }
+    lua_settop(L, base - 1);
+    /* Whatever the plugin allocated before failing is garbage now. */
+    lua_gc(L, LUA_GCCOLLECT);
+    return LOTK_EPLUGIN;
+}
+
+size_t lotk_lhost_memory(const struct lotk_lhost *h)
+{
+    return h->used;
+}
+
+void lotk_lhost_free(struct lotk_lhost *h)
+{
+    if (!h)
+        return;
+    if (h->L)
+        lua_close(h->L);
+    free(h);
+}

@@ -1,0 +1,767 @@
+/* score.c — per-organization accumulation and tree scoring; see score.h. */
+#include "score/score.h"
+
+#include <malloc.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "score/evidence.h"
+#include "base/exact.h"
+#include "lua/plugin.h"
+#include "base/util.h"
+
+static const char *const flag_names[LOTK_FLAG_COUNT] = {
+    "few_respondents", "incomplete", "no_band", "low_agreement", "evidence_only", "unrated",
+    "assessor_spread", "self_exceeds", "self_only", "uncited"};
+
+const char *lotk_flag_name(unsigned bit_index)
+{
+    return bit_index < LOTK_FLAG_COUNT ? flag_names[bit_index] : "?";
+}
+
+/* A leaf as the hot path needs it: flat item indices and keying constants. */
+struct leaf_plan {
+    int node;
+    int first_item;   /* into plan_items */
+    int nitems;
+    int need;         /* answered items a respondent needs for a value */
+};
+
+struct plan_item {
+    int item;
+    double reverse_sum; /* min + max of the scale when reverse-keyed, else 0 */
+};
+
+struct org_acc {
+    char *id;
+    size_t id_len;
+    long respondents;
+    /* Per survey leaf, in plan order. Exact sums: the mean must not depend on the order in
+     * which rows, threads or shards arrive (see exact.h). */
+    struct leaf_acc {
+        struct lotk_exact sum;
+        long n;
+    } *leaf;
+};
+
+struct lotk_scorer {
+    const struct lotk_standard *s;
+    struct lotk_plugins *plugins;
+    const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
+    double *keyed;  /* scratch: one row's keyed items, for statistics and plugins */
+    struct lotk_stats *stats;
+    void (*observer)(void *ctx, int org, const double *values, const double *keyed);
+    void *observer_ctx;
+    bool keep_respondents;
+    struct leaf_plan *leaves;
+    int *leaf_of;   /* node → index into leaves, -1 for other nodes */
+    size_t nleaves;
+    struct plan_item *items;
+    struct lotk_strmap org_index;
+    struct org_acc *orgs;
+    size_t norgs, cap_orgs;
+    int last_org; /* rows usually come grouped by organization */
+    bool keying_keeps_small; /* reverse keying maps small whole answers to whole numbers
+                              * within ±127 (lotk_stats_add_small) */
+    double *values; /* scratch: one row's node values */
+    struct lotk_respondent *respondents;
+    size_t nrespondents, cap_respondents;
+    struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
+    int jobs; /* threads lotk_scorer_finish may use */
+};
+
+struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
+                                    bool keep_respondents)
+{
+    struct lotk_scorer *sc = lotk_xcalloc(1, sizeof *sc);
+    sc->s = s;
+    sc->plugins = plugins;
+    if (plugins && s->respondent_plugin) {
+        struct lotk_err ignored; /* resolved (and reported) by lotk_plugins_resolve_standard */
+        if (lotk_plugins_get(plugins, s->respondent_plugin, &sc->respondent_plugin, &ignored))
+            sc->respondent_plugin = NULL;
+    }
+    sc->keyed = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->keyed);
+    sc->stats = lotk_stats_new(s);
+    sc->keep_respondents = keep_respondents;
+    sc->last_org = -1;
+    sc->keying_keeps_small = true;
+    sc->jobs = 1;
+    sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
+    sc->items = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->items);
+    sc->leaves = lotk_xcalloc(s->nnodes, sizeof *sc->leaves);
+    sc->leaf_of = lotk_xmalloc(s->nnodes * sizeof *sc->leaf_of);
+    for (size_t i = 0; i < s->nnodes; i++)
+        sc->leaf_of[i] = -1;
+    int next_item = 0;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const struct lotk_node *node = &s->nodes[i];
+        if (node->nitems == 0)
+            continue;
+        struct leaf_plan *lp = &sc->leaves[sc->nleaves++];
+        lp->node = (int)i;
+        sc->leaf_of[i] = (int)(lp - sc->leaves);
+        lp->first_item = next_item;
+        lp->nitems = (int)node->nitems;
+        /* min_answered is a share; 0.75 of 4 items is 3, of 5 items 3.75 → 4. The small
+         * slack keeps 0.6 × 5 = 3.0000000000000004 from demanding 4. */
+        lp->need = node->min_answered > 0 ? (int)ceil(node->min_answered * node->nitems - 1e-9)
+                                          : 1;
+        if (lp->need < 1)
+            lp->need = 1;
+        for (size_t k = 0; k < node->nitems; k++) {
+            const struct lotk_item *it = &s->items[node->items[k]];
+            const struct lotk_scale *scale = &s->scales[it->scale];
+            sc->items[next_item].item = node->items[k];
+            sc->items[next_item].reverse_sum = it->reverse ? scale->min + scale->max : 0;
+            double rs = sc->items[next_item].reverse_sum;
+            if (!(rs == floor(rs) && fabs(rs) <= 127 - LOTK_SMALL_ANSWER))
+                sc->keying_keeps_small = false;
+            next_item++;
+        }
+    }
+    return sc;
+}
+
+static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
+{
+    if (sc->last_org >= 0 && sc->orgs[sc->last_org].id_len == len &&
+        memcmp(sc->orgs[sc->last_org].id, id, len) == 0)
+        return sc->last_org;
+    int index = lotk_strmap_put(&sc->org_index, id, len, (int)sc->norgs);
+    if (index == (int)sc->norgs) {
+        lotk_grow(&sc->orgs, &sc->cap_orgs, sc->norgs + 1, sizeof *sc->orgs);
+        struct org_acc *o = &sc->orgs[sc->norgs++];
+        o->id = lotk_xstrndup(id, len);
+        o->id_len = len;
+        o->respondents = 0;
+        o->leaf = lotk_xcalloc(sc->nleaves ? sc->nleaves : 1, sizeof *o->leaf);
+    }
+    sc->last_org = index;
+    return index;
+}
+
+static double norm_of(const struct lotk_standard *s, int node, double value)
+{
+    const struct lotk_scale *scale = &s->scales[s->nodes[node].scale];
+    return (value - scale->min) / (scale->max - scale->min);
+}
+
+/* The built-in respondent value of each leaf: the mean of its answered keyed items, when
+ * enough were answered (DESIGN §4; equals psych scoreItems with impute = "none"). Also
+ * leaves the keyed items in keyed. */
+static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answers,
+                                double *keyed, double *values)
+{
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        const struct leaf_plan *lp = &sc->leaves[l];
+        double sum = 0;
+        int answered = 0;
+        for (int k = 0; k < lp->nitems; k++) {
+            const struct plan_item *pi = &sc->items[lp->first_item + k];
+            double a = answers[pi->item];
+            if (pi->reverse_sum)
+                a = pi->reverse_sum - a; /* NaN stays NaN */
+            keyed[pi->item] = a;
+            if (a == a) {
+                sum += a;
+                answered++;
+            }
+        }
+        values[lp->node] = answered >= lp->need ? sum / answered : NAN;
+    }
+}
+
+static void key_items(const struct lotk_scorer *sc, const double *answers, double *keyed)
+{
+    for (size_t k = 0; k < sc->s->nitems; k++) {
+        const struct plan_item *pi = &sc->items[k];
+        double a = answers[pi->item];
+        keyed[pi->item] = pi->reverse_sum ? pi->reverse_sum - a : a;
+    }
+}
+
+/* A respondent's inner nodes aggregate the children's normalised values; children follow
+ * their parent in preorder, so walking backwards sees children first. */
+static int respondent_tree(struct lotk_scorer *sc, double *v, struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
+    double *norm = lotk_xmalloc(s->nnodes * sizeof *norm);
+    int rc = 0;
+    for (size_t i = s->nnodes; i-- > 0 && rc == 0;) {
+        const struct lotk_node *node = &s->nodes[i];
+        if (node->nitems > 0) {
+            v[i] = sc->values[i];
+            norm[i] = v[i] == v[i] ? norm_of(s, (int)i, v[i]) : NAN;
+        } else if (node->nchildren > 0) {
+            bool incomplete = false;
+            rc = lotk_score_aggregate(s, sc->plugins, (int)i, norm, &v[i], &incomplete, err);
+            norm[i] = v[i];
+        } else {
+            v[i] = norm[i] = NAN; /* evidence: not rated by respondents */
+        }
+    }
+    free(norm);
+    return rc;
+}
+
+void lotk_scorer_set_jobs(struct lotk_scorer *sc, int jobs)
+{
+    sc->jobs = jobs < 1 ? 1 : jobs;
+}
+
+void lotk_scorer_observe(struct lotk_scorer *sc,
+                         void (*fn)(void *ctx, int org, const double *values,
+                                    const double *keyed),
+                         void *ctx)
+{
+    sc->observer = fn;
+    sc->observer_ctx = ctx;
+}
+
+const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc)
+{
+    return sc->stats;
+}
+
+static void add_org_sums(const struct lotk_scorer *sc, struct org_acc *to,
+                         const struct org_acc *from)
+{
+    to->respondents += from->respondents;
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
+        to->leaf[l].n += from->leaf[l].n;
+    }
+}
+
+/* Organization from of src into dst: moved as it is when dst does not know it yet,
+ * otherwise added to dst's. Returns dst's index. */
+static int absorb_org(struct lotk_scorer *dst, struct org_acc *from)
+{
+    int index = lotk_strmap_put(&dst->org_index, from->id, from->id_len, (int)dst->norgs);
+    if (index == (int)dst->norgs) {
+        lotk_grow(&dst->orgs, &dst->cap_orgs, dst->norgs + 1, sizeof *dst->orgs);
+        struct org_acc *to = &dst->orgs[dst->norgs++];
+        *to = *from;
+        /* The id is copied, not moved: it lives as long as dst, and in the memory of the
+         * thread that merges, while the moved sums are released during finish, so whole
+         * pages of the reading thread's memory come free (see lotk_scorer_finish). */
+        to->id = lotk_xstrndup(from->id, from->id_len);
+        from->leaf = NULL;
+        return index;
+    }
+    add_org_sums(dst, &dst->orgs[index], from);
+    return index;
+}
+
+void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
+{
+    /* Threads' ranges split the organizations between them: nearly all move without a
+     * copy, so that merging needs next to no memory beyond what the ranges hold. */
+    int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
+    for (size_t i = 0; i < src->norgs; i++)
+        map[i] = absorb_org(dst, &src->orgs[i]);
+    lotk_stats_absorb(dst->stats, src->stats, map);
+    free(map);
+}
+
+void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
+{
+    int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
+    for (size_t i = 0; i < src->norgs; i++) {
+        const struct org_acc *from = &src->orgs[i];
+        int index = org_for(dst, from->id, from->id_len);
+        map[i] = index;
+        add_org_sums(dst, &dst->orgs[index], from);
+    }
+    lotk_stats_merge(dst->stats, src->stats, map);
+    free(map);
+}
+
+static void put_u64(struct lotk_buf *b, uint64_t v)
+{
+    char c[8];
+    for (int i = 0; i < 8; i++)
+        c[i] = (char)(v >> (8 * i));
+    lotk_buf_append(b, c, 8);
+}
+
+static uint64_t get_u64(const unsigned char **p, const unsigned char *end, bool *bad)
+{
+    if (*bad || end - *p < 8) {
+        *bad = true;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)(*p)[i] << (8 * i);
+    *p += 8;
+    return v;
+}
+
+void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
+{
+    const struct lotk_standard *s = sc->s;
+    put_u64(out, s->nnodes);
+    put_u64(out, sc->norgs);
+    for (size_t i = 0; i < sc->norgs; i++) {
+        const struct org_acc *o = &sc->orgs[i];
+        put_u64(out, strlen(o->id));
+        lotk_buf_puts(out, o->id);
+        put_u64(out, (uint64_t)o->respondents);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            put_u64(out, (uint64_t)o->leaf[l].n);
+            for (int k = 0; k < 4; k++)
+                put_u64(out, o->leaf[l].sum.limb[k]);
+        }
+    }
+    struct lotk_buf stats = {0};
+    lotk_stats_write(sc->stats, &stats);
+    put_u64(out, stats.len);
+    lotk_buf_append(out, stats.data ? stats.data : "", stats.len);
+    lotk_buf_free(&stats);
+}
+
+int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
+                     struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    bool bad = false;
+    int *map = NULL;
+    int rc = 0;
+    if (get_u64(&p, end, &bad) != s->nnodes || bad)
+        return lotk_err_set(err, LOTK_EIO, file, 0, 0,
+                            "the partial result was made with a standard of another shape");
+    uint64_t norgs = get_u64(&p, end, &bad);
+    if (bad || norgs > (uint64_t)(end - p)) /* every organization takes bytes */
+        goto damaged;
+    map = lotk_xmalloc((size_t)(norgs ? norgs : 1) * sizeof *map);
+    for (uint64_t i = 0; i < norgs; i++) {
+        uint64_t idlen = get_u64(&p, end, &bad);
+        if (bad || idlen > (uint64_t)(end - p))
+            goto damaged;
+        int index = org_for(sc, (const char *)p, (size_t)idlen);
+        p += idlen;
+        struct org_acc *o = &sc->orgs[index];
+        map[i] = index;
+        o->respondents += (long)get_u64(&p, end, &bad);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            struct lotk_exact part;
+            o->leaf[l].n += (long)get_u64(&p, end, &bad);
+            for (int k = 0; k < 4; k++)
+                part.limb[k] = get_u64(&p, end, &bad);
+            lotk_exact_merge(&o->leaf[l].sum, &part);
+        }
+        if (bad)
+            goto damaged;
+    }
+    uint64_t stats_len = get_u64(&p, end, &bad);
+    if (bad || stats_len != (uint64_t)(end - p))
+        goto damaged;
+    size_t used;
+    rc = lotk_stats_read(sc->stats, (const char *)p, (size_t)stats_len, &used, map, err);
+    if (rc && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", file);
+    goto done;
+damaged:
+    rc = lotk_err_set(err, LOTK_EIO, file, 0, 0, "the partial result's state is damaged");
+done:
+    free(map);
+    return rc;
+}
+
+int lotk_result_org_index(const struct lotk_result *r, int org)
+{
+    return org >= 0 && (size_t)org < r->norgs ? r->org_order[org] : -1;
+}
+
+int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
+{
+    struct lotk_scorer *sc = scorer;
+    const struct lotk_standard *s = sc->s;
+    if (sc->respondent_plugin) {
+        key_items(sc, row->answers, sc->keyed);
+        int rc = lotk_plugin_respondent(sc->plugins, sc->respondent_plugin, s, sc->keyed,
+                                        sc->values, err);
+        if (rc)
+            return rc;
+    } else {
+        builtin_leaf_values(sc, row->answers, sc->keyed, sc->values);
+    }
+    int org = org_for(sc, row->org, row->org_len); /* may move sc->orgs */
+    struct org_acc *o = &sc->orgs[org];
+    o->respondents++;
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        int node = sc->leaves[l].node;
+        double value = sc->values[node];
+        if (value == value) {
+            lotk_exact_add(&o->leaf[l].sum, value);
+            o->leaf[l].n++;
+        }
+    }
+    if (row->small && sc->keying_keeps_small)
+        lotk_stats_add_small(sc->stats, org, sc->keyed, sc->values);
+    else
+        lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
+    if (sc->observer)
+        sc->observer(sc->observer_ctx, org, sc->values, sc->keyed);
+    if (!sc->keep_respondents)
+        return 0;
+    double *v = lotk_xmalloc(s->nnodes * sizeof *v);
+    int rc = respondent_tree(sc, v, err);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    lotk_grow(&sc->respondents, &sc->cap_respondents, sc->nrespondents + 1,
+              sizeof *sc->respondents);
+    struct lotk_respondent *r = &sc->respondents[sc->nrespondents++];
+    r->id = row->resp ? lotk_xstrdup(row->resp) : lotk_xasprintf("%s:%ld", row->file, row->line);
+    r->org = org;
+    r->values = v;
+    return 0;
+}
+
+int lotk_score_aggregate(const struct lotk_standard *s, struct lotk_plugins *plugins, int node,
+                         const double *norm, double *out, bool *incomplete,
+                         struct lotk_err *err)
+{
+    const struct lotk_node *p = &s->nodes[node];
+    size_t present = 0;
+    *out = NAN;
+    for (size_t c = 0; c < p->nchildren; c++)
+        present += norm[p->children[c]] == norm[p->children[c]];
+    if (present == 0 || present < p->nchildren) {
+        bool enough = present > 0 && p->min_children >= 0 &&
+                      (double)present >= p->min_children * (double)p->nchildren - 1e-9;
+        if (!enough) {
+            *incomplete = true;
+            return 0;
+        }
+    }
+    if (p->aggregate == LOTK_AGG_PLUGIN) {
+        const struct lotk_plugin *pl;
+        int rc = lotk_plugins_get(plugins, p->aggregate_plugin, &pl, err);
+        return rc ? rc : lotk_plugin_aggregate(plugins, pl, s, node, norm, out, err);
+    }
+    double acc = 0, wsum = 0;
+    double best = NAN;
+    for (size_t c = 0; c < p->nchildren; c++) {
+        double x = norm[p->children[c]];
+        double w = s->nodes[p->children[c]].weight;
+        if (x != x)
+            continue;
+        switch (p->aggregate) {
+        case LOTK_AGG_WEIGHTED_MEAN:
+            acc += w * x;
+            wsum += w;
+            break;
+        case LOTK_AGG_MEAN:
+            acc += x;
+            wsum += 1;
+            break;
+        case LOTK_AGG_GEOMEAN:
+            /* A zero child makes the product zero; log(0) would make it -inf · w. */
+            acc += x > 0 ? w * log(x) : -INFINITY;
+            wsum += w;
+            break;
+        case LOTK_AGG_MIN:
+            best = best == best && best < x ? best : x;
+            break;
+        case LOTK_AGG_MAX:
+            best = best == best && best > x ? best : x;
+            break;
+        case LOTK_AGG_PLUGIN:
+            break; /* handled above */
+        }
+    }
+    switch (p->aggregate) {
+    case LOTK_AGG_MIN:
+    case LOTK_AGG_MAX:
+        *out = best;
+        break;
+    case LOTK_AGG_GEOMEAN:
+        *out = acc == -INFINITY ? 0 : exp(acc / wsum);
+        break;
+    default:
+        *out = acc / wsum;
+        break;
+    }
+    return 0;
+}
+
+int lotk_score_band(const struct lotk_standard *s, double points)
+{
+    for (size_t b = 0; b < s->nbands; b++) {
+        /* Points come from products of weight shares: a total meant to be exactly 85 may
+         * land at 84.99999999999999, which must still reach the 85 band. */
+        double slack = 1e-9 * (fabs(s->bands[b].min) > 1 ? fabs(s->bands[b].min) : 1);
+        if (points >= s->bands[b].min - slack)
+            return (int)b;
+    }
+    return -1;
+}
+
+static int compare_orgs(const void *a, const void *b)
+{
+    const struct lotk_org_result *x = a, *y = b;
+    return lotk_natural_cmp(x->id, y->id);
+}
+
+void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev)
+{
+    if (ev)
+        lotk_evidence_finish(ev);
+    sc->evidence = ev;
+}
+
+/* An organization rated by assessors but absent from every survey is still scored, on
+ * what it has: it gets an empty accumulator, so it takes the same path as any other. */
+static void add_evidence_orgs(struct lotk_scorer *sc)
+{
+    for (size_t i = 0; sc->evidence && i < sc->evidence->norgs; i++) {
+        const char *id = sc->evidence->orgs[i].id;
+        org_for(sc, id, strlen(id));
+    }
+}
+
+/* An evidence leaf takes its assessors' combined rating (evidence.h). */
+static void evidence_leaf(const struct lotk_scorer *sc, struct lotk_org_result *o, int node)
+{
+    int l = sc->evidence ? sc->evidence->leaf_of[node] : -1;
+    if (!o->evidence || l < 0)
+        return;
+    o->mean[node] = o->evidence->leaves[l].value;
+    if (o->mean[node] == o->mean[node])
+        o->norm[node] = norm_of(sc->s, node, o->mean[node]);
+}
+
+static unsigned evidence_flags(const struct lotk_scorer *sc, const struct lotk_org_result *o)
+{
+    const struct lotk_standard *s = sc->s;
+    unsigned flags = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE && o->mean[i] != o->mean[i])
+            flags |= LOTK_FLAG_UNRATED;
+    if (o->evidence) {
+        flags |= lotk_evidence_org_flags(sc->evidence, o->evidence);
+        if (o->respondents == 0)
+            flags |= LOTK_FLAG_EVIDENCE_ONLY;
+    }
+    return flags;
+}
+
+static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *o,
+                     struct lotk_err *err)
+{
+    struct org_acc *acc = &sc->orgs[index];
+    const struct lotk_standard *s = sc->s;
+    size_t nn = s->nnodes;
+    /* The result takes the id over: the scorer is only freed after finishing. */
+    o->id = acc->id;
+    acc->id = NULL;
+    o->respondents = acc->respondents;
+    /* One block for the per-node arrays (all 8-byte elements): hundreds of thousands of
+     * organizations make six allocations each a real cost in memory. */
+    _Static_assert(sizeof(long) == sizeof(double), "the counts share the doubles' block");
+    double *block = lotk_xcalloc(6 * nn, sizeof(double));
+    o->mean = block;
+    o->norm = block + nn;
+    o->points_of = block + 2 * nn;
+    o->rwg_j = block + 3 * nn;
+    o->n = (long *)(block + 4 * nn);
+    o->rwg_n = (long *)(block + 5 * nn);
+    o->band = -1;
+    o->evidence = lotk_evidence_find(sc->evidence, o->id);
+    bool incomplete = false;
+    for (size_t i = nn; i-- > 0;) {
+        const struct lotk_node *node = &s->nodes[i];
+        o->mean[i] = o->norm[i] = NAN;
+        o->rwg_j[i] = NAN;
+        if (node->nitems > 0) {
+            const struct leaf_acc *la = &acc->leaf[sc->leaf_of[i]];
+            o->n[i] = la->n;
+            if (la->n > 0) {
+                o->mean[i] = lotk_exact_value(&la->sum) / (double)la->n;
+                o->norm[i] = norm_of(s, (int)i, o->mean[i]);
+            }
+            o->rwg_j[i] = lotk_stats_rwg_j(sc->stats, index, (int)i, &o->rwg_n[i]);
+            /* NaN (too few complete respondents) is no evidence of low agreement. */
+            if (o->rwg_j[i] < s->min_rwg_j)
+                o->flags |= LOTK_FLAG_LOW_AGREEMENT;
+        } else if (node->nchildren > 0) {
+            int rc = lotk_score_aggregate(s, sc->plugins, (int)i, o->norm, &o->norm[i],
+                                          &incomplete, err);
+            if (rc)
+                return rc;
+        } else if (node->source == LOTK_SOURCE_EVIDENCE) {
+            evidence_leaf(sc, o, (int)i);
+        }
+    }
+    for (size_t i = 0; i < nn; i++)
+        o->points_of[i] = s->points * s->nodes[i].share * o->norm[i];
+    o->points = o->points_of[0];
+    if (incomplete)
+        o->flags |= LOTK_FLAG_INCOMPLETE;
+    o->flags |= evidence_flags(sc, o);
+    if (o->respondents < s->min_respondents)
+        o->flags |= LOTK_FLAG_FEW_RESPONDENTS;
+    else if (o->points == o->points && (o->band = lotk_score_band(s, o->points)) < 0 &&
+             s->nbands > 0)
+        o->flags |= LOTK_FLAG_NO_BAND;
+    return 0;
+}
+
+/* One thread's share of the statistics over every organization: leaves l ≡ part (mod
+ * parts). Each leaf's statistics depend on that leaf's sums only, so the threads change
+ * nothing in them. (Scoring the organizations themselves on threads measured slower: the
+ * second thread's results land in fresh pages of its own malloc arena, where one thread
+ * reuses the accumulators' memory as it frees them.) */
+struct leaf_stats_part {
+    const struct lotk_scorer *sc;
+    struct lotk_result *r;
+    int part, parts;
+};
+
+static void *leaf_stats_part(void *arg)
+{
+    const struct leaf_stats_part *lp = arg;
+    const struct lotk_scorer *sc = lp->sc;
+    for (size_t l = (size_t)lp->part; l < sc->nleaves; l += (size_t)lp->parts) {
+        int node = sc->leaves[l].node;
+        struct lotk_leaf_stats *ls = &lp->r->leaf_stats[node];
+        lotk_stats_reliability(sc->stats, node, &ls->reliability);
+        lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
+    }
+    return NULL;
+}
+
+/* The statistics of every leaf into r->leaf_stats, on up to sc->jobs threads (parts that
+ * get no thread run here). */
+static void finish_leaf_stats(const struct lotk_scorer *sc, struct lotk_result *r)
+{
+    enum { MAX_PARTS = 64 };
+    int parts = sc->jobs < MAX_PARTS ? sc->jobs : MAX_PARTS;
+    if ((size_t)parts > sc->nleaves)
+        parts = sc->nleaves > 1 ? (int)sc->nleaves : 1;
+    struct leaf_stats_part lp[MAX_PARTS];
+    pthread_t threads[MAX_PARTS];
+    bool started[MAX_PARTS] = {false};
+    for (int p = 0; p < parts; p++) {
+        lp[p] = (struct leaf_stats_part){sc, r, p, parts};
+        if (p > 0)
+            started[p] = pthread_create(&threads[p], NULL, leaf_stats_part, &lp[p]) == 0;
+    }
+    for (int p = 0; p < parts; p++)
+        if (!started[p])
+            leaf_stats_part(&lp[p]);
+    for (int p = 1; p < parts; p++)
+        if (started[p])
+            pthread_join(threads[p], NULL);
+}
+
+int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
+                       struct lotk_result **out, struct lotk_err *err)
+{
+    struct lotk_result *r = lotk_xcalloc(1, sizeof *r);
+    r->standard = sc->s;
+    r->counts = counts;
+    add_evidence_orgs(sc);
+    r->evidence = sc->evidence;
+    r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
+    *out = NULL;
+    /* Statistics over every organization first: then each organization's own
+     * accumulators can go as soon as it is scored. */
+    r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
+    finish_leaf_stats(sc, r);
+    for (size_t i = 0; i < sc->norgs; i++) {
+        r->norgs++;
+        int rc = score_org(sc, (int)i, &r->orgs[i], err);
+        if (rc) {
+            lotk_result_free(r);
+            return rc;
+        }
+        /* The result holds the organization now; its sums go, so that accumulators and
+         * results are not both held whole at the peak. */
+        free(sc->orgs[i].leaf);
+        sc->orgs[i].leaf = NULL;
+        lotk_stats_release_org(sc->stats, (int)i);
+        /* Sums that came from reading threads sit in those threads' malloc arenas, which
+         * this thread's allocations never reuse; returning their freed pages now and then
+         * keeps the peak that of one thread. */
+        if ((i & 4095) == 4095)
+            malloc_trim(0);
+    }
+    qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
+    /* Respondents and observers know organizations by the scorer's index: keep the map to
+     * the sorted order. */
+    r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
+    for (size_t i = 0; i < r->norgs; i++)
+        r->org_order[lotk_strmap_get(&sc->org_index, r->orgs[i].id, strlen(r->orgs[i].id))] =
+            (int)i;
+    for (size_t i = 0; i < sc->nrespondents; i++)
+        sc->respondents[i].org = r->org_order[sc->respondents[i].org];
+    r->respondents = sc->respondents;
+    r->nrespondents = sc->nrespondents;
+    sc->respondents = NULL;
+    sc->nrespondents = sc->cap_respondents = 0;
+    *out = r;
+    return 0;
+}
+
+void lotk_scorer_free(struct lotk_scorer *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->norgs; i++) {
+        free(sc->orgs[i].id);
+        free(sc->orgs[i].leaf);
+    }
+    free(sc->orgs);
+    for (size_t i = 0; i < sc->nrespondents; i++) {
+        free(sc->respondents[i].id);
+        free(sc->respondents[i].values);
+    }
+    free(sc->respondents);
+    lotk_strmap_free(&sc->org_index);
+    free(sc->leaves);
+    free(sc->leaf_of);
+    free(sc->items);
+    free(sc->values);
+    free(sc->keyed);
+    lotk_stats_free(sc->stats);
+    free(sc);
+}
+
+void lotk_result_free(struct lotk_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->norgs; i++) {
+        free(r->orgs[i].id);
+        free(r->orgs[i].mean); /* the block of all six per-node arrays */
+        for (size_t k = 0; k < r->orgs[i].nadjustments; k++) {
+            struct lotk_adjustment *a = &r->orgs[i].adjustments[k];
+            free(a->rule);
+            free(a->reason);
+            free(a->grade);
+            free(a->max_grade);
+        }
+        free(r->orgs[i].adjustments);
+    }
+    free(r->orgs);
+    for (size_t i = 0; i < r->nrespondents; i++) {
+        free(r->respondents[i].id);
+        free(r->respondents[i].values);
+    }
+    free(r->respondents);
+    if (r->leaf_stats)
+        for (size_t i = 0; i < r->standard->nnodes; i++)
+            lotk_reliability_clear(&r->leaf_stats[i].reliability);
+    free(r->leaf_stats);
+    free(r->org_order);
+    free(r);
+}
