@@ -1,4 +1,5 @@
 /* bootstrap.c — seeded bootstrap of organization totals over respondents; see bootstrap.h. */
+#include "base/json.h"
 #include "analysis/bootstrap.h"
 
 #include <jansson.h>
@@ -8,6 +9,9 @@
 #include <string.h>
 
 #include "analysis/norms.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/num.h"
 
 /* ---- PCG32 and splitmix64 ------------------------------------------------------------ */
 
@@ -157,12 +161,6 @@ static int compare_rows(const void *a, const void *b)
     return 0;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Scratch shared by the replicates of one run. */
 struct replicate {
     const struct lotk_standard *s;
@@ -265,7 +263,7 @@ int lotk_bootstrap_run(const struct lotk_boot_rows *rows, const struct lotk_resu
             int band = lotk_score_band(s, total);
             band_count[band >= 0 ? (size_t)band : s->nbands]++;
         }
-        qsort(totals, defined, sizeof *totals, compare_doubles);
+        qsort(totals, defined, sizeof *totals, lotk_double_cmp);
         bo->lo = lotk_norms_quantile(totals, defined, lo_p);
         bo->hi = lotk_norms_quantile(totals, defined, hi_p);
         if (!(o->flags & LOTK_FLAG_FEW_RESPONDENTS) && s->nbands > 0) {
@@ -289,11 +287,6 @@ int lotk_bootstrap_run(const struct lotk_boot_rows *rows, const struct lotk_resu
     return 0;
 }
 
-static json_t *number_or_null(double x)
-{
-    return x == x ? json_real(x) : json_null();
-}
-
 json_t *lotk_bootstrap_json(const struct lotk_bootstrap *b)
 {
     json_t *j = json_object();
@@ -314,8 +307,8 @@ void lotk_bootstrap_add_org_json(const struct lotk_bootstrap *b, const struct lo
     json_object_set_new(j, "replicates", json_integer(b->opts.replicates));
     json_object_set_new(j, "confidence", json_real(b->opts.confidence));
     json_t *ci = json_array();
-    json_array_append_new(ci, number_or_null(bo->lo));
-    json_array_append_new(ci, number_or_null(bo->hi));
+    json_array_append_new(ci, lotk_json_real_or_null(bo->lo));
+    json_array_append_new(ci, lotk_json_real_or_null(bo->hi));
     json_object_set_new(j, "points_ci", ci);
     json_object_set_new(j, "undefined", json_integer(bo->undefined));
     if (bo->grade_p) {

@@ -25,7 +25,7 @@
 
 #include "base/err.h"
 #include "score/score.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 struct json_t;
 struct lotk_plugins;

@@ -1,4 +1,5 @@
 /* compare.c — the org_reliability block and lotk compare; see compare.h. */
+#include "base/json.h"
 #include "analysis/compare.h"
 
 #include <jansson.h>
@@ -7,13 +8,13 @@
 #include <string.h>
 
 #include "base/jsonw.h"
-#include "output/report.h"
+#include "base/csvw.h"
 #include "standard/standard.h"
-
-static json_t *number_or_null(double x)
-{
-    return x == x ? json_real(x) : json_null();
-}
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/num.h"
+#include "base/csvw.h"
 
 /* ---- the basis: spread and reliability of organization values --------------------------- */
 
@@ -85,9 +86,9 @@ json_t *lotk_compare_basis_json(const struct lotk_result *r)
         const struct lotk_node *node = &s->nodes[i];
         json_t *o = json_object();
         json_object_set_new(o, "organizations", json_integer((json_int_t)count[i]));
-        json_object_set_new(o, "sd", number_or_null(sd[i]));
-        json_object_set_new(o, "sem", number_or_null(sem[i]));
-        json_object_set_new(o, "r", number_or_null(rel[i]));
+        json_object_set_new(o, "sd", lotk_json_real_or_null(sd[i]));
+        json_object_set_new(o, "sem", lotk_json_real_or_null(sem[i]));
+        json_object_set_new(o, "r", lotk_json_real_or_null(rel[i]));
         json_object_set_new(o, "method", json_string(node->nitems > 0      ? "icc2" :
                                                      node->nchildren == 0 ? "evidence" :
                                                                             "composite"));
@@ -346,11 +347,6 @@ static json_t *strings_json(const char *const *s, size_t n)
     return a;
 }
 
-static json_t *string_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
 {
     json_t *j = json_object();
@@ -385,10 +381,10 @@ void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
         const struct lotk_compare_node *n = &c->nodes[i];
         json_t *o = json_object();
         json_object_set_new(o, "old_id", json_string(n->old_id));
-        json_object_set_new(o, "basis", string_or_null(n->basis));
-        json_object_set_new(o, "sd", number_or_null(n->sd));
-        json_object_set_new(o, "r", number_or_null(n->r));
-        json_object_set_new(o, "se_diff", number_or_null(n->se_diff));
+        json_object_set_new(o, "basis", lotk_json_string_or_null(n->basis));
+        json_object_set_new(o, "sd", lotk_json_real_or_null(n->sd));
+        json_object_set_new(o, "r", lotk_json_real_or_null(n->r));
+        json_object_set_new(o, "se_diff", lotk_json_real_or_null(n->se_diff));
         json_object_set_new(nodes, n->id, o);
     }
     json_object_set_new(j, "nodes", nodes);
@@ -397,19 +393,19 @@ void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
         const struct lotk_compare_org *co = &c->orgs[k];
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(co->new_org->id));
-        json_object_set_new(o, "old_points", number_or_null(co->old_org->points));
-        json_object_set_new(o, "new_points", number_or_null(co->new_org->points));
-        json_object_set_new(o, "old_grade", string_or_null(co->old_org->grade));
-        json_object_set_new(o, "new_grade", string_or_null(co->new_org->grade));
+        json_object_set_new(o, "old_points", lotk_json_real_or_null(co->old_org->points));
+        json_object_set_new(o, "new_points", lotk_json_real_or_null(co->new_org->points));
+        json_object_set_new(o, "old_grade", lotk_json_string_or_null(co->old_org->grade));
+        json_object_set_new(o, "new_grade", lotk_json_string_or_null(co->new_org->grade));
         json_t *changes = json_object();
         for (size_t i = 0; i < c->nnodes; i++) {
             const struct lotk_compare_change *ch = &co->changes[i];
             json_t *e = json_object();
-            json_object_set_new(e, "old", number_or_null(ch->old_value));
-            json_object_set_new(e, "new", number_or_null(ch->new_value));
-            json_object_set_new(e, "diff", number_or_null(ch->diff));
-            json_object_set_new(e, "rci", number_or_null(ch->rci));
-            json_object_set_new(e, "change", string_or_null(change_name(ch->change)));
+            json_object_set_new(e, "old", lotk_json_real_or_null(ch->old_value));
+            json_object_set_new(e, "new", lotk_json_real_or_null(ch->new_value));
+            json_object_set_new(e, "diff", lotk_json_real_or_null(ch->diff));
+            json_object_set_new(e, "rci", lotk_json_real_or_null(ch->rci));
+            json_object_set_new(e, "change", lotk_json_string_or_null(change_name(ch->change)));
             json_object_set_new(changes, c->nodes[i].id, e);
         }
         json_object_set_new(o, "changes", changes);
@@ -425,16 +421,6 @@ void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
     json_decref(j);
 }
 
-static void csv_number(struct lotk_buf *out, double x)
-{
-    char num[32];
-    lotk_buf_putc(out, ',');
-    if (x == x) {
-        lotk_fmt_double(num, x);
-        lotk_buf_puts(out, num);
-    }
-}
-
 void lotk_compare_csv(const struct lotk_comparison *c, struct lotk_buf *out)
 {
     lotk_buf_puts(out, "organization,node,old_node,old,new,diff,se_diff,rci,change\r\n");
@@ -442,16 +428,17 @@ void lotk_compare_csv(const struct lotk_comparison *c, struct lotk_buf *out)
         const struct lotk_compare_org *co = &c->orgs[k];
         for (size_t i = 0; i < c->nnodes; i++) {
             const struct lotk_compare_change *ch = &co->changes[i];
-            lotk_csv_field(out, co->new_org->id);
+            lotk_csvw_field(out, co->new_org->id);
             lotk_buf_putc(out, ',');
-            lotk_csv_field(out, c->nodes[i].id);
+            lotk_csvw_field(out, c->nodes[i].id);
             lotk_buf_putc(out, ',');
-            lotk_csv_field(out, c->nodes[i].old_id);
-            csv_number(out, ch->old_value);
-            csv_number(out, ch->new_value);
-            csv_number(out, ch->diff);
-            csv_number(out, c->nodes[i].se_diff);
-            csv_number(out, ch->rci);
+            lotk_csvw_field(out, c->nodes[i].old_id);
+            const double cells[] = {ch->old_value, ch->new_value, ch->diff,
+                                    c->nodes[i].se_diff, ch->rci};
+            for (size_t f = 0; f < sizeof cells / sizeof *cells; f++) {
+                lotk_buf_putc(out, ',');
+                lotk_csvw_number(out, cells[f]);
+            }
             lotk_buf_printf(out, ",%s\r\n",
                             change_name(ch->change) ? change_name(ch->change) : "unknown");
         }

@@ -26,7 +26,7 @@
 #include "base/err.h"
 #include "analysis/norms.h"
 #include "score/score.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 struct json_t;
 

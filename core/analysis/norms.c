@@ -1,4 +1,5 @@
 /* norms.c — norm tables, percentile ranks and reading results back; see norms.h. */
+#include "base/json.h"
 #include "analysis/norms.h"
 
 #include <jansson.h>
@@ -7,6 +8,11 @@
 #include <string.h>
 
 #include "base/jsonw.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/file.h"
+#include "base/num.h"
 
 /* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a
  * lotk result. */
@@ -60,22 +66,16 @@ double lotk_norms_percentile(const double *sorted, size_t n, double x)
     return ((double)below + 0.5 * (double)equal) / (double)n * 100;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* ---- reading results back ---------------------------------------------------------- */
 
 int lotk_norms_read_json(const char *path, json_t **out, struct lotk_err *err)
 {
-    char msg[512];
     char *data = NULL;
     size_t len = 0;
     *out = NULL;
-    if (lotk_read_file(path, JSON_MAX_BYTES, &data, &len, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "%s", msg);
+    int rc = lotk_file_read(path, JSON_MAX_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
     json_error_t je;
     json_t *j = json_loadb(data, len, 0, &je);
     free(data);
@@ -218,7 +218,7 @@ static void builder_finish(struct builder *b, struct lotk_norms *nm)
             free(g->values);
             g->values = NULL;
         } else {
-            qsort(g->values, g->n, sizeof *g->values, compare_doubles);
+            qsort(g->values, g->n, sizeof *g->values, lotk_double_cmp);
         }
     }
     nm->groups = b->groups;
@@ -348,16 +348,11 @@ struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_
     return nm;
 }
 
-static json_t *number_or_null(double x)
-{
-    return x == x ? json_real(x) : json_null();
-}
-
 static json_t *quantiles_json(const struct lotk_norm_group *g, const double *p, size_t np)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < np; i++)
-        json_array_append_new(a, number_or_null(lotk_norms_quantile(g->values, g->n, p[i])));
+        json_array_append_new(a, lotk_json_real_or_null(lotk_norms_quantile(g->values, g->n, p[i])));
     return a;
 }
 
@@ -553,12 +548,12 @@ void lotk_ranks_add_org_json(const struct lotk_ranks *rk, const struct lotk_stan
                              size_t org, json_t *org_json)
 {
     const double *pct = &rk->pct[org * rk->nnodes];
-    json_object_set_new(org_json, "percentile", number_or_null(pct[0]));
+    json_object_set_new(org_json, "percentile", lotk_json_real_or_null(pct[0]));
     json_t *nodes = json_object_get(org_json, "nodes");
     for (size_t i = 1; i < rk->nnodes; i++) {
         json_t *n = json_object_get(nodes, s->nodes[i].id);
         if (n)
-            json_object_set_new(n, "percentile", number_or_null(pct[i]));
+            json_object_set_new(n, "percentile", lotk_json_real_or_null(pct[i]));
     }
 }
 

@@ -21,7 +21,7 @@
 #include "base/err.h"
 #include "score/score.h"
 #include "standard/standard.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 struct json_t;
 

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "base/util.h"
+#include "base/mem.h"
 
 void lotk_diags_add(struct lotk_diags *d, bool warning, int code, const char *file, long line,
                     long column, const char *fmt, ...)
@@ -20,6 +20,14 @@ void lotk_diags_add(struct lotk_diags *d, bool warning, int code, const char *fi
         d->warnings++;
     else
         d->errors++;
+}
+
+void lotk_diags_add_err(struct lotk_diags *d, bool warning, const struct lotk_err *err)
+{
+    lotk_diags_add(d, warning, err->code, err->file[0] ? err->file : NULL, err->line,
+                   err->column, "%s", err->msg);
+    if (err->plugin[0])
+        lotk_err_set_plugin(&d->entries[d->count - 1].err, err->plugin);
 }
 
 void lotk_diags_print(const struct lotk_diags *d, FILE *out)

@@ -22,6 +22,9 @@ struct lotk_diags {
 void lotk_diags_add(struct lotk_diags *d, bool warning, int code, const char *file, long line,
                     long column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Appends a copy of err (an error, or a warning when warning is set). */
+void lotk_diags_add_err(struct lotk_diags *d, bool warning, const struct lotk_err *err);
+
 /* Prints every entry in order as "lotk: error: …" or "lotk: warning: …". */
 void lotk_diags_print(const struct lotk_diags *d, FILE *out);
 

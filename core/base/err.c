@@ -32,6 +32,21 @@ int lotk_err_set(struct lotk_err *err, int code, const char *file, long line, lo
     return code;
 }
 
+void lotk_err_set_plugin(struct lotk_err *err, const char *plugin)
+{
+    if (err)
+        snprintf(err->plugin, sizeof err->plugin, "%s", plugin ? plugin : "");
+}
+
+void lotk_err_set_location(struct lotk_err *err, const char *file, long line, long column)
+{
+    if (!err)
+        return;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    err->column = column;
+}
+
 static void print_location(FILE *out, const char *file, long line, long column)
 {
     if (file && *file) {

@@ -46,6 +46,13 @@ int lotk_err_set(struct lotk_err *err, int code, const char *file, long line, lo
 int lotk_err_setv(struct lotk_err *err, int code, const char *file, long line, long column,
                   const char *fmt, va_list ap);
 
+/* Names the plugin an error is about ("" or NULL: none), printed as "plugin NAME: ". */
+void lotk_err_set_plugin(struct lotk_err *err, const char *plugin);
+
+/* Moves an error to file:line:column (file NULL or "", line or column 0: unknown), for a
+ * caller that knows better where the problem lies than the function that found it. */
+void lotk_err_set_location(struct lotk_err *err, const char *file, long line, long column);
+
 /* Writes "lotk: error: FILE:LINE:COL: MSG\n" (parts that are unknown are left out). */
 void lotk_err_print(const struct lotk_err *err, FILE *out);
 

@@ -6,6 +6,9 @@
  * dump_indent, dump_string, jsonp_dtostr) with JSON_INDENT(2), no JSON_ENSURE_ASCII, no
  * JSON_ESCAPE_SLASH. */
 #include "base/jsonw.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/num.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "base/util.h"
+#include "base/buf.h"
 
 struct json_t;
 

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/text.h"
 
 static int find_long(const struct lotk_cmd *cmd, const char *name, size_t len)
 {

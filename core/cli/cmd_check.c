@@ -10,6 +10,7 @@
 #include "score/score.h"
 #include "standard/standard.h"
 #include "input/survey.h"
+#include "base/mem.h"
 
 static const struct lotk_opt check_opts[] = {
     {"quiet", 'q', NULL, "print only problems"},

@@ -3,7 +3,8 @@
 
 #include "cli/commands.h"
 #include "analysis/compare.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/file.h"
 
 static const struct lotk_opt compare_opts[] = {
     {"format", 'f', "FORMAT", "table (default), json or csv"},
@@ -19,7 +20,6 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_comparison *c = NULL;
     struct lotk_buf out = {0};
     struct lotk_output dest;
-    char msg[600];
     int rc = 0;
     lotk_err_clear(&err);
     const char *format = lotk_cli_get(cmd, args, "format");
@@ -41,13 +41,10 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
     else
         lotk_compare_table(c, &out);
     const char *output = lotk_cli_get(cmd, args, "output");
-    if (lotk_output_open(&dest, output ? output : "-", msg, sizeof msg) != 0) {
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    if ((rc = lotk_output_open(&dest, output ? output : "-", &err)) != 0)
         goto done;
-    }
     lotk_output_write(&dest, out.data ? out.data : "", out.len);
-    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    rc = lotk_output_commit(&dest, &err);
 done:
     if (rc && (err.code || err.msg[0]))
         lotk_err_print(&err, stderr);

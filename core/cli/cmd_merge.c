@@ -13,6 +13,8 @@
 #include "score/rules.h"
 #include "score/score.h"
 #include "standard/standard.h"
+#include "base/mem.h"
+#include "base/file.h"
 
 enum { PARTIAL_MAX_BYTES = 1 << 30 };
 
@@ -80,7 +82,6 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
     char **data = lotk_xcalloc(args->npos, sizeof *data);
     size_t *len = lotk_xcalloc(args->npos, sizeof *len);
     int rc = 0;
-    char msg[256];
 
     lotk_err_clear(&err);
     const char *format = lotk_cli_get(cmd, args, "format");
@@ -97,9 +98,8 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     for (size_t i = 0; i < args->npos; i++) {
         struct lotk_partial_info info;
-        if (lotk_read_file(args->pos[i], PARTIAL_MAX_BYTES, &data[i], &len[i], msg,
-                           sizeof msg) != 0) {
-            rc = lotk_err_set(&err, LOTK_EIO, args->pos[i], 0, 0, "%s", msg);
+        if ((rc = lotk_file_read(args->pos[i], PARTIAL_MAX_BYTES, &data[i], &len[i],
+                                 &err)) != 0) {
             goto done;
         }
         if ((rc = lotk_partial_inspect(args->pos[i], data[i], len[i], &info, &err)) != 0)

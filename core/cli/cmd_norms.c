@@ -4,7 +4,8 @@
 
 #include "cli/commands.h"
 #include "analysis/norms.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/file.h"
 
 static const struct lotk_opt norms_opts[] = {
     {"output", 'o', "FILE", "write the norm table to FILE (atomically) instead of stdout"},
@@ -36,7 +37,6 @@ static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_buf out = {0};
     long min_group;
     int rc;
-    char msg[600];
     lotk_err_clear(&err);
     if ((rc = min_group_of(lotk_cli_get(cmd, args, "min-group"), "norms", &min_group, &err)))
         goto done;
@@ -46,8 +46,7 @@ static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     lotk_norms_write_json(nm, &out);
     const char *output = lotk_cli_get(cmd, args, "output");
-    if (lotk_write_file_atomic(output ? output : "-", out.data, out.len, msg, sizeof msg) != 0)
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);

@@ -17,7 +17,9 @@
 #include "score/score.h"
 #include "standard/standard.h"
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/num.h"
+#include "base/file.h"
 
 enum { REJECTS_SHOWN = 10 };
 
@@ -46,11 +48,7 @@ static const struct lotk_opt score_opts[] = {
 
 static int write_output(const char *path, const struct lotk_buf *b, struct lotk_err *err)
 {
-    char msg[600];
-    if (lotk_write_file_atomic(path ? path : "-", b->data ? b->data : "", b->len, msg,
-                               sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
-    return 0;
+    return lotk_file_write_atomic(path ? path : "-", b->data, b->len, err);
 }
 
 /* The --rejects file: survey rows, then evidence rows. */

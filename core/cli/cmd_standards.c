@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "standard/standard.h"
-#include "base/util.h"
+#include "base/strmap.h"
 
 struct listing {
     struct lotk_strmap seen; /* ids already listed: later ones are shadowed */

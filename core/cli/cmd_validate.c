@@ -14,7 +14,10 @@
 #include "output/report.h"
 #include "standard/standard.h"
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/num.h"
+#include "base/file.h"
 
 static const struct lotk_opt validate_opts[] = {
     {"format", 'f', "FORMAT", "table (default) or json"},
@@ -316,7 +319,7 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     struct lotk_rejects rejects = {0};
     struct validation v = {0};
     struct lotk_buf out = {0};
-    char *path = NULL, msg[600];
+    char *path = NULL;
     int rc = 0;
 
     lotk_err_clear(&err);
@@ -360,9 +363,7 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     else
         write_table(&v, &rejects, counts, &out);
     const char *output = lotk_cli_get(cmd, args, "output");
-    if (lotk_write_file_atomic(output ? output : "-", out.data ? out.data : "", out.len, msg,
-                               sizeof msg) != 0)
-        rc = lotk_err_set(&err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);

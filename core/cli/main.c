@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "base/err.h"
-#include "base/util.h"
+#include "base/text.h"
 
 static const struct lotk_cmd *const commands[] = {
     &lotk_cmd_score,

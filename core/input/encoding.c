@@ -1,6 +1,9 @@
 /* encoding.c — UTF-8 validation, encoding detection and the streaming decoder; see
  * encoding.h. */
 #include "input/encoding.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <iconv.h>

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 enum lotk_encoding {
     LOTK_ENC_AUTO,    /* detect UTF-8 or GB18030 from the data */

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "output/report.h"
+#include "base/csvw.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/csvw.h"
 
 void lotk_rejects_add(void *ctx, const struct lotk_reject *rj)
 {
@@ -51,13 +54,13 @@ void lotk_rejects_csv(const struct lotk_rejects *r, struct lotk_buf *out)
     lotk_buf_puts(out, "file,line,column,outcome,reason,fields\n");
     for (size_t i = 0; i < r->count; i++) {
         const struct lotk_reject_entry *e = &r->entries[i];
-        lotk_csv_field(out, e->file);
+        lotk_csvw_field(out, e->file);
         lotk_buf_printf(out, ",%ld,%ld,%s,", e->line, e->column,
                         e->screened ? "screened" : "rejected");
-        lotk_csv_field(out, e->reason);
+        lotk_csvw_field(out, e->reason);
         for (size_t k = 0; k < e->nfields; k++) {
             lotk_buf_putc(out, ',');
-            lotk_csv_field(out, e->fields[k]);
+            lotk_csvw_field(out, e->fields[k]);
         }
         lotk_buf_putc(out, '\n');
     }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 struct lotk_rejects {
     struct lotk_reject_entry {

@@ -14,7 +14,11 @@
 #include "standard/header.h"
 #include "base/progress.h"
 #include "standard/rx.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/num.h"
+#include "base/text.h"
 
 /* CSV_REPALL_NL makes libcsv report every line break, even blank lines, so line numbers
  * can be counted from its callbacks while it parses whole 64 KiB chunks. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
 
 enum { HOOK_EVERY = 1000, CLOSE_INSTRUCTIONS = 1000000 };
 
@@ -366,7 +366,7 @@ static void fill_from_message(struct lotk_err *err, const char *plugin, const ch
         }
     }
     lotk_err_set(err, LOTK_EPLUGIN, file[0] ? file : NULL, line, 0, "%s", msg);
-    snprintf(err->plugin, sizeof err->plugin, "%s", plugin ? plugin : "");
+    lotk_err_set_plugin(err, plugin);
 }
 
 static int traceback_handler(lua_State *L)

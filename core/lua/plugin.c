@@ -11,6 +11,11 @@
 #include <unistd.h>
 
 #include "standard/rx.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/file.h"
+#include "base/num.h"
 
 enum { PLUGIN_MAX_BYTES = 1 << 20, RX_CACHE = 64 };
 
@@ -186,12 +191,6 @@ static int l_sd(lua_State *L)
     return 1;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* lotk.quantile(list, p): type 7 (R's default), p in [0, 1]. lotk.median is p = 0.5. */
 static int quantile(lua_State *L, double prob)
 {
@@ -201,7 +200,7 @@ static int quantile(lua_State *L, double prob)
         lua_pushnil(L);
         return 1;
     }
-    qsort(v, n, sizeof *v, compare_doubles);
+    qsort(v, n, sizeof *v, lotk_double_cmp);
     double h = (double)(n - 1) * prob;
     size_t lo = (size_t)floor(h);
     double q = lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[lo];
@@ -521,7 +520,7 @@ static int check_fields(lua_State *L, const char *path, struct lotk_plugin *pl,
 int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
                            const struct lotk_plugin **out, struct lotk_err *err)
 {
-    char resolved[PATH_MAX], msg[256];
+    char resolved[PATH_MAX];
     const char *key = realpath(path, resolved) ? resolved : path;
     for (size_t i = 0; i < p->count; i++)
         if (strcmp(p->list[i].path, key) == 0) {
@@ -530,8 +529,9 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
         }
     char *source = NULL;
     size_t len;
-    if (lotk_read_file(path, PLUGIN_MAX_BYTES, &source, &len, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0, "plugin: %s", msg);
+    struct lotk_err io;
+    if (lotk_file_read(path, PLUGIN_MAX_BYTES, &source, &len, &io) != 0)
+        return lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0, "plugin: %s", io.msg);
     lua_State *L = lotk_lhost_state(p->host);
     int rc = lotk_lhost_load(p->host, path, source, len, err);
     free(source);
@@ -544,7 +544,7 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
         err->code = LOTK_ESTANDARD; /* a plugin that cannot load is an invalid plugin */
         if (!err->file[0])
             snprintf(err->file, sizeof err->file, "%s", path);
-        err->plugin[0] = '\0';
+        lotk_err_set_plugin(err, NULL);
         return LOTK_ESTANDARD;
     }
     if (lua_type(L, -1) != LUA_TTABLE) {
@@ -819,14 +819,14 @@ static int result_number(lua_State *L, int idx, const struct lotk_plugin *pl, co
     if (lua_type(L, idx) != LUA_TNUMBER) {
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "%s returned %s where a number belongs",
                      what, luaL_typename(L, idx));
-        snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+        lotk_err_set_plugin(err, pl->name);
         return LOTK_EPLUGIN;
     }
     double x = lua_tonumber(L, idx);
     if (!isfinite(x)) {
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "%s returned %s, not a finite number",
                      what, x != x ? "NaN" : "infinity");
-        snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+        lotk_err_set_plugin(err, pl->name);
         return LOTK_EPLUGIN;
     }
     *out = x;
@@ -885,7 +885,7 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
     if (rc == 0 && (*out < 0 || *out > 1)) {
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "aggregate returned %g for %s, outside [0, 1]", *out, n->id);
-        snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+        lotk_err_set_plugin(err, pl->name);
         rc = LOTK_EPLUGIN;
     }
     return rc;
@@ -960,7 +960,7 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "respondent returned %s where a list of leaf values belongs",
                      luaL_typename(L, -1));
-        snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+        lotk_err_set_plugin(err, pl->name);
         lua_pop(L, 1);
         return LOTK_EPLUGIN;
     }
@@ -976,7 +976,7 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
                 lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                              "respondent returned %g for %s, outside its scale [%g, %g]",
                              values[i], s->nodes[i].id, sc->min, sc->max);
-                snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+                lotk_err_set_plugin(err, pl->name);
                 rc = LOTK_EPLUGIN;
             }
         }
@@ -997,7 +997,7 @@ void lotk_rule_effect_clear(struct lotk_rule_effect *e)
 static int rule_error(struct lotk_err *err, const struct lotk_plugin *pl, const char *msg)
 {
     lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "rule returned %s", msg);
-    snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+    lotk_err_set_plugin(err, pl->name);
     return LOTK_EPLUGIN;
 }
 
@@ -1075,7 +1075,7 @@ int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
     if (lua_type(L, -1) != LUA_TSTRING) {
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
                      "report returned %s where the report text belongs", luaL_typename(L, -1));
-        snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+        lotk_err_set_plugin(err, pl->name);
         lua_pop(L, 1);
         return LOTK_EPLUGIN;
     }

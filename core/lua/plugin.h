@@ -15,7 +15,7 @@
 #include "base/err.h"
 #include "lua/lhost.h"
 #include "standard/standard.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 enum lotk_plugin_kind {
     LOTK_PLUGIN_AGGREGATE,

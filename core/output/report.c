@@ -1,4 +1,5 @@
 /* report.c — JSON, CSV and table writers; see report.h. */
+#include "base/json.h"
 #include "output/report.h"
 
 #include <jansson.h>
@@ -11,6 +12,12 @@
 #include "score/evidence.h"
 #include "base/jsonw.h"
 #include "analysis/norms.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/num.h"
+#include "base/file.h"
+#include "base/csvw.h"
+#include "base/text.h"
 
 enum { FLUSH_AT = 1 << 16 };
 
@@ -18,11 +25,6 @@ static void maybe_flush(const struct lotk_report_opts *opts, struct lotk_buf *ou
 {
     if (opts->flush && out->len >= FLUSH_AT)
         opts->flush(opts->flush_ctx, out);
-}
-
-static json_t *number_or_null(double x)
-{
-    return x == x ? json_real(x) : json_null();
 }
 
 static json_t *text_json(const struct lotk_text *t)
@@ -68,18 +70,18 @@ json_t *lotk_report_org_json(const struct lotk_standard *s, const struct lotk_or
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(o->id));
     json_object_set_new(j, "respondents", json_integer(o->respondents));
-    json_object_set_new(j, "points", number_or_null(o->points));
+    json_object_set_new(j, "points", lotk_json_real_or_null(o->points));
     json_object_set_new(j, "grade",
                         o->band >= 0 ? json_string(s->bands[o->band].grade) : json_null());
     json_t *nodes = json_object();
     for (size_t i = 1; i < s->nnodes; i++) {
         json_t *n = json_object();
-        json_object_set_new(n, "mean", number_or_null(o->mean[i]));
-        json_object_set_new(n, "norm", number_or_null(o->norm[i]));
-        json_object_set_new(n, "points", number_or_null(o->points_of[i]));
+        json_object_set_new(n, "mean", lotk_json_real_or_null(o->mean[i]));
+        json_object_set_new(n, "norm", lotk_json_real_or_null(o->norm[i]));
+        json_object_set_new(n, "points", lotk_json_real_or_null(o->points_of[i]));
         if (s->nodes[i].nitems > 0) {
             json_object_set_new(n, "n", json_integer(o->n[i]));
-            json_object_set_new(n, "rwg_j", number_or_null(o->rwg_j[i]));
+            json_object_set_new(n, "rwg_j", lotk_json_real_or_null(o->rwg_j[i]));
             json_object_set_new(n, "rwg_n", json_integer(o->rwg_n[i]));
             if (o->rwg_j[i] < s->min_rwg_j)
                 json_object_set_new(n, "low_agreement", json_true());
@@ -101,7 +103,7 @@ static json_t *per_item_json(const struct lotk_standard *s, const struct lotk_no
     json_t *o = json_object();
     for (size_t k = 0; k < leaf->nitems; k++)
         json_object_set_new(o, s->items[leaf->items[k]].id,
-                            number_or_null(values ? values[k] : NAN));
+                            lotk_json_real_or_null(values ? values[k] : NAN));
     return o;
 }
 
@@ -114,10 +116,10 @@ static json_t *reliability_json(const struct lotk_result *r)
             continue;
         const struct lotk_reliability *rel = &r->leaf_stats[i].reliability;
         json_t *j = json_object();
-        json_object_set_new(j, "alpha", number_or_null(rel->alpha));
-        json_object_set_new(j, "std_alpha", number_or_null(rel->std_alpha));
-        json_object_set_new(j, "average_r", number_or_null(rel->average_r));
-        json_object_set_new(j, "mean_r", number_or_null(rel->mean_r));
+        json_object_set_new(j, "alpha", lotk_json_real_or_null(rel->alpha));
+        json_object_set_new(j, "std_alpha", lotk_json_real_or_null(rel->std_alpha));
+        json_object_set_new(j, "average_r", lotk_json_real_or_null(rel->average_r));
+        json_object_set_new(j, "mean_r", lotk_json_real_or_null(rel->mean_r));
         json_object_set_new(j, "items", json_integer((json_int_t)s->nodes[i].nitems));
         json_object_set_new(j, "n", json_integer(rel->n));
         json_object_set_new(j, "item_total", per_item_json(s, &s->nodes[i], rel->item_total));
@@ -142,8 +144,8 @@ static json_t *aggregation_json(const struct lotk_result *r)
             continue;
         const struct lotk_leaf_stats *ls = &r->leaf_stats[i];
         json_t *j = json_object();
-        json_object_set_new(j, "icc1", number_or_null(ls->icc1));
-        json_object_set_new(j, "icc2", number_or_null(ls->icc2));
+        json_object_set_new(j, "icc1", lotk_json_real_or_null(ls->icc1));
+        json_object_set_new(j, "icc2", lotk_json_real_or_null(ls->icc2));
         json_object_set_new(j, "n", json_integer(ls->icc_n));
         json_object_set_new(j, "groups", json_integer(ls->icc_groups));
         if (ls->icc1 < s->min_icc1 || ls->icc2 < s->min_icc2)
@@ -172,7 +174,7 @@ static json_t *respondent_json(const struct lotk_result *r, const struct lotk_re
     json_object_set_new(j, "org", json_string(r->orgs[p->org].id));
     json_t *nodes = json_object();
     for (size_t n = 1; n < s->nnodes; n++)
-        json_object_set_new(nodes, s->nodes[n].id, number_or_null(p->values[n]));
+        json_object_set_new(nodes, s->nodes[n].id, lotk_json_real_or_null(p->values[n]));
     json_object_set_new(j, "nodes", nodes);
     return j;
 }
@@ -318,42 +320,18 @@ void lotk_report_json(const struct lotk_result *r, const struct lotk_report_opts
     lotk_buf_puts(out, "\n}\n");
 }
 
-void lotk_csv_field(struct lotk_buf *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        lotk_buf_puts(out, s);
-        return;
-    }
-    lotk_buf_putc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            lotk_buf_putc(out, '"');
-        lotk_buf_putc(out, *s);
-    }
-    lotk_buf_putc(out, '"');
-}
-
-static void csv_number(struct lotk_buf *out, double x)
-{
-    char num[32];
-    if (x == x) {
-        lotk_fmt_double(num, x);
-        lotk_buf_puts(out, num);
-    }
-}
-
 /* One organization's CSV row. */
 static void csv_org(const struct lotk_result *r, const struct lotk_report_opts *opts,
                     size_t k, struct lotk_buf *out)
 {
     const struct lotk_standard *s = r->standard;
     const struct lotk_org_result *o = &r->orgs[k];
-    lotk_csv_field(out, o->id);
+    lotk_csvw_field(out, o->id);
     lotk_buf_printf(out, ",%ld,", o->respondents);
-    csv_number(out, o->points);
+    lotk_csvw_number(out, o->points);
     lotk_buf_putc(out, ',');
     if (o->band >= 0)
-        lotk_csv_field(out, s->bands[o->band].grade);
+        lotk_csvw_field(out, s->bands[o->band].grade);
     lotk_buf_putc(out, ',');
     for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
         if (o->flags & (1u << b)) {
@@ -365,13 +343,13 @@ static void csv_org(const struct lotk_result *r, const struct lotk_report_opts *
     for (size_t a = 0; a < o->nadjustments; a++)
         lotk_buf_printf(&reasons, "%s%s: %s", a ? "; " : "", o->adjustments[a].rule,
                         o->adjustments[a].reason);
-    lotk_csv_field(out, reasons.data ? reasons.data : "");
+    lotk_csvw_field(out, reasons.data ? reasons.data : "");
     lotk_buf_free(&reasons);
     for (size_t i = 1; i < s->nnodes; i++) {
         lotk_buf_putc(out, ',');
-        csv_number(out, o->points_of[i]);
+        lotk_csvw_number(out, o->points_of[i]);
         lotk_buf_putc(out, ',');
-        csv_number(out, o->mean[i]);
+        lotk_csvw_number(out, o->mean[i]);
         if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE)
             lotk_evidence_csv_cells(s, o->evidence, (int)i, out);
     }
@@ -389,11 +367,11 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
     for (size_t i = 1; i < s->nnodes; i++) {
         lotk_buf_putc(out, ',');
         char *h = lotk_xasprintf("%s.points", s->nodes[i].id);
-        lotk_csv_field(out, h);
+        lotk_csvw_field(out, h);
         free(h);
         lotk_buf_putc(out, ',');
         h = lotk_xasprintf("%s.mean", s->nodes[i].id);
-        lotk_csv_field(out, h);
+        lotk_csvw_field(out, h);
         free(h);
         if (s->nodes[i].source == LOTK_SOURCE_EVIDENCE)
             lotk_evidence_csv_header(s, (int)i, out);
@@ -402,44 +380,9 @@ void lotk_report_csv(const struct lotk_result *r, const struct lotk_report_opts 
     each_org(r, opts, csv_org, out);
 }
 
-/* Display width of UTF-8 text in a terminal: CJK and full-width characters take two
- * cells. Enough for the scripts lotk's standards use; not a full wcwidth. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        int len;
-        if (*p < 0x80) {
-            cp = *p;
-            len = 1;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1F;
-            len = 2;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0F;
-            len = 3;
-        } else {
-            cp = *p & 0x07;
-            len = 4;
-        }
-        for (int i = 1; i < len && p[i]; i++)
-            cp = (cp << 6) | (p[i] & 0x3F);
-        for (int i = 0; i < len && *p; i++)
-            p++;
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-    }
-    return w;
-}
-
 static void pad_left(struct lotk_buf *out, const char *s, size_t width)
 {
-    for (size_t w = display_width(s); w < width; w++)
+    for (size_t w = lotk_text_width(s); w < width; w++)
         lotk_buf_putc(out, ' ');
     lotk_buf_puts(out, s);
 }
@@ -447,7 +390,7 @@ static void pad_left(struct lotk_buf *out, const char *s, size_t width)
 static void pad_right(struct lotk_buf *out, const char *s, size_t width)
 {
     lotk_buf_puts(out, s);
-    for (size_t w = display_width(s); w < width; w++)
+    for (size_t w = lotk_text_width(s); w < width; w++)
         lotk_buf_putc(out, ' ');
 }
 
@@ -504,8 +447,8 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
 
     size_t id_width = strlen("organization");
     for (size_t k = 0; k < r->norgs; k++)
-        if (display_width(r->orgs[k].id) > id_width)
-            id_width = display_width(r->orgs[k].id);
+        if (lotk_text_width(r->orgs[k].id) > id_width)
+            id_width = lotk_text_width(r->orgs[k].id);
     size_t grade_width = strlen("grade");
     for (size_t b = 0; b < s->nbands; b++)
         if (strlen(s->bands[b].grade) > grade_width)
@@ -534,8 +477,8 @@ void lotk_report_table(const struct lotk_result *r, const struct lotk_report_opt
             int node = root->children[c];
             points_cell(cell, sizeof cell, o->points_of[node]);
             lotk_buf_puts(out, "  ");
-            pad_left(out, cell, display_width(s->nodes[node].id) > 6 ?
-                                    display_width(s->nodes[node].id) : 6);
+            pad_left(out, cell, lotk_text_width(s->nodes[node].id) > 6 ?
+                                    lotk_text_width(s->nodes[node].id) : 6);
         }
         lotk_buf_puts(out, "  ");
         for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
@@ -600,9 +543,9 @@ int lotk_report_write(const struct lotk_result *r, const char *format, const cha
 {
     struct lotk_output dest;
     struct lotk_buf text = {0};
-    char msg[600];
-    if (lotk_output_open(&dest, path, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
+    int rc = lotk_output_open(&dest, path, err);
+    if (rc)
+        return rc;
     struct lotk_report_opts opts = *base;
     opts.flush = flush_to_output;
     opts.flush_ctx = &dest;
@@ -614,7 +557,5 @@ int lotk_report_write(const struct lotk_result *r, const char *format, const cha
         lotk_report_table(r, &opts, &text);
     flush_to_output(&dest, &text);
     lotk_buf_free(&text);
-    if (lotk_output_commit(&dest, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s", msg);
-    return 0;
+    return lotk_output_commit(&dest, err);
 }

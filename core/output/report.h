@@ -11,7 +11,8 @@
 
 #include "base/err.h"
 #include "score/score.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/csvw.h"
 
 struct lotk_report_opts {
     bool respondents; /* JSON: include the respondents array */
@@ -57,8 +58,5 @@ bool lotk_report_format_known(const char *format);
  * flush fields are set here. Returns 0 or LOTK_EIO. */
 int lotk_report_write(const struct lotk_result *r, const char *format, const char *path,
                       const struct lotk_report_opts *opts, struct lotk_err *err);
-
-/* Appends s as one CSV field, quoted when it holds a comma, quote or line break. */
-void lotk_csv_field(struct lotk_buf *out, const char *s);
 
 #endif

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "lua/plugin.h"
-#include "base/util.h"
+#include "base/mem.h"
 
 enum {
     MIN_PARALLEL_BYTES = 4 << 20, /* below this, threads cost more than they save */

@@ -1,4 +1,5 @@
 /* evidence.c — assessor evidence sheets; see evidence.h and docs/evidence.md. */
+#include "base/json.h"
 #include "score/evidence.h"
 
 #include <csv.h>
@@ -14,7 +15,13 @@
 #include "base/exact.h"
 #include "output/report.h"
 #include "score/score.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/num.h"
+#include "base/text.h"
+#include "base/file.h"
+#include "base/csvw.h"
 
 enum {
     SHEET_MAX_BYTES = 64 << 20, /* organizations × assessors: never near this */
@@ -550,11 +557,11 @@ static bool in_quoted_field(const struct csv_parser *p)
 /* The sheet as UTF-8: read whole (sheets are small) and decoded from UTF-8 or GB18030. */
 static int read_text(const char *path, struct lotk_buf *text, struct lotk_err *err)
 {
-    char msg[256], *data = NULL;
+    char *data = NULL;
     size_t len = 0;
-    if (lotk_read_file(path, SHEET_MAX_BYTES, &data, &len, msg, sizeof msg) != 0)
-        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "%s", msg);
-    int rc = 0;
+    int rc = lotk_file_read(path, SHEET_MAX_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
     struct lotk_decoder *dec = lotk_decoder_new(LOTK_ENC_AUTO, path, err);
     if (!dec)
         rc = LOTK_EIO;
@@ -634,19 +641,13 @@ struct lotk_evidence *lotk_evidence_new(const struct lotk_standard *s,
     return ev;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The assessors of one role as one value: the mean (an exact sum, so the order of rows
  * cannot matter) or the median. Sorts v. */
 static double pool(double *v, size_t n, bool median)
 {
     if (n == 0)
         return NAN;
-    qsort(v, n, sizeof *v, compare_doubles);
+    qsort(v, n, sizeof *v, lotk_double_cmp);
     if (median)
         return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     struct lotk_exact sum = {{0}};
@@ -835,16 +836,6 @@ unsigned lotk_evidence_org_flags(const struct lotk_evidence *ev,
 
 /* ---- JSON ------------------------------------------------------------------------------ */
 
-static json_t *number_or_null(double x)
-{
-    return x == x ? json_real(x) : json_null();
-}
-
-static json_t *string_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* The ratings of one role on leaf l, for a spread finding. */
 static json_t *role_ratings(const struct lotk_evidence_org *eo, size_t l, enum lotk_role role)
 {
@@ -938,11 +929,11 @@ void lotk_evidence_org_json(const struct lotk_standard *s, const struct lotk_evi
             json_t *j = json_object();
             json_object_set_new(j, "assessor", json_string(row->assessor));
             json_object_set_new(j, "role", json_string(lotk_role_name(row->role)));
-            json_object_set_new(j, "value", number_or_null(rt->value));
+            json_object_set_new(j, "value", lotk_json_real_or_null(rt->value));
             if (node->rubric->kind == LOTK_RUBRIC_FACT)
-                json_object_set_new(j, "fact", number_or_null(rt->recorded));
-            json_object_set_new(j, "evidence", string_or_null(rt->evidence));
-            json_object_set_new(j, "note", string_or_null(rt->note));
+                json_object_set_new(j, "fact", lotk_json_real_or_null(rt->recorded));
+            json_object_set_new(j, "evidence", lotk_json_string_or_null(rt->evidence));
+            json_object_set_new(j, "note", lotk_json_string_or_null(rt->note));
             json_array_append_new(ratings, j);
         }
         l++;
@@ -951,8 +942,8 @@ void lotk_evidence_org_json(const struct lotk_standard *s, const struct lotk_evi
             continue;
         }
         json_object_set_new(n, "source", json_string("evidence"));
-        json_object_set_new(n, "third_party", number_or_null(lf ? lf->third : NAN));
-        json_object_set_new(n, "self", number_or_null(lf ? lf->self : NAN));
+        json_object_set_new(n, "third_party", lotk_json_real_or_null(lf ? lf->third : NAN));
+        json_object_set_new(n, "self", lotk_json_real_or_null(lf ? lf->self : NAN));
         json_object_set_new(n, "ratings", ratings);
     }
     json_t *e = json_object(), *assessors = json_array(), *findings = json_array();
@@ -983,21 +974,21 @@ json_t *lotk_evidence_agreement_json(const struct lotk_standard *s,
         lotk_icc_compute(NULL, 0, 0, &none);
         const struct lotk_icc *icc = ag ? &ag->icc : &none;
         json_t *j = json_object(), *judges = json_array(), *ms = json_object();
-        json_object_set_new(j, "ICC1", number_or_null(icc->icc1));
-        json_object_set_new(j, "ICC2", number_or_null(icc->icc2));
-        json_object_set_new(j, "ICC3", number_or_null(icc->icc3));
-        json_object_set_new(j, "ICC1k", number_or_null(icc->icc1k));
-        json_object_set_new(j, "ICC2k", number_or_null(icc->icc2k));
-        json_object_set_new(j, "ICC3k", number_or_null(icc->icc3k));
+        json_object_set_new(j, "ICC1", lotk_json_real_or_null(icc->icc1));
+        json_object_set_new(j, "ICC2", lotk_json_real_or_null(icc->icc2));
+        json_object_set_new(j, "ICC3", lotk_json_real_or_null(icc->icc3));
+        json_object_set_new(j, "ICC1k", lotk_json_real_or_null(icc->icc1k));
+        json_object_set_new(j, "ICC2k", lotk_json_real_or_null(icc->icc2k));
+        json_object_set_new(j, "ICC3k", lotk_json_real_or_null(icc->icc3k));
         json_object_set_new(j, "organizations", json_integer((json_int_t)icc->n));
         for (size_t k = 0; ag && k < ag->njudges; k++)
             json_array_append_new(judges, json_string(ag->judges[k]));
         json_object_set_new(j, "assessors", judges);
         json_object_set_new(j, "excluded", json_integer(ag ? (json_int_t)ag->excluded : 0));
-        json_object_set_new(ms, "BMS", number_or_null(icc->bms));
-        json_object_set_new(ms, "WMS", number_or_null(icc->wms));
-        json_object_set_new(ms, "JMS", number_or_null(icc->jms));
-        json_object_set_new(ms, "EMS", number_or_null(icc->ems));
+        json_object_set_new(ms, "BMS", lotk_json_real_or_null(icc->bms));
+        json_object_set_new(ms, "WMS", lotk_json_real_or_null(icc->wms));
+        json_object_set_new(ms, "JMS", lotk_json_real_or_null(icc->jms));
+        json_object_set_new(ms, "EMS", lotk_json_real_or_null(icc->ems));
         json_object_set_new(j, "mean_squares", ms);
         json_object_set_new(o, s->nodes[i].id, j);
     }
@@ -1021,7 +1012,7 @@ void lotk_evidence_csv_header(const struct lotk_standard *s, int node, struct lo
     for (int k = 0; k < 4; k++) {
         char *h = lotk_xasprintf("%s.%s", s->nodes[node].id, suffixes[k]);
         lotk_buf_putc(out, ',');
-        lotk_csv_field(out, h);
+        lotk_csvw_field(out, h);
         free(h);
     }
 }
@@ -1050,7 +1041,7 @@ void lotk_evidence_csv_cells(const struct lotk_standard *s, const struct lotk_ev
                                 t);
         }
         lotk_buf_putc(out, ',');
-        lotk_csv_field(out, text.data ? text.data : "");
+        lotk_csvw_field(out, text.data ? text.data : "");
         lotk_buf_free(&text);
     }
 }

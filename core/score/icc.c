@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "base/util.h"
+#include "base/mem.h"
 
 /* num / den, or NaN when the ratio is undefined: a zero denominator means the ratings do
  * not tell targets apart, which is no agreement statistic at all. */

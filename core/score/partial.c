@@ -1,5 +1,7 @@
 /* partial.c — see partial.h. */
 #include "score/partial.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 #include <nettle/sha2.h>
 #include <stdlib.h>

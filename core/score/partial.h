@@ -22,7 +22,7 @@
 #include "score/score.h"
 #include "standard/standard.h"
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 /* Appends the partial result of scorer (which read counts' rows against s) to out. */
 void lotk_partial_write(const struct lotk_standard *s, const struct lotk_scorer *scorer,

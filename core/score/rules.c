@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "output/report.h"
-#include "base/util.h"
+#include "base/mem.h"
 
 static int band_index(const struct lotk_standard *s, const char *grade)
 {
@@ -20,7 +20,7 @@ static int unknown_grade(const struct lotk_plugin *pl, const char *grade, struct
 {
     lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0,
                  "rule returned grade '%s', which is not a band of the standard", grade);
-    snprintf(err->plugin, sizeof err->plugin, "%s", pl->name);
+    lotk_err_set_plugin(err, pl->name);
     return LOTK_EPLUGIN;
 }
 

@@ -10,7 +10,10 @@
 #include "score/evidence.h"
 #include "base/exact.h"
 #include "lua/plugin.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/text.h"
 
 static const char *const flag_names[LOTK_FLAG_COUNT] = {
     "few_respondents", "incomplete", "no_band", "low_agreement", "evidence_only", "unrated",

@@ -9,7 +9,8 @@
 
 #include "base/err.h"
 #include "base/exact.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 /* The rounding tricks below ((a + 1.5·2^p) − 1.5·2^p) need every operation rounded to
  * double, not to a wider register format. */

@@ -1,6 +1,8 @@
 /* header.c — header normalisation, question numbers, metadata columns, durations; see
  * header.h. */
 #include "standard/header.h"
+#include "base/buf.h"
+#include "base/text.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "base/util.h"
+#include "base/buf.h"
 
 /* Replaces the contents of out with in[0..len) normalised, NUL-terminated (out->data is
  * never NULL afterwards; the result may be ""). Output is valid UTF-8 whatever the input:

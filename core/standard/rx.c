@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
 
 /* Generous for header patterns and plugin matching on short strings, small enough that a
  * catastrophic pattern fails in milliseconds. */

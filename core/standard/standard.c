@@ -16,6 +16,12 @@
 
 #include "standard/header.h"
 #include "standard/rx.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/num.h"
+#include "base/text.h"
+#include "base/file.h"
 
 enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000 };
 
@@ -1441,7 +1447,6 @@ static void hash_file(const char *data, size_t len, char out[65])
 
 int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk_diags *diags)
 {
-    char msg[256];
     char *data = NULL;
     size_t len = 0;
     int rc = LOTK_ESTANDARD;
@@ -1451,8 +1456,9 @@ int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk
     bool have_parser = false, have_doc = false;
 
     *out = NULL;
-    if (lotk_read_file(path, STANDARD_MAX_BYTES, &data, &len, msg, sizeof msg) != 0) {
-        lotk_diags_add(diags, false, LOTK_EIO, path, 0, 0, "%s", msg);
+    struct lotk_err io;
+    if (lotk_file_read(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0) {
+        lotk_diags_add_err(diags, false, &io);
         return LOTK_EIO;
     }
     struct lotk_standard *s = lotk_xcalloc(1, sizeof *s);
@@ -1686,9 +1692,10 @@ struct find_ctx {
 /* Reads just the top-level id of a standard, without validating the rest. */
 static char *peek_id(const char *path)
 {
-    char *data = NULL, msg[128], *id = NULL;
+    char *data = NULL, *id = NULL;
     size_t len;
-    if (lotk_read_file(path, STANDARD_MAX_BYTES, &data, &len, msg, sizeof msg) != 0)
+    struct lotk_err io;
+    if (lotk_file_read(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0)
         return NULL;
     yaml_parser_t parser;
     yaml_document_t doc;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-#include "base/util.h"
+#include "base/strmap.h"
 #include "base/value.h"
 
 struct lotk_rx;

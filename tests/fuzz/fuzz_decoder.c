@@ -8,7 +8,7 @@
 
 #include "input/encoding.h"
 #include "fuzz.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 struct result {
     int rc;

@@ -8,7 +8,8 @@
 #include "input/encoding.h"
 #include "fuzz.h"
 #include "standard/header.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 static void check_parsers(const char *s)
 {

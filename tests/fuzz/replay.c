@@ -8,15 +8,18 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/file.h"
 
 enum { MAX_INPUT = 16 << 20 };
 
 static int run_file(const char *path)
 {
-    char *data = NULL, msg[256];
+    char *data = NULL;
+    struct lotk_err io = {0};
+    char *msg = io.msg;
     size_t len = 0;
-    if (lotk_read_file(path, MAX_INPUT, &data, &len, msg, sizeof msg) != 0) {
+    if (lotk_file_read(path, MAX_INPUT, &data, &len, &io) != 0) {
         fprintf(stderr, "replay: %s: %s\n", path, msg);
         return -1;
     }

@@ -7,7 +7,8 @@
 #include <time.h>
 
 #include "input/encoding.h"
-#include "base/util.h"
+#include "base/buf.h"
+#include "base/file.h"
 
 enum { FEED = 1 << 16, ROUNDS = 5 };
 
@@ -29,9 +30,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_decoder: unknown encoding %s\n", argv[2]);
         return 2;
     }
-    char *data, msg[256];
+    char *data;
+    struct lotk_err io = {0};
+    char *msg = io.msg;
     size_t len;
-    if (lotk_read_file(argv[1], (size_t)4 << 30, &data, &len, msg, sizeof msg) != 0) {
+    if (lotk_file_read(argv[1], (size_t)4 << 30, &data, &len, &io) != 0) {
         fprintf(stderr, "bench_decoder: %s: %s\n", argv[1], msg);
         return 2;
     }

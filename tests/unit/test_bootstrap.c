@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "analysis/bootstrap.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 /* pcg32-demo of the reference implementation: pcg32_srandom_r(&rng, 42u, 54u). */
 static void pcg32_reference(void **state)

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "base/mem.h"
 
 static const struct lotk_opt opts[] = {
     {"format", 'f', "FORMAT", "table, json or csv"},

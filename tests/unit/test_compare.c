@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "analysis/compare.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 /* RCI = (new − old) / (√2·SD·√(1 − r)), worked by hand:
  *   old .60, new .70, SD .10, r .80: SE_diff = 1.41421356·.1·.44721360 = .063245553,

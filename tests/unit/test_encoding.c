@@ -15,7 +15,7 @@
 
 #include "input/encoding.h"
 #include "../fuzz/fuzz.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 /* A wjx text export: metadata columns, a question, a matrix sub-column, CRLF, and a quoted
  * multi-line cell. Written in UTF-8 here; the GB18030 twin is made with iconv(3). */

@@ -14,7 +14,8 @@
 #include "score/evidence.h"
 #include "score/icc.h"
 #include "output/report.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 /* Line numbers in comments: the tests below point at them. */
 static const char *const standard =

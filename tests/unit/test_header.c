@@ -13,7 +13,7 @@
 
 #include "input/encoding.h"
 #include "standard/header.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 static const char *norm(const char *in, size_t len)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "base/jsonw.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 /* What lotk wrote with before jsonw: the layout the writer must keep. */
 enum { DUMP_FLAGS = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |

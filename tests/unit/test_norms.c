@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis/norms.h"
+#include "base/buf.h"
 
 /* x <- c(72.5, 55.04, 87.09, 62.59, 79.35, 77.51, 61.2, 68.0, 68.0, 90.1, 45.3) */
 static const double sample[] = {72.5, 55.04, 87.09, 62.59, 79.35, 77.51,

@@ -17,7 +17,7 @@
 #include "score/score.h"
 #include "standard/standard.h"
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/mem.h"
 
 static const char *const twin_yaml =
     "format: lotk/1\nid: twins\nversion: '1'\nkind: other\ntitle: {en: twins}\n"

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/num.h"
 
 #ifndef LOTK_PSYCH_DIR
 #error "LOTK_PSYCH_DIR must name tests/fixtures/psych"

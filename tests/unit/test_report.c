@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "output/report.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/num.h"
+#include "base/csvw.h"
 
 static const char std_yaml[] =
     "format: lotk/1\n"
@@ -428,7 +431,7 @@ static void csv_field_quoting(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct lotk_buf b = {0};
         lotk_buf_puts(&b, "");
-        lotk_csv_field(&b, cases[i].in);
+        lotk_csvw_field(&b, cases[i].in);
         assert_string_equal(b.data, cases[i].out);
         lotk_buf_free(&b);
     }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
 
 /* Two levels: A (weight 3) = A1 (weight 1, s5, a2 reversed) + A2 (weight 3, s3,
  * min_answered 0.6 of 3 items = 2); B (weight 1, s5). 200 points. */

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "standard/rx.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/strmap.h"
 
 /* Lines 1-13; indicators start on line 14. Tests append their own indicators. */
 #define HEAD                                                                                 \

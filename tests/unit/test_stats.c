@@ -24,7 +24,10 @@
 #include "standard/standard.h"
 #include "score/stats.h"
 #include "input/survey.h"
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/file.h"
 
 #define FIXTURES LOTK_SOURCE_DIR "/tests/fixtures/psych"
 
@@ -167,9 +170,10 @@ static void table_read(struct table *t, const char *name)
 {
     char *path = lotk_xasprintf("%s/%s", FIXTURES, name);
     size_t len;
-    char msg[256];
+    struct lotk_err io = {0};
+    char *msg = io.msg;
     memset(t, 0, sizeof *t);
-    if (lotk_read_file(path, 1 << 20, &t->text, &len, msg, sizeof msg) != 0)
+    if (lotk_file_read(path, 1 << 20, &t->text, &len, &io) != 0)
         fail_msg("%s: %s", path, msg);
     free(path);
     size_t cap = 0, n = 0;

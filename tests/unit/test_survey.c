@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
 
 static const char std_yaml[] =
     "format: lotk/1\n"

@@ -11,7 +11,12 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/num.h"
+#include "base/text.h"
+#include "base/file.h"
 
 static const char *fmt(double x)
 {
@@ -529,8 +534,8 @@ static void atomic_write(void **state)
     (void)state;
     char *dir = tu_tempdir();
     char *path = lotk_xasprintf("%s/out.json", dir);
-    char msg[256] = "";
-    assert_int_equal(lotk_write_file_atomic(path, "first\n", 6, msg, sizeof msg), 0);
+    struct lotk_err io = {0};
+    assert_int_equal(lotk_file_write_atomic(path, "first\n", 6, &io), 0);
     size_t len;
     char *got = tu_slurp(path, &len);
     assert_non_null(got);
@@ -538,7 +543,7 @@ static void atomic_write(void **state)
     assert_string_equal(got, "first\n");
     free(got);
     /* Overwrites, with binary data, and leaves no temporary file behind. */
-    assert_int_equal(lotk_write_file_atomic(path, "a\0b", 3, msg, sizeof msg), 0);
+    assert_int_equal(lotk_file_write_atomic(path, "a\0b", 3, &io), 0);
     got = tu_slurp(path, &len);
     assert_int_equal(len, 3);
     assert_memory_equal(got, "a\0b", 3);
@@ -546,7 +551,7 @@ static void atomic_write(void **state)
     assert_int_equal(count_entries(dir), 1);
     /* The usual permissions for a shared result file, not mkstemp's 0600. */
     mode_t mask = umask(022);
-    assert_int_equal(lotk_write_file_atomic(path, "", 0, msg, sizeof msg), 0);
+    assert_int_equal(lotk_file_write_atomic(path, "", 0, &io), 0);
     umask(mask);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
@@ -560,16 +565,17 @@ static void atomic_write_failures(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    char msg[256] = "";
+    struct lotk_err io = {0};
+    char *msg = io.msg;
     char *path = lotk_xasprintf("%s/no-such-dir/out.csv", dir);
-    assert_int_equal(lotk_write_file_atomic(path, "x", 1, msg, sizeof msg), -1);
+    assert_int_equal(lotk_file_write_atomic(path, "x", 1, &io), LOTK_EIO);
     assert_non_null(strstr(msg, "no-such-dir"));
     free(path);
     /* A directory in the way: the rename fails and the temporary file is removed. */
     path = lotk_xasprintf("%s/sub", dir);
     assert_int_equal(mkdir(path, 0755), 0);
     msg[0] = '\0';
-    assert_int_equal(lotk_write_file_atomic(path, "x", 1, msg, sizeof msg), -1);
+    assert_int_equal(lotk_file_write_atomic(path, "x", 1, &io), LOTK_EIO);
     assert_true(msg[0] != '\0');
     assert_int_equal(count_entries(dir), 1);
     rmdir(path);
@@ -584,13 +590,13 @@ static void output_commit_and_abort(void **state)
     (void)state;
     char *dir = tu_tempdir();
     char *path = lotk_xasprintf("%s/result.csv", dir);
-    char msg[256] = "";
+    struct lotk_err io = {0};
     struct lotk_output o;
-    assert_int_equal(lotk_output_open(&o, path, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_open(&o, path, &io), 0);
     assert_int_equal(lotk_output_write(&o, "a,b\r\n", 5), 0);
     assert_int_equal(lotk_output_write(&o, "1,2\r\n", 5), 0);
     assert_null(tu_slurp(path, NULL)); /* readers never see half a result */
-    assert_int_equal(lotk_output_commit(&o, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_commit(&o, &io), 0);
     size_t len;
     char *got = tu_slurp(path, &len);
     assert_non_null(got);
@@ -599,7 +605,7 @@ static void output_commit_and_abort(void **state)
     free(got);
     assert_int_equal(count_entries(dir), 1);
     /* A failed run leaves the earlier result alone. */
-    assert_int_equal(lotk_output_open(&o, path, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_open(&o, path, &io), 0);
     assert_int_equal(lotk_output_write(&o, "partial", 7), 0);
     lotk_output_abort(&o);
     got = tu_slurp(path, &len);
@@ -607,9 +613,9 @@ static void output_commit_and_abort(void **state)
     free(got);
     assert_int_equal(count_entries(dir), 1);
     /* /dev/null stays a device. */
-    assert_int_equal(lotk_output_open(&o, "/dev/null", msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_open(&o, "/dev/null", &io), 0);
     assert_int_equal(lotk_output_write(&o, "x", 1), 0);
-    assert_int_equal(lotk_output_commit(&o, msg, sizeof msg), 0);
+    assert_int_equal(lotk_output_commit(&o, &io), 0);
     struct stat st;
     assert_int_equal(stat("/dev/null", &st), 0);
     assert_true(S_ISCHR(st.st_mode));
@@ -622,21 +628,23 @@ static void read_file_limits(void **state)
     (void)state;
     char *dir = tu_tempdir();
     char *path = tu_write(dir, "f.txt", "0123456789", -1);
-    char *data = NULL, msg[256];
+    char *data = NULL;
+    struct lotk_err io = {0};
+    char *msg = io.msg;
     size_t len = 0;
-    assert_int_equal(lotk_read_file(path, 10, &data, &len, msg, sizeof msg), 0);
+    assert_int_equal(lotk_file_read(path, 10, &data, &len, &io), 0);
     assert_int_equal(len, 10);
     assert_string_equal(data, "0123456789");
     free(data);
     data = NULL;
-    assert_int_equal(lotk_read_file(path, 9, &data, &len, msg, sizeof msg), -1);
+    assert_int_equal(lotk_file_read(path, 9, &data, &len, &io), LOTK_EIO);
     assert_null(data);
     assert_non_null(strstr(msg, "larger than 9 bytes"));
     char *missing = lotk_xasprintf("%s/missing", dir);
-    assert_int_equal(lotk_read_file(missing, 100, &data, &len, msg, sizeof msg), -1);
+    assert_int_equal(lotk_file_read(missing, 100, &data, &len, &io), LOTK_EIO);
     assert_non_null(strstr(msg, "cannot open"));
     char *empty = tu_write(dir, "empty", "", 0);
-    assert_int_equal(lotk_read_file(empty, 100, &data, &len, msg, sizeof msg), 0);
+    assert_int_equal(lotk_file_read(empty, 100, &data, &len, &io), 0);
     assert_int_equal(len, 0);
     assert_string_equal(data, "");
     free(data);

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/util.h"
+#include "base/mem.h"
+#include "base/file.h"
 
 char *tu_tempdir(void)
 {
@@ -52,9 +53,10 @@ char *tu_write(const char *dir, const char *name, const char *data, long len)
 
 char *tu_slurp(const char *path, size_t *len)
 {
-    char *data = NULL, msg[256];
+    char *data = NULL;
+    struct lotk_err io = {0};
     size_t n = 0;
-    if (lotk_read_file(path, 1 << 24, &data, &n, msg, sizeof msg) != 0)
+    if (lotk_file_read(path, 1 << 24, &data, &n, &io) != 0)
         return NULL;
     if (len)
         *len = n;

@@ -1,0 +1,14 @@
+/* json.h — small constructors for the jansson trees lotk builds (results, norms,
+ * comparisons), so that "no value" is JSON null the same way everywhere. */
+#ifndef LOTK_JSON_H
+#define LOTK_JSON_H
+
+#include <jansson.h>
+
+/* A new real, or null when x is NaN (no value). */
+json_t *lotk_json_real_or_null(double x);
+
+/* A new string, or null when s is NULL. */
+json_t *lotk_json_string_or_null(const char *s);
+
+#endif

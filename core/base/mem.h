@@ -1,0 +1,22 @@
+/* mem.h — allocation that does not return NULL.
+ *
+ * lotk holds organizations × items, not rows, so running out of memory is not something a
+ * command can work around: lotk_x* print "out of memory" and exit 2. */
+#ifndef LOTK_MEM_H
+#define LOTK_MEM_H
+
+#include <stddef.h>
+
+void *lotk_xmalloc(size_t n);
+void *lotk_xcalloc(size_t count, size_t size);
+void *lotk_xrealloc(void *p, size_t n);
+/* Returns a new copy the caller frees. */
+char *lotk_xstrdup(const char *s);
+char *lotk_xstrndup(const char *s, size_t n);
+/* Returns a new printf-formatted string the caller frees. */
+char *lotk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *array (of elem_size) so that it holds at least need elements. */
+void lotk_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size);
+
+#endif

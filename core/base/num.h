@@ -1,0 +1,18 @@
+/* num.h — numbers as text and back, never depending on the locale. */
+#ifndef LOTK_NUM_H
+#define LOTK_NUM_H
+
+#include <stddef.h>
+
+/* Writes the shortest decimal form of x that reads back as exactly x, in the C locale
+ * whatever LC_NUMERIC says ("72.5", "0.74", "1e-07"). out must hold 32 bytes. */
+void lotk_fmt_double(char out[32], double x);
+
+/* Parses a decimal number with '.' as the point whatever the locale. The whole of
+ * s[0..n) must be the number (surrounding blanks allowed). Returns 0 on success. */
+int lotk_parse_double(const char *s, size_t n, double *out);
+
+/* qsort comparator of doubles, ascending (for arrays without NaN). */
+int lotk_double_cmp(const void *a, const void *b);
+
+#endif
