@@ -102,19 +102,6 @@ int lotk_bootstrap_run(const struct lotk_boot_rows *rows, const struct lotk_resu
                        struct lotk_plugins *plugins, const struct lotk_bootstrap_opts *opts,
                        struct lotk_bootstrap **out, struct lotk_err *err);
 
-/* The top-level "bootstrap" block: replicates, seed, confidence, method. The caller owns
- * the reference. */
-struct json_t *lotk_bootstrap_json(const struct lotk_bootstrap *b);
-
-/* Adds "bootstrap": {replicates, confidence, points_ci, undefined, grades} to the
- * organization object org_json (index org in the result). */
-void lotk_bootstrap_add_org_json(const struct lotk_bootstrap *b, const struct lotk_standard *s,
-                                 size_t org, struct json_t *org_json);
-
-/* Appends a table section: each organization's interval and grade probabilities. */
-void lotk_bootstrap_table(const struct lotk_bootstrap *b, const struct lotk_result *r,
-                          struct lotk_buf *out);
-
 void lotk_bootstrap_free(struct lotk_bootstrap *b);
 
 #endif

@@ -1,4 +1,5 @@
-/* compare.c — the org_reliability block and lotk compare; see compare.h. */
+/* compare.c — the measurement error behind a result (org_reliability) and the change
+ * between two rounds; see compare.h. */
 #include "base/json.h"
 #include "analysis/compare.h"
 
@@ -42,18 +43,24 @@ static double org_sd(const struct lotk_result *r, size_t i, double *x, size_t *c
     return sqrt(ss / (double)(m - 1));
 }
 
-json_t *lotk_compare_basis_json(const struct lotk_result *r)
+struct lotk_compare_basis *lotk_compare_basis_new(const struct lotk_result *r)
 {
     const struct lotk_standard *s = r->standard;
     size_t nn = s->nnodes;
+    struct lotk_compare_basis *b = lotk_xcalloc(1, sizeof *b);
+    b->nnodes = nn;
     double *x = lotk_xmalloc((r->norgs ? r->norgs : 1) * sizeof *x);
-    double *sd = lotk_xmalloc(nn * sizeof *sd), *sem = lotk_xmalloc(nn * sizeof *sem);
-    double *rel = lotk_xmalloc(nn * sizeof *rel);
-    size_t *count = lotk_xcalloc(nn, sizeof *count);
+    double *sd = b->sd = lotk_xmalloc(nn * sizeof *sd);
+    double *sem = b->sem = lotk_xmalloc(nn * sizeof *sem);
+    double *rel = b->r = lotk_xmalloc(nn * sizeof *rel);
+    size_t *count = b->organizations = lotk_xcalloc(nn, sizeof *count);
+    b->method = lotk_xmalloc(nn * sizeof *b->method);
     /* Children follow their parent in preorder: walking backwards sees children first. */
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
         sd[i] = org_sd(r, i, x, &count[i]);
+        b->method[i] = node->nitems > 0 ? "icc2" : node->nchildren == 0 ? "evidence" :
+                                                                           "composite";
         if (node->nitems > 0) {
             rel[i] = r->leaf_stats ? r->leaf_stats[i].icc2 : NAN;
             sem[i] = sd[i] * sqrt(1 - rel[i]);
@@ -81,25 +88,20 @@ json_t *lotk_compare_basis_json(const struct lotk_result *r)
         sem[i] = wsum > 0 ? acc : NAN;
         rel[i] = sd[i] > 0 ? 1 - acc * acc / (sd[i] * sd[i]) : NAN;
     }
-    json_t *j = json_object();
-    for (size_t i = 0; i < nn; i++) {
-        const struct lotk_node *node = &s->nodes[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "organizations", json_integer((json_int_t)count[i]));
-        json_object_set_new(o, "sd", lotk_json_real_or_null(sd[i]));
-        json_object_set_new(o, "sem", lotk_json_real_or_null(sem[i]));
-        json_object_set_new(o, "r", lotk_json_real_or_null(rel[i]));
-        json_object_set_new(o, "method", json_string(node->nitems > 0      ? "icc2" :
-                                                     node->nchildren == 0 ? "evidence" :
-                                                                            "composite"));
-        json_object_set_new(j, node->id, o);
-    }
     free(x);
-    free(sd);
-    free(sem);
-    free(rel);
-    free(count);
-    return j;
+    return b;
+}
+
+void lotk_compare_basis_free(struct lotk_compare_basis *b)
+{
+    if (!b)
+        return;
+    free(b->organizations);
+    free(b->sd);
+    free(b->sem);
+    free(b->r);
+    free(b->method);
+    free(b);
 }
 
 /* ---- lotk compare ------------------------------------------------------------------------ */
@@ -122,7 +124,7 @@ static double round_value(const struct lotk_doc *doc, const struct lotk_doc_org 
 {
     if (strcmp(node, "total") == 0)
         return o->points / doc->std_points;
-    return lotk_norms_doc_value(o, node, "norm");
+    return lotk_doc_value(o, node, "norm");
 }
 
 static bool basis_from(const struct lotk_doc *doc, const char *node, double *sd, double *r)
@@ -268,8 +270,8 @@ int lotk_compare_run(const char *old_path, const char *new_path, const char *sta
     c->old_path = old_path;
     c->new_path = new_path;
     c->critical = 1.96;
-    if ((rc = lotk_norms_doc_load(old_path, &c->old_doc, err)) != 0 ||
-        (rc = lotk_norms_doc_load(new_path, &c->new_doc, err)) != 0)
+    if ((rc = lotk_doc_load(old_path, &c->old_doc, err)) != 0 ||
+        (rc = lotk_doc_load(new_path, &c->new_doc, err)) != 0)
         goto done;
     if (strcmp(c->old_doc.std_id, c->new_doc.std_id) != 0) {
         rc = lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
@@ -334,193 +336,9 @@ done:
     return 0;
 }
 
-static const char *change_name(int change)
+const char *lotk_compare_change_name(int change)
 {
     return change == 1 ? "improved" : change == -1 ? "declined" : change == 0 ? "none" : NULL;
-}
-
-static json_t *strings_json(const char *const *s, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(s[i]));
-    return a;
-}
-
-void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
-    json_t *rounds = json_object();
-    json_object_set_new(rounds, "old", json_string(c->old_path));
-    json_object_set_new(rounds, "new", json_string(c->new_path));
-    json_object_set_new(j, "rounds", rounds);
-    json_t *std = json_object();
-    json_object_set_new(std, "id", json_string(c->new_doc.std_id));
-    json_object_set_new(std, "old_version", json_string(c->old_doc.std_version));
-    json_object_set_new(std, "new_version", json_string(c->new_doc.std_version));
-    json_object_set_new(std, "version_mismatch", json_boolean(c->version_mismatch));
-    json_t *cw = json_array();
-    for (size_t i = 0; i < c->nnodes; i++)
-        if (strcmp(c->nodes[i].id, c->nodes[i].old_id) != 0) {
-            json_t *e = json_object();
-            json_object_set_new(e, "from", json_string(c->nodes[i].old_id));
-            json_object_set_new(e, "to", json_string(c->nodes[i].id));
-            json_array_append_new(cw, e);
-        }
-    json_object_set_new(std, "crosswalk", cw);
-    json_object_set_new(j, "standard", std);
-    json_t *method = json_object();
-    json_object_set_new(method, "value", json_string("norm (the total: points / standard points)"));
-    json_object_set_new(method, "rci", json_string("(new - old) / (sqrt(2) * sd * sqrt(1 - r))"));
-    json_object_set_new(method, "basis", json_string("sd and r of the old round's org_reliability"));
-    json_object_set_new(method, "critical", json_real(c->critical));
-    json_object_set_new(j, "method", method);
-    json_t *nodes = json_object();
-    for (size_t i = 0; i < c->nnodes; i++) {
-        const struct lotk_compare_node *n = &c->nodes[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "old_id", json_string(n->old_id));
-        json_object_set_new(o, "basis", lotk_json_string_or_null(n->basis));
-        json_object_set_new(o, "sd", lotk_json_real_or_null(n->sd));
-        json_object_set_new(o, "r", lotk_json_real_or_null(n->r));
-        json_object_set_new(o, "se_diff", lotk_json_real_or_null(n->se_diff));
-        json_object_set_new(nodes, n->id, o);
-    }
-    json_object_set_new(j, "nodes", nodes);
-    json_t *orgs = json_array();
-    for (size_t k = 0; k < c->norgs; k++) {
-        const struct lotk_compare_org *co = &c->orgs[k];
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(co->new_org->id));
-        json_object_set_new(o, "old_points", lotk_json_real_or_null(co->old_org->points));
-        json_object_set_new(o, "new_points", lotk_json_real_or_null(co->new_org->points));
-        json_object_set_new(o, "old_grade", lotk_json_string_or_null(co->old_org->grade));
-        json_object_set_new(o, "new_grade", lotk_json_string_or_null(co->new_org->grade));
-        json_t *changes = json_object();
-        for (size_t i = 0; i < c->nnodes; i++) {
-            const struct lotk_compare_change *ch = &co->changes[i];
-            json_t *e = json_object();
-            json_object_set_new(e, "old", lotk_json_real_or_null(ch->old_value));
-            json_object_set_new(e, "new", lotk_json_real_or_null(ch->new_value));
-            json_object_set_new(e, "diff", lotk_json_real_or_null(ch->diff));
-            json_object_set_new(e, "rci", lotk_json_real_or_null(ch->rci));
-            json_object_set_new(e, "change", lotk_json_string_or_null(change_name(ch->change)));
-            json_object_set_new(changes, c->nodes[i].id, e);
-        }
-        json_object_set_new(o, "changes", changes);
-        json_array_append_new(orgs, o);
-    }
-    json_object_set_new(j, "organizations", orgs);
-    json_object_set_new(j, "only_in_old", strings_json(c->only_old, c->nonly_old));
-    json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
-    json_object_set_new(j, "unmatched_old_nodes",
-                        strings_json(c->unmatched_old, c->nunmatched_old));
-    lotk_jsonw_write(out, j, 0);
-    lotk_buf_putc(out, '\n');
-    json_decref(j);
-}
-
-void lotk_compare_csv(const struct lotk_comparison *c, struct lotk_buf *out)
-{
-    lotk_buf_puts(out, "organization,node,old_node,old,new,diff,se_diff,rci,change\r\n");
-    for (size_t k = 0; k < c->norgs; k++) {
-        const struct lotk_compare_org *co = &c->orgs[k];
-        for (size_t i = 0; i < c->nnodes; i++) {
-            const struct lotk_compare_change *ch = &co->changes[i];
-            lotk_csvw_field(out, co->new_org->id);
-            lotk_buf_putc(out, ',');
-            lotk_csvw_field(out, c->nodes[i].id);
-            lotk_buf_putc(out, ',');
-            lotk_csvw_field(out, c->nodes[i].old_id);
-            const double cells[] = {ch->old_value, ch->new_value, ch->diff,
-                                    c->nodes[i].se_diff, ch->rci};
-            for (size_t f = 0; f < sizeof cells / sizeof *cells; f++) {
-                lotk_buf_putc(out, ',');
-                lotk_csvw_number(out, cells[f]);
-            }
-            lotk_buf_printf(out, ",%s\r\n",
-                            change_name(ch->change) ? change_name(ch->change) : "unknown");
-        }
-    }
-}
-
-static void cell(struct lotk_buf *out, const char *fmt, double x, int width)
-{
-    char text[64];
-    if (x == x)
-        snprintf(text, sizeof text, fmt, x);
-    else
-        snprintf(text, sizeof text, "-");
-    lotk_buf_printf(out, "  %*s", width, text);
-}
-
-/* "only in the old round: A, B, … (12)": the first ten ids, then the count. */
-static void only_in(struct lotk_buf *out, const char *round, const char *const *ids, size_t n)
-{
-    if (n == 0)
-        return;
-    lotk_buf_printf(out, "only in the %s round:", round);
-    for (size_t i = 0; i < n && i < 10; i++)
-        lotk_buf_printf(out, "%s %s", i ? "," : "", ids[i]);
-    if (n > 10)
-        lotk_buf_printf(out, ", … (%zu organizations)", n);
-    lotk_buf_putc(out, '\n');
-}
-
-void lotk_compare_table(const struct lotk_comparison *c, struct lotk_buf *out)
-{
-    int id_width = (int)strlen("organization"), node_width = (int)strlen("node");
-    for (size_t k = 0; k < c->norgs; k++)
-        if ((int)strlen(c->orgs[k].new_org->id) > id_width)
-            id_width = (int)strlen(c->orgs[k].new_org->id);
-    for (size_t i = 0; i < c->nnodes; i++) {
-        int w = (int)strlen(c->nodes[i].id);
-        if (strcmp(c->nodes[i].id, c->nodes[i].old_id) != 0)
-            w += 4 + (int)strlen(c->nodes[i].old_id); /* " (← OLD)" */
-        if (w > node_width)
-            node_width = w;
-    }
-    lotk_buf_printf(out, "%s %s (%s) → %s (%s): %zu organizations in both rounds\n",
-                    c->new_doc.std_id, c->old_doc.std_version, c->old_path,
-                    c->new_doc.std_version, c->new_path, c->norgs);
-    lotk_buf_puts(out,
-                  "values are 100 × norm, the % of each node's maximum (the total: points as "
-                  "% of the standard's points);\nRCI = (new − old) / (√2 · SD · √(1 − r)) with SD "
-                  "and r of the old round; |RCI| > 1.96 is a real change\n\n");
-    lotk_buf_printf(out, "%-*s  %-*s     old     new    diff     RCI  change\n", id_width,
-                    "organization", node_width, "node");
-    for (size_t k = 0; k < c->norgs; k++) {
-        const struct lotk_compare_org *co = &c->orgs[k];
-        for (size_t i = 0; i < c->nnodes; i++) {
-            const struct lotk_compare_change *ch = &co->changes[i];
-            const struct lotk_compare_node *n = &c->nodes[i];
-            lotk_buf_printf(out, "%-*s  ", id_width, i == 0 ? co->new_org->id : "");
-            size_t before = out->len;
-            lotk_buf_puts(out, n->id);
-            if (strcmp(n->id, n->old_id) != 0)
-                lotk_buf_printf(out, " (← %s)", n->old_id);
-            /* "←" is one column wide but three bytes. */
-            int shown = (int)(out->len - before) - (strcmp(n->id, n->old_id) != 0 ? 2 : 0);
-            lotk_buf_printf(out, "%*s", node_width - shown, "");
-            cell(out, "%.2f", 100 * ch->old_value, 6);
-            cell(out, "%.2f", 100 * ch->new_value, 6);
-            cell(out, "%+.2f", 100 * ch->diff, 6);
-            cell(out, "%.2f", ch->rci, 6);
-            const char *name = ch->change == 1 ? "improved" : ch->change == -1 ? "declined" : "";
-            lotk_buf_printf(out, "  %s", name);
-            while (out->len && out->data[out->len - 1] == ' ')
-                out->data[--out->len] = '\0';
-            lotk_buf_putc(out, '\n');
-        }
-    }
-    size_t real = 0;
-    for (size_t k = 0; k < c->norgs; k++)
-        real += c->orgs[k].changes[0].change == 1 || c->orgs[k].changes[0].change == -1;
-    lotk_buf_printf(out, "\n%zu of %zu organizations changed their total beyond measurement "
-                    "error\n", real, c->norgs);
-    only_in(out, "old", c->only_old, c->nonly_old);
-    only_in(out, "new", c->only_new, c->nonly_new);
 }
 
 void lotk_compare_free(struct lotk_comparison *c)
@@ -535,7 +353,7 @@ void lotk_compare_free(struct lotk_comparison *c)
     free(c->only_new);
     free(c->unmatched_old);
     lotk_standard_free(c->standard);
-    lotk_norms_doc_clear(&c->old_doc);
-    lotk_norms_doc_clear(&c->new_doc);
+    lotk_doc_clear(&c->old_doc);
+    lotk_doc_clear(&c->new_doc);
     free(c);
 }

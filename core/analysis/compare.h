@@ -24,15 +24,15 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "analysis/doc.h"
 #include "analysis/norms.h"
 #include "score/score.h"
 #include "base/buf.h"
 
-struct json_t;
-
 /* ---- what lotk score adds for compare ------------------------------------------------ */
 
-/* The "org_reliability" block of result r: per node, total first,
+/* The measurement error of result r's organization values, per node (node 0 is the total;
+ * the JSON's "org_reliability" block):
  *   organizations  those not flagged few_respondents that have a value
  *   sd             the sample SD (n − 1) of their values on the normalised scale
  *   sem            the standard error of measurement of an organization's value
@@ -48,9 +48,17 @@ struct json_t;
  *                  positively but not perfectly correlated; a linear approximation under
  *                  min, max, geomean and plugin aggregates
  *     "evidence"   evidence leaves: no sampling error (sem 0; rater error is not modelled)
- * Only result-level quantities are used, so the block is the same whatever --jobs was.
- * The caller owns the reference. */
-struct json_t *lotk_compare_basis_json(const struct lotk_result *r);
+ * Only result-level quantities are used, so the block is the same whatever --jobs was. */
+struct lotk_compare_basis {
+    size_t nnodes;          /* as the standard */
+    size_t *organizations;  /* per node */
+    double *sd, *sem, *r;   /* per node; NaN when undefined */
+    const char **method;    /* per node: "icc2", "composite" or "evidence" (static text) */
+};
+
+/* Computes the basis of r. The caller frees it with lotk_compare_basis_free. */
+struct lotk_compare_basis *lotk_compare_basis_new(const struct lotk_result *r);
+void lotk_compare_basis_free(struct lotk_compare_basis *b);
 
 /* ---- lotk compare ---------------------------------------------------------------------- */
 
@@ -106,10 +114,8 @@ struct lotk_comparison {
 int lotk_compare_run(const char *old_path, const char *new_path, const char *standard_path,
                      FILE *warn, struct lotk_comparison **out, struct lotk_err *err);
 
-/* Writers: JSON, CSV (one row per organization and node) and a table for people. */
-void lotk_compare_json(const struct lotk_comparison *c, struct lotk_buf *out);
-void lotk_compare_csv(const struct lotk_comparison *c, struct lotk_buf *out);
-void lotk_compare_table(const struct lotk_comparison *c, struct lotk_buf *out);
+/* +1 "improved", −1 "declined", 0 "none"; NULL for unknown (2). */
+const char *lotk_compare_change_name(int change);
 
 void lotk_compare_free(struct lotk_comparison *c);
 

@@ -1,6 +1,8 @@
-/* norms.c — norm tables, percentile ranks and reading results back; see norms.h. */
+/* norms.c — norm tables and percentile ranks; see norms.h. */
 #include "base/json.h"
 #include "analysis/norms.h"
+
+#include "analysis/doc.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -14,12 +16,6 @@
 #include "base/file.h"
 #include "base/num.h"
 
-/* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a
- * lotk result. */
-#define JSON_MAX_BYTES ((size_t)1 << 30)
-
-static const double quartile_p[] = {0.25, 0.5, 0.75};
-static const double decile_p[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
 double lotk_norms_quantile(const double *sorted, size_t n, double p)
 {
@@ -64,113 +60,6 @@ double lotk_norms_percentile(const double *sorted, size_t n, double x)
         above = bound(sorted, n, x, true);
     size_t equal = above - below;
     return ((double)below + 0.5 * (double)equal) / (double)n * 100;
-}
-
-/* ---- reading results back ---------------------------------------------------------- */
-
-int lotk_norms_read_json(const char *path, json_t **out, struct lotk_err *err)
-{
-    char *data = NULL;
-    size_t len = 0;
-    *out = NULL;
-    int rc = lotk_file_read(path, JSON_MAX_BYTES, &data, &len, err);
-    if (rc)
-        return rc;
-    json_error_t je;
-    json_t *j = json_loadb(data, len, 0, &je);
-    free(data);
-    if (!j)
-        return lotk_err_set(err, LOTK_EIO, path, je.line > 0 ? je.line : 0,
-                            je.column > 0 ? je.column : 0, "invalid JSON: %s", je.text);
-    *out = j;
-    return 0;
-}
-
-static const char *get_str(json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-static int not_a_result(const char *path, struct lotk_err *err, const char *what)
-{
-    return lotk_err_set(err, LOTK_EIO, path, 0, 0,
-                        "not a lotk score result (lotk score -f json): %s", what);
-}
-
-int lotk_norms_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err)
-{
-    memset(doc, 0, sizeof *doc);
-    int rc = lotk_norms_read_json(path, &doc->root, err);
-    if (rc)
-        return rc;
-    doc->path = lotk_xstrdup(path);
-    json_t *std = json_object_get(doc->root, "standard");
-    json_t *orgs = json_object_get(doc->root, "organizations");
-    if (!json_is_object(doc->root) || !json_is_object(std)) {
-        rc = not_a_result(path, err, "no \"standard\" object");
-        goto done;
-    }
-    doc->std_id = get_str(std, "id");
-    doc->std_version = get_str(std, "version");
-    doc->std_sha256 = get_str(std, "sha256");
-    json_t *points = json_object_get(std, "points");
-    doc->std_points = json_is_number(points) ? json_number_value(points) : NAN;
-    if (!doc->std_id || !doc->std_version) {
-        rc = not_a_result(path, err, "\"standard\" lacks a string \"id\" or \"version\"");
-        goto done;
-    }
-    if (!json_is_array(orgs)) {
-        rc = not_a_result(path, err, "no \"organizations\" array");
-        goto done;
-    }
-    doc->norgs = json_array_size(orgs);
-    doc->orgs = lotk_xcalloc(doc->norgs ? doc->norgs : 1, sizeof *doc->orgs);
-    for (size_t i = 0; i < doc->norgs; i++) {
-        json_t *o = json_array_get(orgs, i);
-        struct lotk_doc_org *d = &doc->orgs[i];
-        char what[96];
-        d->id = json_is_object(o) ? get_str(o, "id") : NULL;
-        d->nodes = json_object_get(o, "nodes");
-        json_t *p = json_object_get(o, "points");
-        if (!d->id || !json_is_object(d->nodes) || !(json_is_number(p) || json_is_null(p))) {
-            snprintf(what, sizeof what,
-                     "organizations[%zu] lacks a string \"id\", a \"nodes\" object or "
-                     "\"points\"", i);
-            rc = not_a_result(path, err, what);
-            goto done;
-        }
-        d->points = json_is_number(p) ? json_number_value(p) : NAN;
-        d->grade = get_str(o, "grade");
-        json_t *flags = json_object_get(o, "flags");
-        for (size_t f = 0; f < json_array_size(flags); f++) {
-            const char *flag = json_string_value(json_array_get(flags, f));
-            if (flag && strcmp(flag, "few_respondents") == 0)
-                d->few_respondents = true;
-        }
-    }
-done:
-    if (rc)
-        lotk_norms_doc_clear(doc);
-    return rc;
-}
-
-double lotk_norms_doc_value(const struct lotk_doc_org *o, const char *node_id,
-                            const char *field)
-{
-    if (strcmp(node_id, "total") == 0 && strcmp(field, "points") == 0)
-        return o->points;
-    json_t *v = json_object_get(json_object_get(o->nodes, node_id), field);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-void lotk_norms_doc_clear(struct lotk_doc *doc)
-{
-    if (!doc)
-        return;
-    json_decref(doc->root);
-    free(doc->orgs);
-    free(doc->path);
-    memset(doc, 0, sizeof *doc);
 }
 
 /* ---- building norm tables ------------------------------------------------------------ */
@@ -258,7 +147,7 @@ int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *w
     *out = NULL;
     builder_group(&b, "total");
     for (size_t f = 0; f < n; f++) {
-        if ((rc = lotk_norms_doc_load(paths[f], &doc, err)) != 0)
+        if ((rc = lotk_doc_load(paths[f], &doc, err)) != 0)
             goto done;
         if (f == 0) {
             nm->std_id = lotk_xstrdup(doc.std_id);
@@ -309,11 +198,11 @@ int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *w
                       "there: %s%s",
                       ndups, ndups == 1 ? " is" : "s are", dups.data, ndups > 3 ? ", …" : "");
         lotk_buf_free(&dups);
-        lotk_norms_doc_clear(&doc);
+        lotk_doc_clear(&doc);
     }
 done:
     builder_finish(&b, nm);
-    lotk_norms_doc_clear(&doc);
+    lotk_doc_clear(&doc);
     lotk_strmap_free(&seen);
     free(seen_in);
     if (rc) {
@@ -348,54 +237,6 @@ struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_
     return nm;
 }
 
-static json_t *quantiles_json(const struct lotk_norm_group *g, const double *p, size_t np)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < np; i++)
-        json_array_append_new(a, lotk_json_real_or_null(lotk_norms_quantile(g->values, g->n, p[i])));
-    return a;
-}
-
-void lotk_norms_write_json(const struct lotk_norms *nm, struct lotk_buf *out)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "format", json_string("lotk-norms/1"));
-    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
-    json_t *std = json_object();
-    json_object_set_new(std, "id", json_string(nm->std_id));
-    json_object_set_new(std, "version", json_string(nm->std_version));
-    json_object_set_new(std, "sha256", json_string(nm->std_sha256 ? nm->std_sha256 : ""));
-    json_object_set_new(j, "standard", std);
-    json_object_set_new(j, "measure", json_string("points"));
-    json_object_set_new(j, "quantile_type", json_integer(7));
-    json_object_set_new(j, "min_group", json_integer(nm->min_group));
-    json_t *sources = json_array();
-    for (size_t i = 0; i < nm->nsources; i++)
-        json_array_append_new(sources, json_string(nm->sources[i]));
-    json_object_set_new(j, "sources", sources);
-    json_t *nodes = json_object();
-    for (size_t i = 0; i < nm->ngroups; i++) {
-        const struct lotk_norm_group *g = &nm->groups[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "organizations", json_integer((json_int_t)g->n));
-        if (g->suppressed) {
-            json_object_set_new(o, "suppressed", json_true());
-        } else {
-            json_object_set_new(o, "quartiles", quantiles_json(g, quartile_p, 3));
-            json_object_set_new(o, "deciles", quantiles_json(g, decile_p, 9));
-            json_t *values = json_array();
-            for (size_t k = 0; k < g->n; k++)
-                json_array_append_new(values, json_real(g->values[k]));
-            json_object_set_new(o, "values", values);
-        }
-        json_object_set_new(nodes, g->node, o);
-    }
-    json_object_set_new(j, "nodes", nodes);
-    lotk_jsonw_write(out, j, 0); /* every real reads back as the double: score --norms */
-    lotk_buf_putc(out, '\n');
-    json_decref(j);
-}
-
 static int bad_norms(const char *path, struct lotk_err *err, const char *what)
 {
     return lotk_err_set(err, LOTK_EIO, path, 0, 0,
@@ -406,27 +247,27 @@ int lotk_norms_load(const char *path, struct lotk_norms **out, struct lotk_err *
 {
     json_t *j;
     *out = NULL;
-    int rc = lotk_norms_read_json(path, &j, err);
+    int rc = lotk_doc_read_json(path, &j, err);
     if (rc)
         return rc;
     struct lotk_norms *nm = lotk_xcalloc(1, sizeof *nm);
     nm->from_file = true;
     json_t *std = json_object_get(j, "standard"), *nodes = json_object_get(j, "nodes");
     json_t *min_group = json_object_get(j, "min_group");
-    const char *format = get_str(j, "format");
+    const char *format = lotk_json_get_string(j, "format");
     if (!format || strcmp(format, "lotk-norms/1") != 0) {
         rc = bad_norms(path, err, "\"format\" is not \"lotk-norms/1\"");
         goto done;
     }
-    if (!get_str(std, "id") || !get_str(std, "version") || !json_is_object(nodes) ||
+    if (!lotk_json_get_string(std, "id") || !lotk_json_get_string(std, "version") || !json_is_object(nodes) ||
         !json_is_integer(min_group)) {
         rc = bad_norms(path, err, "it lacks \"standard\" id and version, \"min_group\" or "
                                   "\"nodes\"");
         goto done;
     }
-    nm->std_id = lotk_xstrdup(get_str(std, "id"));
-    nm->std_version = lotk_xstrdup(get_str(std, "version"));
-    nm->std_sha256 = lotk_xstrdup(get_str(std, "sha256") ? get_str(std, "sha256") : "");
+    nm->std_id = lotk_xstrdup(lotk_json_get_string(std, "id"));
+    nm->std_version = lotk_xstrdup(lotk_json_get_string(std, "version"));
+    nm->std_sha256 = lotk_xstrdup(lotk_json_get_string(std, "sha256") ? lotk_json_get_string(std, "sha256") : "");
     nm->min_group = (long)json_integer_value(min_group);
     nm->groups = lotk_xcalloc(json_object_size(nodes) + 1, sizeof *nm->groups);
     const char *key;
@@ -529,65 +370,6 @@ struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct 
         }
     }
     return rk;
-}
-
-json_t *lotk_ranks_json(const struct lotk_ranks *rk)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "source", json_string(rk->from_file ? "file" : "batch"));
-    json_object_set_new(j, "organizations", json_integer((json_int_t)rk->organizations));
-    json_object_set_new(j, "min_group", json_integer(rk->min_group));
-    json_t *sup = json_array();
-    for (size_t i = 0; i < rk->nsuppressed; i++)
-        json_array_append_new(sup, json_string(rk->suppressed[i]));
-    json_object_set_new(j, "suppressed", sup);
-    return j;
-}
-
-void lotk_ranks_add_org_json(const struct lotk_ranks *rk, const struct lotk_standard *s,
-                             size_t org, json_t *org_json)
-{
-    const double *pct = &rk->pct[org * rk->nnodes];
-    json_object_set_new(org_json, "percentile", lotk_json_real_or_null(pct[0]));
-    json_t *nodes = json_object_get(org_json, "nodes");
-    for (size_t i = 1; i < rk->nnodes; i++) {
-        json_t *n = json_object_get(nodes, s->nodes[i].id);
-        if (n)
-            json_object_set_new(n, "percentile", lotk_json_real_or_null(pct[i]));
-    }
-}
-
-static void pct_cell(struct lotk_buf *out, double x, int width)
-{
-    if (x == x)
-        lotk_buf_printf(out, "  %*.1f", width, x);
-    else
-        lotk_buf_printf(out, "  %*s", width, "-");
-}
-
-void lotk_ranks_table(const struct lotk_ranks *rk, const struct lotk_result *r,
-                      struct lotk_buf *out)
-{
-    const struct lotk_standard *s = r->standard;
-    const struct lotk_node *root = &s->nodes[0];
-    size_t id_width = strlen("organization");
-    for (size_t k = 0; k < r->norgs; k++)
-        if (strlen(r->orgs[k].id) > id_width)
-            id_width = strlen(r->orgs[k].id);
-    lotk_buf_printf(out, "\npercentile ranks (mid-rank %%, against %zu organizations of %s):\n",
-                    rk->organizations, rk->from_file ? "the norm table" : "this batch");
-    lotk_buf_printf(out, "  %-*s   total", (int)id_width, "organization");
-    for (size_t c = 0; c < root->nchildren; c++)
-        lotk_buf_printf(out, "  %6s", s->nodes[root->children[c]].id);
-    lotk_buf_putc(out, '\n');
-    for (size_t k = 0; k < r->norgs; k++) {
-        const double *pct = &rk->pct[k * rk->nnodes];
-        lotk_buf_printf(out, "  %-*s", (int)id_width, r->orgs[k].id);
-        pct_cell(out, pct[0], 6);
-        for (size_t c = 0; c < root->nchildren; c++)
-            pct_cell(out, pct[root->children[c]], 6);
-        lotk_buf_putc(out, '\n');
-    }
 }
 
 void lotk_ranks_free(struct lotk_ranks *rk)

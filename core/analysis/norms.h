@@ -21,9 +21,6 @@
 #include "base/err.h"
 #include "score/score.h"
 #include "standard/standard.h"
-#include "base/buf.h"
-
-struct json_t;
 
 enum { LOTK_NORMS_MIN_GROUP = 10 };
 
@@ -34,45 +31,6 @@ double lotk_norms_quantile(const double *sorted, size_t n, double p);
 /* The mid-rank percentile rank of x among sorted[0..n), ascending: (below + 0.5·equal)/n
  * ·100, in (0, 100) when x is one of the values. NaN when n is 0 or x is NaN. O(log n). */
 double lotk_norms_percentile(const double *sorted, size_t n, double x);
-
-/* ---- lotk results read back ------------------------------------------------------ */
-
-/* One organization of a result document; pointers borrow from the document. */
-struct lotk_doc_org {
-    const char *id;
-    double points;         /* the reported total (after rules); NaN when null */
-    const char *grade;     /* NULL when null */
-    bool few_respondents;  /* flagged few_respondents */
-    struct json_t *nodes;  /* the "nodes" object: node id → {"mean", "norm", "points", …} */
-};
-
-/* A `lotk score -f json` result read back: what norms and compare need of it. */
-struct lotk_doc {
-    struct json_t *root;   /* owns every string below */
-    char *path;
-    const char *std_id, *std_version, *std_sha256;
-    double std_points;     /* the standard's total points */
-    struct lotk_doc_org *orgs;
-    size_t norgs;
-};
-
-/* Reads path ("-" = standard input; at most 1 GiB) as JSON. Returns 0 and *out (the
- * caller owns the reference), or LOTK_EIO with err naming FILE:LINE:COLUMN and jansson's
- * message when the file cannot be read or is not JSON. */
-int lotk_norms_read_json(const char *path, struct json_t **out, struct lotk_err *err);
-
-/* Reads a lotk score result (JSON) into doc, checking the fields norms and compare use.
- * Returns 0, or LOTK_EIO with err saying which field is missing or of the wrong type. On
- * success the caller frees doc with lotk_norms_doc_clear; on failure doc is cleared. */
-int lotk_norms_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err);
-
-/* A number field of node node_id of o ("points", "norm", …): NaN when the node or the
- * field is missing or null. node_id "total" gives o->points for "points". */
-double lotk_norms_doc_value(const struct lotk_doc_org *o, const char *node_id,
-                            const char *field);
-
-/* Frees what doc holds and zeroes it; safe on a zeroed or cleared doc. */
-void lotk_norms_doc_clear(struct lotk_doc *doc);
 
 /* ---- norm tables ---------------------------------------------------------------- */
 
@@ -105,9 +63,6 @@ int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *w
  * lotk_norms_build. The caller frees the result with lotk_norms_free. */
 struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group);
 
-/* Appends the norm table as JSON (the format lotk_norms_load reads; docs/statistics.md). */
-void lotk_norms_write_json(const struct lotk_norms *nm, struct lotk_buf *out);
-
 /* Reads a norm table written by lotk_norms_write_json. Returns 0 and *out (the caller
  * frees it with lotk_norms_free), or LOTK_EIO with err filled. */
 int lotk_norms_load(const char *path, struct lotk_norms **out, struct lotk_err *err);
@@ -138,20 +93,6 @@ struct lotk_ranks {
 /* Percentile ranks of every organization of r, per node and for the total (the reported
  * points), against nm. Returns a new struct the caller frees with lotk_ranks_free. */
 struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r);
-
-/* The top-level "norms" block of a result: source, organizations, min_group, suppressed.
- * The caller owns the reference. */
-struct json_t *lotk_ranks_json(const struct lotk_ranks *rk);
-
-/* Adds "percentile" to the organization object org_json (index org in the result) and to
- * each of its nodes. */
-void lotk_ranks_add_org_json(const struct lotk_ranks *rk, const struct lotk_standard *s,
-                             size_t org, struct json_t *org_json);
-
-/* Appends a table section: each organization's percentile rank of the total and of the
- * top-level indicators. */
-void lotk_ranks_table(const struct lotk_ranks *rk, const struct lotk_result *r,
-                      struct lotk_buf *out);
 
 void lotk_ranks_free(struct lotk_ranks *rk);
 

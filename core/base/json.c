@@ -10,3 +10,8 @@ json_t *lotk_json_string_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
 }
+
+const char *lotk_json_get_string(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}

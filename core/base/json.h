@@ -11,4 +11,8 @@ json_t *lotk_json_real_or_null(double x);
 /* A new string, or null when s is NULL. */
 json_t *lotk_json_string_or_null(const char *s);
 
+/* The string value of obj's member key, or NULL when obj is no object, lacks key, or its
+ * value is no string. */
+const char *lotk_json_get_string(const json_t *obj, const char *key);
+
 #endif

@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "lua/plugin.h"
-#include "output/report.h"
+#include "score/result_json.h"
 #include "score/score.h"
 #include "score/score.h"
 #include "standard/standard.h"
@@ -116,7 +116,7 @@ static int dry_run_rule(struct lotk_plugins *p, const struct lotk_standard *s, s
     }
     o.points = o.points_of[0];
     o.band = lotk_score_band(s, o.points);
-    json_t *view = lotk_report_org_json(s, &o);
+    json_t *view = lotk_result_org_json(s, &o);
     struct lotk_rule_effect e;
     int rc = lotk_plugin_rule(p, pl, rule, view, &e, &err);
     if (rc) {

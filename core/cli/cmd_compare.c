@@ -3,6 +3,9 @@
 
 #include "cli/commands.h"
 #include "analysis/compare.h"
+#include "output/csv.h"
+#include "output/json.h"
+#include "output/table.h"
 #include "base/buf.h"
 #include "base/file.h"
 
@@ -35,11 +38,11 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
                                quiet ? NULL : stderr, &c, &err)) != 0)
         goto done;
     if (strcmp(format, "json") == 0)
-        lotk_compare_json(c, &out);
+        lotk_write_json_comparison(c, &out);
     else if (strcmp(format, "csv") == 0)
-        lotk_compare_csv(c, &out);
+        lotk_write_csv_comparison(c, &out);
     else
-        lotk_compare_table(c, &out);
+        lotk_write_table_comparison(c, &out);
     const char *output = lotk_cli_get(cmd, args, "output");
     if ((rc = lotk_output_open(&dest, output ? output : "-", &err)) != 0)
         goto done;

@@ -9,7 +9,7 @@
 #include "analysis/norms.h"
 #include "score/partial.h"
 #include "lua/plugin.h"
-#include "output/report.h"
+#include "output/writer.h"
 #include "score/rules.h"
 #include "score/score.h"
 #include "standard/standard.h"
@@ -74,6 +74,7 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_plugins *plugins = NULL;
     struct lotk_scorer *scorer = NULL;
     struct lotk_result *result = NULL;
+    struct lotk_result_table table = {0};
     struct lotk_partial_info first = {0};
     struct lotk_diags diags = {0};
     struct lotk_survey_counts counts = {0};
@@ -87,7 +88,7 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
     const char *format = lotk_cli_get(cmd, args, "format");
     if (!format)
         format = "table";
-    if (!lotk_report_format_known(format)) {
+    if (!lotk_writer_find(format)) {
         rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
                           "merge: unknown format '%s'; expected table, json or csv", format);
         goto done;
@@ -152,12 +153,11 @@ static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
         norms = lotk_norms_from_result(result, min_group);
     }
     ranks = lotk_ranks_compute(norms, result);
-    struct lotk_report_opts opts = {.bom = lotk_cli_flag(cmd, args, "bom"),
-                                    .jobs = lotk_batch_default_jobs(),
-                                    .ranks = ranks,
-                                    .org_reliability = true};
+    struct lotk_write_opts opts = {.bom = lotk_cli_flag(cmd, args, "bom"),
+                                   .jobs = lotk_batch_default_jobs()};
+    lotk_result_table_init(&table, result, ranks, NULL, true);
     const char *output = lotk_cli_get(cmd, args, "output");
-    rc = lotk_report_write(result, format, output ? output : "-", &opts, &err);
+    rc = lotk_write_result(&table, format, output ? output : "-", &opts, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);
@@ -167,6 +167,7 @@ done_printed:
     free(data);
     free(len);
     lotk_partial_info_clear(&first);
+    lotk_result_table_clear(&table);
     lotk_ranks_free(ranks);
     lotk_norms_free(norms);
     lotk_result_free(result);

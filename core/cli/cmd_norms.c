@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "analysis/norms.h"
+#include "output/json.h"
 #include "base/buf.h"
 #include "base/file.h"
 
@@ -44,7 +45,7 @@ static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
     if ((rc = lotk_norms_build(args->pos, args->npos, min_group, quiet ? NULL : stderr, &nm,
                                &err)) != 0)
         goto done;
-    lotk_norms_write_json(nm, &out);
+    lotk_write_json_norms(nm, &out);
     const char *output = lotk_cli_get(cmd, args, "output");
     rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:

@@ -12,7 +12,7 @@
 #include "lua/plugin.h"
 #include "base/progress.h"
 #include "input/rejects.h"
-#include "output/report.h"
+#include "output/writer.h"
 #include "score/rules.h"
 #include "score/score.h"
 #include "standard/standard.h"
@@ -193,6 +193,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_scorer *scorer = NULL;
     struct lotk_survey *survey = NULL;
     struct lotk_result *result = NULL;
+    struct lotk_result_table table = {0};
     struct lotk_plugins *plugins = NULL;
     struct lotk_rejects rejects = {0};
     struct lotk_progress progress;
@@ -205,7 +206,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     const char *format = lotk_cli_get(cmd, args, "format");
     if (!format)
         format = "table";
-    if (!lotk_report_format_known(format)) {
+    if (!lotk_writer_find(format)) {
         rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
                           "score: unknown format '%s'; expected table, json or csv", format);
         goto done;
@@ -340,17 +341,16 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     if (rejects_path &&
         (rc = write_rejects(rejects_path, &rejects, &evidence.rejects, &err)) != 0)
         goto done;
-    struct lotk_report_opts opts = {.respondents = respondents,
-                                    .bom = lotk_cli_flag(cmd, args, "bom"),
-                                    .ranks = stats.ranks,
-                                    .jobs = (int)jobs,
-                                    .bootstrap = stats.boot,
-                                    .org_reliability = true};
-    rc = lotk_report_write(result, format, output ? output : "-", &opts, &err);
+    struct lotk_write_opts opts = {.respondents = respondents,
+                                   .bom = lotk_cli_flag(cmd, args, "bom"),
+                                   .jobs = (int)jobs};
+    lotk_result_table_init(&table, result, stats.ranks, stats.boot, true);
+    rc = lotk_write_result(&table, format, output ? output : "-", &opts, &err);
 done:
     if (rc)
         lotk_err_print(&err, stderr);
 done_printed:
+    lotk_result_table_clear(&table);
     lotk_result_free(result);
     lotk_survey_free(survey);
     lotk_scorer_free(scorer);

@@ -11,7 +11,6 @@
 #include "input/rejects.h"
 #include "score/score.h"
 #include "score/stats.h"
-#include "output/report.h"
 #include "standard/standard.h"
 #include "input/survey.h"
 #include "base/mem.h"

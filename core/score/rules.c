@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/report.h"
+#include "score/result_json.h"
 #include "base/mem.h"
 
 static int band_index(const struct lotk_standard *s, const char *grade)
@@ -85,7 +85,7 @@ int lotk_rules_apply(struct lotk_result *r, struct lotk_plugins *plugins, struct
         for (size_t i = 0; i < r->norgs; i++) {
             struct lotk_org_result *o = &r->orgs[i];
             struct lotk_rule_effect e;
-            json_t *view = lotk_report_org_json(s, o);
+            json_t *view = lotk_result_org_json(s, o);
             rc = lotk_plugin_rule(plugins, pl, &s->rules[k], view, &e, err);
             json_decref(view);
             if (rc == 0 && e.applied)

@@ -12,8 +12,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "score/evidence.h"
-#include "score/icc.h"
-#include "output/report.h"
+#include "base/icc.h"
+#include "output/json.h"
+#include "score/result_json.h"
 #include "base/mem.h"
 #include "base/buf.h"
 
@@ -626,7 +627,7 @@ static void agreement_is_shrout_fleiss(void **state)
     assert_int_equal(r.ev->agreement[L_].njudges, 0);
     assert_nan(r.ev->agreement[L_].icc.icc1);
 
-    json_t *j = lotk_evidence_agreement_json(s, r.ev);
+    json_t *j = lotk_write_json_agreement(s, r.ev);
     json_t *p = json_object_get(j, "P");
     assert_close(json_real_value(json_object_get(p, "ICC2")), 0.28976377952755922, 1e-9);
     assert_int_equal(json_integer_value(json_object_get(p, "organizations")), 6);
@@ -705,7 +706,7 @@ static void scores_evidence_leaves(void **state)
     assert_int_equal(o9->band, -1);
 
     /* The JSON carries the ratings, citations and flags; rules see the same object. */
-    json_t *j = lotk_report_org_json(s, o1);
+    json_t *j = lotk_result_org_json(s, o1);
     json_t *n = json_object_get(json_object_get(j, "nodes"), "L");
     assert_string_equal(json_string_value(json_object_get(n, "source")), "evidence");
     assert_true(json_real_value(json_object_get(n, "norm")) == 0.5);
@@ -722,7 +723,7 @@ static void scores_evidence_leaves(void **state)
     assert_int_equal(json_array_size(json_object_get(e, "assessors")), 2);
     assert_false(json_is_true(json_object_get(e, "self_assessed")));
     json_decref(j);
-    j = lotk_report_org_json(s, o9);
+    j = lotk_result_org_json(s, o9);
     json_t *flags = json_object_get(j, "flags");
     bool found = false;
     for (size_t i = 0; i < json_array_size(flags); i++)
@@ -762,8 +763,8 @@ static void order_does_not_matter(void **state)
     struct lotk_result *ra = score_with(s, "org,x\nO1,5\nO2,2\n", a.ev);
     struct lotk_result *rb = score_with(s, "org,x\nO2,2\nO1,5\n", b.ev);
     for (size_t i = 0; i < ra->norgs; i++) {
-        json_t *ja = lotk_report_org_json(s, &ra->orgs[i]);
-        json_t *jb = lotk_report_org_json(s, &rb->orgs[i]);
+        json_t *ja = lotk_result_org_json(s, &ra->orgs[i]);
+        json_t *jb = lotk_result_org_json(s, &rb->orgs[i]);
         char *ta = json_dumps(ja, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
         char *tb = json_dumps(jb, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
         assert_string_equal(ta, tb);
@@ -772,7 +773,7 @@ static void order_does_not_matter(void **state)
         json_decref(ja);
         json_decref(jb);
     }
-    json_t *ga = lotk_evidence_agreement_json(s, a.ev), *gb = lotk_evidence_agreement_json(s, b.ev);
+    json_t *ga = lotk_write_json_agreement(s, a.ev), *gb = lotk_write_json_agreement(s, b.ev);
     assert_true(json_equal(ga, gb));
     json_decref(ga);
     json_decref(gb);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "score/icc.h"
+#include "base/icc.h"
 
 #ifndef LOTK_ICC_DIR
 #define LOTK_ICC_DIR LOTK_SOURCE_DIR "/tests/evidence/icc"

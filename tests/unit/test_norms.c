@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/doc.h"
 #include "analysis/norms.h"
+#include "output/json.h"
 #include "base/buf.h"
 
 /* x <- c(72.5, 55.04, 87.09, 62.59, 79.35, 77.51, 61.2, 68.0, 68.0, 90.1, 45.3) */
@@ -155,7 +157,7 @@ static void table_from_results(void **state)
 
     /* Written and read back, the table is the same. */
     struct lotk_buf out = {0};
-    lotk_norms_write_json(nm, &out);
+    lotk_write_json_norms(nm, &out);
     char *pn = tu_write(dir, "norms.json", out.data, -1);
     struct lotk_norms *back = NULL;
     assert_int_equal(lotk_norms_load(pn, &back, &err), 0);
@@ -214,13 +216,13 @@ static void bad_json_has_a_position(void **state)
     struct lotk_doc doc;
     struct lotk_err err;
     lotk_err_clear(&err);
-    assert_int_equal(lotk_norms_doc_load(p, &doc, &err), LOTK_EIO);
+    assert_int_equal(lotk_doc_load(p, &doc, &err), LOTK_EIO);
     assert_int_equal(err.line, 3);
     assert_true(err.column > 0);
     assert_non_null(strstr(err.msg, "invalid JSON: "));
     free(p);
     p = tu_write(dir, "other.json", "{\"standard\": {\"id\": \"x\"}}", -1);
-    assert_int_equal(lotk_norms_doc_load(p, &doc, &err), LOTK_EIO);
+    assert_int_equal(lotk_doc_load(p, &doc, &err), LOTK_EIO);
     assert_non_null(strstr(err.msg, "not a lotk score result"));
     free(p);
     tu_rmtree(dir);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/report.h"
+#include "output/csv.h"
+#include "output/json.h"
+#include "output/table.h"
 #include "base/mem.h"
 #include "base/buf.h"
 #include "base/num.h"
@@ -75,8 +77,9 @@ static int teardown(void **state)
 
 static json_t *json_of(const struct lotk_result *r, bool respondents, struct lotk_buf *text)
 {
-    struct lotk_report_opts opts = {.respondents = respondents};
-    lotk_report_json(r, &opts, text);
+    struct lotk_result_table rt = {.result = r};
+    struct lotk_write_opts opts = {.respondents = respondents};
+    lotk_write_json_result(&rt, &opts, text);
     json_error_t jerr;
     json_t *root = json_loadb(text->data, text->len, 0, &jerr);
     if (!root)
@@ -248,8 +251,9 @@ static void json_numbers_round_trip(void **state)
     assert_true(json_real_value(json_object_get(org10, "points")) == o->points);
     json_decref(root);
     /* The same result gives the same bytes. */
-    struct lotk_report_opts opts = {0};
-    lotk_report_json(f->r, &opts, &b);
+    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_write_opts opts = {0};
+    lotk_write_json_result(&rt, &opts, &b);
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.data, b.data, a.len);
     lotk_buf_free(&a);
@@ -314,8 +318,9 @@ static void csv_rows(void **state)
     struct fixture *f = *state;
     const struct lotk_standard *s = f->s;
     struct lotk_buf out = {0};
-    struct lotk_report_opts opts = {0};
-    lotk_report_csv(f->r, &opts, &out);
+    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_write_opts opts = {0};
+    lotk_write_csv_result(&rt, &opts, &out);
     assert_true(out.len > 3 && memcmp(out.data, "id,", 3) == 0); /* no BOM */
     /* CRLF after every row, including the last; no bare LF. */
     size_t crlf = 0;
@@ -396,16 +401,17 @@ static void csv_bom(void **state)
 {
     struct fixture *f = *state;
     struct lotk_buf plain = {0}, bom = {0};
-    struct lotk_report_opts opts = {0};
-    lotk_report_csv(f->r, &opts, &plain);
+    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_write_opts opts = {0};
+    lotk_write_csv_result(&rt, &opts, &plain);
     opts.bom = true;
-    lotk_report_csv(f->r, &opts, &bom);
+    lotk_write_csv_result(&rt, &opts, &bom);
     assert_int_equal(bom.len, plain.len + 3);
     assert_memory_equal(bom.data, "\xEF\xBB\xBF", 3);
     assert_memory_equal(bom.data + 3, plain.data, plain.len);
     /* --bom is for CSV only. */
     struct lotk_buf json = {0};
-    lotk_report_json(f->r, &opts, &json);
+    lotk_write_json_result(&rt, &opts, &json);
     assert_true(json.data[0] == '{');
     lotk_buf_free(&plain);
     lotk_buf_free(&bom);
@@ -443,8 +449,9 @@ static void table_for_people(void **state)
 {
     struct fixture *f = *state;
     struct lotk_buf out = {0};
-    struct lotk_report_opts opts = {0};
-    lotk_report_table(f->r, &opts, &out);
+    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_write_opts opts = {0};
+    lotk_write_table_result(&rt, &opts, &out);
     const char *t = out.data;
     static const char head[] = "rep 2.1.0  报告测试  Report test\n"
                                "rows 12, scored 10, rejected 2; 5 organizations; points out "

@@ -1,5 +1,5 @@
 /* icc.c — Shrout & Fleiss intraclass correlations; see icc.h. */
-#include "score/icc.h"
+#include "base/icc.h"
 
 #include <math.h>
 #include <stdlib.h>

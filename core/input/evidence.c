@@ -1,0 +1,676 @@
+/* evidence.c — reading assessor evidence sheets into the evidence store; see evidence.h
+ * and docs/evidence.md. Combining the ratings is score/evidence.c's job. */
+#include "input/evidence.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "base/strmap.h"
+#include "base/text.h"
+#include "input/encoding.h"
+
+enum {
+    SHEET_MAX_BYTES = 64 << 20, /* organizations × assessors: never near this */
+    MAX_COLUMNS = 1 << 12,
+    MAX_FIELD_BYTES = 1 << 20,  /* one cell; an unclosed quote would otherwise eat the file */
+    MAX_REASON = 512,
+};
+
+const char *lotk_role_name(enum lotk_role role)
+{
+    return role == LOTK_ROLE_SELF ? "self" : "third-party";
+}
+
+bool lotk_evidence_is_rated(const struct lotk_node *node)
+{
+    return node->source == LOTK_SOURCE_EVIDENCE && node->rubric;
+}
+
+/* ---- reading a sheet ----------------------------------------------------------------- */
+
+enum col_kind { COL_IGNORED, COL_ORG, COL_ASSESSOR, COL_ROLE, COL_RATING, COL_CITE, COL_NOTE };
+
+struct column {
+    enum col_kind kind;
+    int leaf; /* position in ev->leaves for RATING, CITE and NOTE */
+};
+
+/* One sheet being read, driven by libcsv's callbacks. */
+struct sheet {
+    struct lotk_evidence *ev;
+    const char *file;
+    struct lotk_diags *warnings;
+    struct lotk_err *err;
+    int stop;              /* a negative code once the read must end */
+    long line;             /* physical line being fed */
+    long row_line;         /* line where the current row started */
+    bool in_header;
+    struct lotk_buf bytes; /* the row's fields back to back, each NUL-terminated */
+    struct lotk_buf pair;  /* scratch: the key of ev->pairs */
+    size_t *starts;
+    size_t nfields, cap_starts;
+    char **headers;
+    size_t nheaders;
+    long header_line;
+    struct column *cols;
+    int org_col, assessor_col, role_col;
+};
+
+static const char *field(const struct sheet *sh, size_t i)
+{
+    return sh->bytes.data + sh->starts[i];
+}
+
+static void on_field(void *data, size_t len, void *vsh)
+{
+    struct sheet *sh = vsh;
+    const char *text = data ? data : "";
+    if (sh->stop)
+        return;
+    if (sh->nfields == 0) {
+        /* A quoted first cell may span lines; the row starts where it started. */
+        long newlines = 0;
+        for (size_t i = 0; i < len; i++)
+            newlines += text[i] == '\n';
+        sh->row_line = sh->line - newlines;
+    }
+    if (sh->nfields >= MAX_COLUMNS) {
+        sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->row_line, 0,
+                                "more than %d columns in a row", MAX_COLUMNS);
+        return;
+    }
+    lotk_grow(&sh->starts, &sh->cap_starts, sh->nfields + 1, sizeof *sh->starts);
+    sh->starts[sh->nfields++] = sh->bytes.len;
+    lotk_buf_append(&sh->bytes, text, len);
+    lotk_buf_putc(&sh->bytes, '\0');
+}
+
+/* The evidence indicator whose id is name[0..len), or -1. */
+static int leaf_named(const struct lotk_evidence *ev, const char *name, size_t len)
+{
+    for (size_t l = 0; l < ev->nleaves; l++) {
+        const char *id = ev->s->nodes[ev->leaves[l]].id;
+        if (strlen(id) == len && memcmp(id, name, len) == 0)
+            return (int)l;
+    }
+    return -1;
+}
+
+static bool ends_with(const char *s, const char *suffix, size_t *stem)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (n <= m || strcmp(s + n - m, suffix) != 0)
+        return false;
+    *stem = n - m;
+    return true;
+}
+
+/* The column name closest to name that a sheet could use, for "did you mean". */
+static const char *nearest_name(const struct lotk_evidence *ev, const char *name, char *buf,
+                                size_t size)
+{
+    static const char *const suffixes[] = {"", ".evidence", ".note"};
+    const struct lotk_evidence_spec *spec = &ev->s->evidence;
+    size_t best_d = strlen(name) / 3 + 2;
+    bool found = false;
+    const char *fixed[] = {spec->org_column, spec->assessor_column, spec->role_column};
+    for (int i = 0; i < 3; i++) {
+        size_t d = fixed[i] ? lotk_edit_distance(fixed[i], name) : (size_t)-1;
+        if (d < best_d) {
+            best_d = d;
+            snprintf(buf, size, "%s", fixed[i]);
+            found = true;
+        }
+    }
+    for (size_t l = 0; l < ev->nleaves; l++)
+        for (int k = 0; k < 3; k++) {
+            char *cand = lotk_xasprintf("%s%s", ev->s->nodes[ev->leaves[l]].id, suffixes[k]);
+            size_t d = lotk_edit_distance(cand, name);
+            if (d < best_d) {
+                best_d = d;
+                snprintf(buf, size, "%s", cand);
+                found = true;
+            }
+            free(cand);
+        }
+    return found ? buf : NULL;
+}
+
+/* Up to three headers closest to want, for "no column" messages. */
+static void near_headers(const struct sheet *sh, const char *want, struct lotk_buf *out)
+{
+    int which[3];
+    size_t *d = lotk_xmalloc((sh->nheaders ? sh->nheaders : 1) * sizeof *d);
+    for (size_t c = 0; c < sh->nheaders; c++)
+        d[c] = lotk_edit_distance(want, sh->headers[c]);
+    lotk_rank_nearest(d, sh->nheaders, which, 3);
+    free(d);
+    for (int k = 0; k < 3 && which[k] >= 0; k++)
+        lotk_buf_printf(out, "%s'%s'", k ? ", " : "", sh->headers[which[k]]);
+}
+
+static int find_column(struct sheet *sh, const char *name, bool required, const char *what,
+                       const char *key)
+{
+    int found = -1;
+    for (size_t c = 0; c < sh->nheaders; c++) {
+        if (strcmp(sh->headers[c], name) != 0)
+            continue;
+        if (found >= 0)
+            return sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->header_line,
+                                           (long)c + 1,
+                                           "column '%s' appears twice (columns %d and %zu)",
+                                           name, found + 1, c + 1);
+        found = (int)c;
+    }
+    if (found < 0 && required) {
+        struct lotk_buf list = {0};
+        near_headers(sh, name, &list);
+        sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->header_line, 0,
+                                "no column '%s' for the %s (evidence.%s of %s); "
+                                "closest headers: %s",
+                                name, what, key, sh->ev->s->path,
+                                list.data ? list.data : "none");
+        lotk_buf_free(&list);
+        return sh->stop;
+    }
+    return found;
+}
+
+#define warn(sh, col, ...)                                                                   \
+    lotk_diags_add((sh)->warnings, true, 0, (sh)->file, (sh)->header_line, (long)(col) + 1,  \
+                   __VA_ARGS__)
+
+/* Maps the header to organization, assessor, role, rating, citation and note columns. */
+static void map_header(struct sheet *sh)
+{
+    struct lotk_evidence *ev = sh->ev;
+    const struct lotk_standard *s = ev->s;
+    const struct lotk_evidence_spec *spec = &s->evidence;
+    sh->nheaders = sh->nfields;
+    sh->header_line = sh->row_line;
+    sh->headers = lotk_xcalloc(sh->nheaders ? sh->nheaders : 1, sizeof *sh->headers);
+    for (size_t c = 0; c < sh->nheaders; c++)
+        sh->headers[c] = lotk_xstrdup(field(sh, c));
+    sh->cols = lotk_xcalloc(sh->nheaders ? sh->nheaders : 1, sizeof *sh->cols);
+    for (size_t c = 0; c < sh->nheaders; c++)
+        sh->cols[c].leaf = -1;
+    if ((sh->org_col = find_column(sh, spec->org_column, true, "organization",
+                                   "org_column")) < 0 ||
+        (sh->assessor_col = find_column(sh, spec->assessor_column, true, "assessor",
+                                        "assessor_column")) < 0)
+        return;
+    sh->role_col = find_column(sh, spec->role_column, false, "role", "role_column");
+    if (sh->stop)
+        return;
+    sh->cols[sh->org_col].kind = COL_ORG;
+    sh->cols[sh->assessor_col].kind = COL_ASSESSOR;
+    if (sh->role_col >= 0)
+        sh->cols[sh->role_col].kind = COL_ROLE;
+
+    int *rated = lotk_xcalloc(ev->nleaves ? ev->nleaves : 1, sizeof *rated);
+    size_t nrated = 0;
+    for (size_t c = 0; c < sh->nheaders; c++) {
+        struct column *col = &sh->cols[c];
+        const char *h = sh->headers[c];
+        size_t stem;
+        if (col->kind != COL_IGNORED)
+            continue;
+        if ((col->leaf = leaf_named(ev, h, strlen(h))) >= 0)
+            col->kind = COL_RATING;
+        else if (ends_with(h, ".evidence", &stem) && (col->leaf = leaf_named(ev, h, stem)) >= 0)
+            col->kind = COL_CITE;
+        else if (ends_with(h, ".note", &stem) && (col->leaf = leaf_named(ev, h, stem)) >= 0)
+            col->kind = COL_NOTE;
+        if (col->kind == COL_IGNORED) {
+            char near[256];
+            int node = lotk_standard_find_node(s, h);
+            if (node >= 0)
+                warn(sh, c, "column '%s' names an indicator that %s; ignored", h,
+                     s->nodes[node].nitems ? "respondents answer (source: survey)"
+                                           : "aggregates others");
+            else if (nearest_name(ev, h, near, sizeof near))
+                warn(sh, c, "column '%s' is no evidence column of %s; did you mean '%s'? "
+                            "Ignored", h, s->id, near);
+            else
+                warn(sh, c, "column '%s' is no evidence column of %s; ignored", h, s->id);
+            continue;
+        }
+        for (size_t d = 0; d < c; d++)
+            if (sh->cols[d].kind == col->kind && sh->cols[d].leaf == col->leaf) {
+                sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->header_line,
+                                        (long)c + 1,
+                                        "column '%s' appears twice (columns %zu and %zu)", h,
+                                        d + 1, c + 1);
+                free(rated);
+                return;
+            }
+        if (col->kind == COL_RATING) {
+            rated[col->leaf] = 1;
+            nrated++;
+        }
+    }
+    for (size_t c = 0; c < sh->nheaders; c++) {
+        struct column *col = &sh->cols[c];
+        if ((col->kind == COL_CITE || col->kind == COL_NOTE) && !rated[col->leaf]) {
+            warn(sh, c, "column '%s' has no rating column '%s' beside it; ignored",
+                 sh->headers[c], s->nodes[ev->leaves[col->leaf]].id);
+            col->kind = COL_IGNORED;
+        }
+    }
+    free(rated);
+    if (nrated == 0) {
+        struct lotk_buf ids = {0};
+        for (size_t l = 0; l < ev->nleaves; l++)
+            lotk_buf_printf(&ids, "%s%s", l ? ", " : "", s->nodes[ev->leaves[l]].id);
+        sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->header_line, 0,
+                                ev->nleaves ? "no column rates an evidence indicator of %s "
+                                              "(a rating column is named by the indicator "
+                                              "id: %s)"
+                                            : "%s has no evidence indicators (source: "
+                                              "evidence) to rate%s",
+                                s->id, ids.data ? ids.data : "");
+        lotk_buf_free(&ids);
+    }
+}
+
+static bool parse_role(const char *text, enum lotk_role *role)
+{
+    static const char *const self[] = {"self", "自评", "自查", NULL};
+    static const char *const third[] = {"third-party", "third party", "third_party", "第三方",
+                                        "第三方评价", NULL};
+    for (int i = 0; self[i]; i++)
+        if (strcasecmp(text, self[i]) == 0)
+            return *role = LOTK_ROLE_SELF, true;
+    for (int i = 0; third[i]; i++)
+        if (strcasecmp(text, third[i]) == 0)
+            return *role = LOTK_ROLE_THIRD_PARTY, true;
+    return false;
+}
+
+/* The share of full marks a fact earns: the score of the highest threshold it reaches. */
+static double fact_score(const struct lotk_rubric *rb, double fact)
+{
+    for (size_t t = 0; t < rb->nthresholds; t++)
+        if (fact >= rb->thresholds[t].at_least)
+            return rb->thresholds[t].score;
+    return rb->otherwise;
+}
+
+/* Reads one rating cell through the indicator's rubric. Returns false with why set. */
+static bool rate(const struct lotk_standard *s, int node, const char *text,
+                 struct lotk_rating *r, char *why, size_t whysize)
+{
+    const struct lotk_rubric *rb = s->nodes[node].rubric;
+    const struct lotk_scale *sc = &s->scales[s->nodes[node].scale];
+    size_t len = strlen(text);
+    char a[32], b[32];
+    double x;
+    switch (rb->kind) {
+    case LOTK_RUBRIC_YES_NO: {
+        static const char *const yes[] = {"yes", "y", "true", "1", "是", "有", NULL};
+        static const char *const no[] = {"no", "n", "false", "0", "否", "无", NULL};
+        for (int i = 0; yes[i]; i++)
+            if (strcasecmp(text, yes[i]) == 0)
+                return r->recorded = r->value = 1, true;
+        for (int i = 0; no[i]; i++)
+            if (strcasecmp(text, no[i]) == 0)
+                return r->recorded = r->value = 0, true;
+        snprintf(why, whysize, "'%s' is not yes or no (yes/no, 是/否, 有/无 or 1/0)", text);
+        return false;
+    }
+    case LOTK_RUBRIC_FACT: {
+        /* A share may be written with its unit: "2.6%" or "2.6％". */
+        if (rb->unit && strcmp(rb->unit, "%") == 0) {
+            if (len >= 1 && text[len - 1] == '%')
+                len -= 1;
+            else if (len >= 3 && memcmp(text + len - 3, "\xEF\xBC\x85", 3) == 0)
+                len -= 3;
+        }
+        if (lotk_parse_double(text, len, &x) != 0) {
+            snprintf(why, whysize, "'%s' is not a number (the rubric records a fact%s%s)",
+                     text, rb->unit ? " in " : "", rb->unit ? rb->unit : "");
+            return false;
+        }
+        if (x < rb->fact_min || x > rb->fact_max) {
+            lotk_fmt_double(a, rb->fact_min);
+            lotk_fmt_double(b, rb->fact_max);
+            snprintf(why, whysize, "fact %s is outside the rubric's range [%s, %s]", text,
+                     isinf(rb->fact_min) ? "-inf" : a, isinf(rb->fact_max) ? "inf" : b);
+            return false;
+        }
+        r->recorded = x;
+        r->value = fact_score(rb, x);
+        return true;
+    }
+    case LOTK_RUBRIC_LEVELS: {
+        bool number = lotk_parse_double(text, len, &x) == 0;
+        for (size_t i = 0; number && i < rb->nlevels; i++)
+            if (rb->levels[i].value == x)
+                return r->recorded = r->value = x, true;
+        struct lotk_buf list = {0};
+        for (size_t i = 0; i < rb->nlevels; i++) {
+            lotk_fmt_double(a, rb->levels[i].value);
+            lotk_buf_printf(&list, "%s%s", i ? ", " : "", a);
+        }
+        snprintf(why, whysize, "rating '%s' is not a level of the rubric (%s)", text,
+                 list.data ? list.data : "");
+        lotk_buf_free(&list);
+        return false;
+    }
+    case LOTK_RUBRIC_SCALE:
+        break;
+    }
+    if (lotk_parse_double(text, len, &x) != 0 || x < sc->min || x > sc->max) {
+        lotk_fmt_double(a, sc->min);
+        lotk_fmt_double(b, sc->max);
+        snprintf(why, whysize, "rating '%s' is outside the scale [%s, %s]", text, a, b);
+        return false;
+    }
+    r->recorded = r->value = x;
+    return true;
+}
+
+static void free_ratings(const struct lotk_evidence *ev, struct lotk_rating *ratings)
+{
+    for (size_t l = 0; ratings && l < ev->nleaves; l++) {
+        free(ratings[l].evidence);
+        free(ratings[l].note);
+    }
+    free(ratings);
+}
+
+static void process_row(struct sheet *sh)
+{
+    struct lotk_evidence *ev = sh->ev;
+    const struct lotk_standard *s = ev->s;
+    const struct lotk_evidence_spec *spec = &s->evidence;
+    char reason[2 * MAX_REASON] = "", why[MAX_REASON];
+    long column = 0;
+    enum lotk_role role = LOTK_ROLE_THIRD_PARTY;
+    struct lotk_rating *ratings = NULL;
+    const char *org = NULL, *assessor = NULL;
+
+    ev->counts.rows++;
+    if (sh->nfields != sh->nheaders) {
+        snprintf(reason, sizeof reason, "the row has %zu fields but the header has %zu",
+                 sh->nfields, sh->nheaders);
+        goto reject;
+    }
+    org = field(sh, (size_t)sh->org_col);
+    assessor = field(sh, (size_t)sh->assessor_col);
+    if (!*org) {
+        column = sh->org_col + 1;
+        snprintf(reason, sizeof reason, "no organization id in column %ld (%s)", column,
+                 spec->org_column);
+        goto reject;
+    }
+    if (!*assessor) {
+        column = sh->assessor_col + 1;
+        snprintf(reason, sizeof reason, "no assessor in column %ld (%s)", column,
+                 spec->assessor_column);
+        goto reject;
+    }
+    if (sh->role_col >= 0 && !parse_role(field(sh, (size_t)sh->role_col), &role)) {
+        column = sh->role_col + 1;
+        snprintf(reason, sizeof reason,
+                 "unknown role '%s' in column %ld (%s); expected self or third-party (自评 "
+                 "or 第三方)", field(sh, (size_t)sh->role_col), column, spec->role_column);
+        goto reject;
+    }
+    size_t olen = strlen(org), alen = strlen(assessor);
+    lotk_buf_reset(&sh->pair);
+    lotk_buf_append(&sh->pair, org, olen + 1); /* the NUL separates the two */
+    lotk_buf_append(&sh->pair, assessor, alen);
+    int seen = lotk_strmap_get(&ev->pairs, sh->pair.data, sh->pair.len);
+    if (seen >= 0) {
+        column = sh->assessor_col + 1;
+        snprintf(reason, sizeof reason,
+                 "a second row for organization '%s' and assessor '%s'; the first is %s:%ld",
+                 org, assessor, ev->first[seen].file, ev->first[seen].line);
+        goto reject;
+    }
+    ratings = lotk_xcalloc(ev->nleaves ? ev->nleaves : 1, sizeof *ratings);
+    for (size_t l = 0; l < ev->nleaves; l++)
+        ratings[l].recorded = ratings[l].value = NAN;
+    bool any = false;
+    for (size_t c = 0; c < sh->nheaders; c++) {
+        const struct column *col = &sh->cols[c];
+        const char *text = field(sh, c);
+        if (!*text)
+            continue;
+        struct lotk_rating *r = col->leaf >= 0 ? &ratings[col->leaf] : NULL;
+        if (col->kind == COL_RATING) {
+            int node = ev->leaves[col->leaf];
+            if (!rate(s, node, text, r, why, sizeof why)) {
+                column = (long)c + 1;
+                snprintf(reason, sizeof reason, "indicator %s (column '%s'): %s",
+                         s->nodes[node].id, sh->headers[c], why);
+                goto reject;
+            }
+            any = true;
+        } else if (col->kind == COL_CITE) {
+            r->evidence = lotk_xstrdup(text);
+        } else if (col->kind == COL_NOTE) {
+            r->note = lotk_xstrdup(text);
+        }
+    }
+    if (!any) {
+        snprintf(reason, sizeof reason, "the row rates no evidence indicator: every rating "
+                                        "column is empty");
+        goto reject;
+    }
+    int index = lotk_strmap_put(&ev->org_index, org, strlen(org), (int)ev->norgs);
+    if (index == (int)ev->norgs) {
+        lotk_grow(&ev->orgs, &ev->cap_orgs, ev->norgs + 1, sizeof *ev->orgs);
+        memset(&ev->orgs[ev->norgs], 0, sizeof *ev->orgs);
+        ev->orgs[ev->norgs++].id = lotk_xstrdup(org);
+    }
+    lotk_grow(&ev->first, &ev->cap_first, ev->nfirst + 1, sizeof *ev->first);
+    ev->first[ev->nfirst] = (struct lotk_evidence_where){sh->file, sh->row_line};
+    lotk_strmap_put(&ev->pairs, sh->pair.data, sh->pair.len, (int)ev->nfirst++);
+    struct lotk_evidence_org *eo = &ev->orgs[index];
+    lotk_grow(&eo->rows, &eo->cap_rows, eo->nrows + 1, sizeof *eo->rows);
+    eo->rows[eo->nrows++] = (struct lotk_evidence_row){lotk_xstrdup(assessor), role, sh->file,
+                                                       sh->row_line, ratings};
+    ev->counts.used++;
+    return;
+reject:
+    free_ratings(ev, ratings);
+    ev->counts.rejected++;
+    if (ev->sink.on_reject) {
+        const char **fields = lotk_xcalloc(sh->nfields ? sh->nfields : 1, sizeof *fields);
+        for (size_t i = 0; i < sh->nfields; i++)
+            fields[i] = field(sh, i);
+        struct lotk_reject rj = {.file = sh->file, .line = sh->row_line, .column = column,
+                                 .reason = reason, .fields = fields, .nfields = sh->nfields};
+        ev->sink.on_reject(ev->sink.ctx, &rj);
+        free(fields);
+    }
+}
+
+static void on_row_end(int terminator, void *vsh)
+{
+    struct sheet *sh = vsh;
+    (void)terminator;
+    if (sh->stop)
+        return;
+    if (sh->in_header) {
+        sh->in_header = false;
+        map_header(sh);
+    } else {
+        process_row(sh);
+    }
+    sh->nfields = 0;
+    lotk_buf_reset(&sh->bytes);
+}
+
+static void feed(struct sheet *sh, struct csv_parser *p, const char *data, size_t len)
+{
+    /* One physical line per call, so the callbacks know their line. */
+    while (len > 0 && !sh->stop) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl ? (size_t)(nl - data) + 1 : len;
+        csv_parse(p, data, n, on_field, on_row_end, sh);
+        if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !sh->stop)
+            sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->row_line, 0,
+                                    "a field longer than %d bytes (an unclosed quote?)",
+                                    MAX_FIELD_BYTES);
+        if (nl)
+            sh->line++;
+        data += n;
+        len -= n;
+    }
+}
+
+/* A quote left open at the end of the input: libcsv's CSV_STRICT_FINI reports it only
+ * together with CSV_STRICT, which would stop the sheet at the first stray quote instead of
+ * rejecting one row; so its state is looked at directly, as survey.c does (FIELD_BEGUN in
+ * libcsv 3's libcsv.c, with the public `quoted` flag). */
+enum { LIBCSV_FIELD_BEGUN = 2 };
+
+static bool in_quoted_field(const struct csv_parser *p)
+{
+    return p->quoted && p->pstate == LIBCSV_FIELD_BEGUN;
+}
+
+/* The sheet as UTF-8: read whole (sheets are small) and decoded from UTF-8 or GB18030. */
+static int read_text(const char *path, struct lotk_buf *text, struct lotk_err *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = lotk_file_read(path, SHEET_MAX_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    struct lotk_decoder *dec = lotk_decoder_new(LOTK_ENC_AUTO, path, err);
+    if (!dec)
+        rc = LOTK_EIO;
+    else if ((rc = lotk_decoder_feed(dec, data, len, text, err)) == 0)
+        rc = lotk_decoder_finish(dec, text, err);
+    lotk_decoder_free(dec);
+    free(data);
+    return rc;
+}
+
+int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_diags *warnings,
+                       struct lotk_err *err)
+{
+    struct lotk_buf text = {0};
+    struct csv_parser parser;
+    bool have_parser = false;
+    struct lotk_diags ignored = {0};
+    int rc;
+
+    ev->files = lotk_xrealloc(ev->files, (ev->nfiles + 1) * sizeof *ev->files);
+    ev->files[ev->nfiles++] = lotk_xstrdup(path);
+    ev->counts.files++;
+    struct sheet sh = {.ev = ev, .file = ev->files[ev->nfiles - 1],
+                       .warnings = warnings ? warnings : &ignored, .err = err, .line = 1,
+                       .row_line = 1, .in_header = true, .org_col = -1, .assessor_col = -1,
+                       .role_col = -1};
+    if ((rc = read_text(path, &text, err)) != 0)
+        goto done;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
+        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
+        goto done;
+    }
+    have_parser = true;
+    feed(&sh, &parser, text.data ? text.data : "", text.len);
+    if (!sh.stop && in_quoted_field(&parser))
+        sh.stop = lotk_err_set(err, LOTK_EIO, path, sh.row_line, 0,
+                               "a quoted field that starts on this line is never closed");
+    if (!sh.stop)
+        csv_fini(&parser, on_field, on_row_end, &sh);
+    if (!sh.stop && sh.in_header)
+        sh.stop = lotk_err_set(err, LOTK_EIO, path, 1, 0,
+                               "the file is empty; expected a header row naming the columns");
+    rc = sh.stop;
+done:
+    if (have_parser)
+        csv_free(&parser);
+    lotk_buf_free(&text);
+    lotk_buf_free(&sh.bytes);
+    lotk_buf_free(&sh.pair);
+    free(sh.starts);
+    for (size_t c = 0; c < sh.nheaders; c++)
+        free(sh.headers[c]);
+    free(sh.headers);
+    free(sh.cols);
+    lotk_diags_free(&ignored);
+    return rc;
+}
+
+/* ---- combining ------------------------------------------------------------------------ */
+
+struct lotk_evidence *lotk_evidence_new(const struct lotk_standard *s,
+                                        const struct lotk_evidence_sink *sink)
+{
+    struct lotk_evidence *ev = lotk_xcalloc(1, sizeof *ev);
+    ev->s = s;
+    if (sink)
+        ev->sink = *sink;
+    ev->leaves = lotk_xcalloc(s->nnodes, sizeof *ev->leaves);
+    ev->leaf_of = lotk_xmalloc(s->nnodes * sizeof *ev->leaf_of);
+    for (size_t i = 0; i < s->nnodes; i++) {
+        ev->leaf_of[i] = -1;
+        if (lotk_evidence_is_rated(&s->nodes[i])) {
+            ev->leaf_of[i] = (int)ev->nleaves;
+            ev->leaves[ev->nleaves++] = (int)i;
+        }
+    }
+    return ev;
+}
+
+/* The assessors of one role as one value: the mean (an exact sum, so the order of rows
+ * cannot matter) or the median. Sorts v. */
+
+const struct lotk_evidence_org *lotk_evidence_find(const struct lotk_evidence *ev,
+                                                   const char *id)
+{
+    if (!ev || !ev->finished)
+        return NULL;
+    int i = lotk_strmap_get(&ev->org_index, id, strlen(id));
+    return i >= 0 ? &ev->orgs[i] : NULL;
+}
+
+
+void lotk_evidence_free(struct lotk_evidence *ev)
+{
+    if (!ev)
+        return;
+    for (size_t o = 0; o < ev->norgs; o++) {
+        struct lotk_evidence_org *eo = &ev->orgs[o];
+        for (size_t r = 0; r < eo->nrows; r++) {
+            free(eo->rows[r].assessor);
+            free_ratings(ev, eo->rows[r].ratings);
+        }
+        free(eo->rows);
+        free(eo->leaves);
+        free(eo->id);
+    }
+    free(ev->orgs);
+    for (size_t l = 0; ev->agreement && l < ev->nleaves; l++) {
+        for (size_t k = 0; k < ev->agreement[l].njudges; k++)
+            free(ev->agreement[l].judges[k]);
+        free(ev->agreement[l].judges);
+    }
+    free(ev->agreement);
+    for (size_t f = 0; f < ev->nfiles; f++)
+        free(ev->files[f]);
+    free(ev->files);
+    lotk_strmap_free(&ev->org_index);
+    lotk_strmap_free(&ev->pairs);
+    free(ev->first);
+    free(ev->leaves);
+    free(ev->leaf_of);
+    free(ev);
+}

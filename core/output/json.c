@@ -1,0 +1,421 @@
+/* json.c — the JSON writers: a result (DESIGN §7, one organization at a time), a norm
+ * table and a comparison of rounds; see json.h. Trees are built with jansson and written
+ * by base/jsonw.h. */
+#include "output/json.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/jsonw.h"
+#include "input/evidence.h"
+#include "score/result_json.h"
+
+static const double quartile_p[] = {0.25, 0.5, 0.75};
+static const double decile_p[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+/* ---- a result ------------------------------------------------------------------------ */
+
+static json_t *per_item_json(const struct lotk_standard *s, const struct lotk_node *leaf,
+                             const double *values)
+{
+    json_t *o = json_object();
+    for (size_t k = 0; k < leaf->nitems; k++)
+        json_object_set_new(o, s->items[leaf->items[k]].id,
+                            lotk_json_real_or_null(values ? values[k] : NAN));
+    return o;
+}
+
+static json_t *reliability_json(const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        const struct lotk_reliability *rel = &r->leaf_stats[i].reliability;
+        json_t *j = json_object();
+        json_object_set_new(j, "alpha", lotk_json_real_or_null(rel->alpha));
+        json_object_set_new(j, "std_alpha", lotk_json_real_or_null(rel->std_alpha));
+        json_object_set_new(j, "average_r", lotk_json_real_or_null(rel->average_r));
+        json_object_set_new(j, "mean_r", lotk_json_real_or_null(rel->mean_r));
+        json_object_set_new(j, "items", json_integer((json_int_t)s->nodes[i].nitems));
+        json_object_set_new(j, "n", json_integer(rel->n));
+        json_object_set_new(j, "item_total", per_item_json(s, &s->nodes[i], rel->item_total));
+        json_object_set_new(j, "alpha_if_dropped",
+                            per_item_json(s, &s->nodes[i], rel->alpha_if_dropped));
+        json_t *keying = json_array();
+        for (size_t k = 0; rel->item_total && k < s->nodes[i].nitems; k++)
+            if (rel->item_total[k] < 0)
+                json_array_append_new(keying, json_string(s->items[s->nodes[i].items[k]].id));
+        json_object_set_new(j, "likely_keying_errors", keying);
+        json_object_set_new(o, s->nodes[i].id, j);
+    }
+    return o;
+}
+
+static json_t *aggregation_json(const struct lotk_result *r)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        const struct lotk_leaf_stats *ls = &r->leaf_stats[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "icc1", lotk_json_real_or_null(ls->icc1));
+        json_object_set_new(j, "icc2", lotk_json_real_or_null(ls->icc2));
+        json_object_set_new(j, "n", json_integer(ls->icc_n));
+        json_object_set_new(j, "groups", json_integer(ls->icc_groups));
+        if (ls->icc1 < s->min_icc1 || ls->icc2 < s->min_icc2)
+            json_object_set_new(j, "low_agreement", json_true());
+        json_object_set_new(o, s->nodes[i].id, j);
+    }
+    return o;
+}
+
+json_t *lotk_write_json_agreement(const struct lotk_standard *s, const struct lotk_evidence *ev)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nnodes; i++) {
+        if (!lotk_evidence_is_rated(&s->nodes[i]))
+            continue;
+        const struct lotk_evidence_agreement *ag =
+            ev && ev->agreement ? &ev->agreement[ev->leaf_of[i]] : NULL;
+        struct lotk_icc none;
+        lotk_icc_compute(NULL, 0, 0, &none);
+        const struct lotk_icc *icc = ag ? &ag->icc : &none;
+        json_t *j = json_object(), *judges = json_array(), *ms = json_object();
+        json_object_set_new(j, "ICC1", lotk_json_real_or_null(icc->icc1));
+        json_object_set_new(j, "ICC2", lotk_json_real_or_null(icc->icc2));
+        json_object_set_new(j, "ICC3", lotk_json_real_or_null(icc->icc3));
+        json_object_set_new(j, "ICC1k", lotk_json_real_or_null(icc->icc1k));
+        json_object_set_new(j, "ICC2k", lotk_json_real_or_null(icc->icc2k));
+        json_object_set_new(j, "ICC3k", lotk_json_real_or_null(icc->icc3k));
+        json_object_set_new(j, "organizations", json_integer((json_int_t)icc->n));
+        for (size_t k = 0; ag && k < ag->njudges; k++)
+            json_array_append_new(judges, json_string(ag->judges[k]));
+        json_object_set_new(j, "assessors", judges);
+        json_object_set_new(j, "excluded", json_integer(ag ? (json_int_t)ag->excluded : 0));
+        json_object_set_new(ms, "BMS", lotk_json_real_or_null(icc->bms));
+        json_object_set_new(ms, "WMS", lotk_json_real_or_null(icc->wms));
+        json_object_set_new(ms, "JMS", lotk_json_real_or_null(icc->jms));
+        json_object_set_new(ms, "EMS", lotk_json_real_or_null(icc->ems));
+        json_object_set_new(j, "mean_squares", ms);
+        json_object_set_new(o, s->nodes[i].id, j);
+    }
+    return o;
+}
+
+static json_t *evidence_counts_json(const struct lotk_evidence *ev)
+{
+    struct lotk_evidence_counts c = ev ? ev->counts : (struct lotk_evidence_counts){0};
+    json_t *j = json_object();
+    json_object_set_new(j, "files", json_integer(c.files));
+    json_object_set_new(j, "rows", json_integer(c.rows));
+    json_object_set_new(j, "used", json_integer(c.used));
+    json_object_set_new(j, "rejected", json_integer(c.rejected));
+    return j;
+}
+
+static json_t *ranks_json(const struct lotk_ranks *rk)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "source", json_string(rk->from_file ? "file" : "batch"));
+    json_object_set_new(j, "organizations", json_integer((json_int_t)rk->organizations));
+    json_object_set_new(j, "min_group", json_integer(rk->min_group));
+    json_t *sup = json_array();
+    for (size_t i = 0; i < rk->nsuppressed; i++)
+        json_array_append_new(sup, json_string(rk->suppressed[i]));
+    json_object_set_new(j, "suppressed", sup);
+    return j;
+}
+
+static void add_org_percentiles(const struct lotk_ranks *rk, const struct lotk_standard *s,
+                                size_t org, json_t *org_json)
+{
+    const double *pct = &rk->pct[org * rk->nnodes];
+    json_object_set_new(org_json, "percentile", lotk_json_real_or_null(pct[0]));
+    json_t *nodes = json_object_get(org_json, "nodes");
+    for (size_t i = 1; i < rk->nnodes; i++) {
+        json_t *n = json_object_get(nodes, s->nodes[i].id);
+        if (n)
+            json_object_set_new(n, "percentile", lotk_json_real_or_null(pct[i]));
+    }
+}
+
+static json_t *bootstrap_json(const struct lotk_bootstrap *b)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "replicates", json_integer(b->opts.replicates));
+    json_object_set_new(j, "seed", json_integer((json_int_t)b->opts.seed));
+    json_object_set_new(j, "confidence", json_real(b->opts.confidence));
+    json_object_set_new(j, "interval", json_string("percentile"));
+    json_object_set_new(j, "resampled", json_string("respondents within each organization"));
+    json_object_set_new(j, "rules", json_string("not re-run: total before rules"));
+    return j;
+}
+
+static void add_org_bootstrap(const struct lotk_bootstrap *b, const struct lotk_standard *s,
+                              size_t org, json_t *org_json)
+{
+    const struct lotk_boot_org *bo = &b->orgs[org];
+    json_t *j = json_object();
+    json_object_set_new(j, "replicates", json_integer(b->opts.replicates));
+    json_object_set_new(j, "confidence", json_real(b->opts.confidence));
+    json_t *ci = json_array();
+    json_array_append_new(ci, lotk_json_real_or_null(bo->lo));
+    json_array_append_new(ci, lotk_json_real_or_null(bo->hi));
+    json_object_set_new(j, "points_ci", ci);
+    json_object_set_new(j, "undefined", json_integer(bo->undefined));
+    if (bo->grade_p) {
+        json_t *g = json_object();
+        for (size_t k = 0; k < b->nbands; k++)
+            json_object_set_new(g, s->bands[k].grade, json_real(bo->grade_p[k]));
+        json_object_set_new(j, "grades", g);
+    } else {
+        json_object_set_new(j, "grades", json_null());
+    }
+    json_object_set_new(org_json, "bootstrap", j);
+}
+
+json_t *lotk_write_json_basis(const struct lotk_standard *s, const struct lotk_compare_basis *b)
+{
+    json_t *j = json_object();
+    for (size_t i = 0; i < b->nnodes; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "organizations", json_integer((json_int_t)b->organizations[i]));
+        json_object_set_new(o, "sd", lotk_json_real_or_null(b->sd[i]));
+        json_object_set_new(o, "sem", lotk_json_real_or_null(b->sem[i]));
+        json_object_set_new(o, "r", lotk_json_real_or_null(b->r[i]));
+        json_object_set_new(o, "method", json_string(b->method[i]));
+        json_object_set_new(j, s->nodes[i].id, o);
+    }
+    return j;
+}
+
+/* A member of the top-level object, one level deep, and the separator that follows it. */
+static void member(struct lotk_buf *out, const char *key, json_t *value, bool last)
+{
+    lotk_buf_puts(out, "  ");
+    lotk_jsonw_string(out, key, strlen(key));
+    lotk_buf_puts(out, ": ");
+    lotk_jsonw_write(out, value, 1);
+    lotk_buf_puts(out, last ? "\n" : ",\n");
+    json_decref(value);
+}
+
+static json_t *respondent_json(const struct lotk_result *r, const struct lotk_respondent *p)
+{
+    const struct lotk_standard *s = r->standard;
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(p->id));
+    json_object_set_new(j, "org", json_string(r->orgs[p->org].id));
+    json_t *nodes = json_object();
+    for (size_t n = 1; n < s->nnodes; n++)
+        json_object_set_new(nodes, s->nodes[n].id, lotk_json_real_or_null(p->values[n]));
+    json_object_set_new(j, "nodes", nodes);
+    return j;
+}
+
+/* One organization of the JSON array, with the separator that follows it. */
+static void json_org(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
+                     size_t i, struct lotk_buf *out)
+{
+    const struct lotk_result *r = t->result;
+    const struct lotk_standard *s = r->standard;
+    json_t *o = lotk_result_org_json(s, &r->orgs[i]);
+    if (t->ranks)
+        add_org_percentiles(t->ranks, s, i, o);
+    if (t->bootstrap)
+        add_org_bootstrap(t->bootstrap, s, i, o);
+    lotk_buf_puts(out, "    ");
+    lotk_jsonw_write(out, o, 2);
+    json_decref(o);
+    lotk_buf_puts(out, i + 1 < r->norgs ? ",\n" : "\n  ]");
+}
+
+void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
+                            struct lotk_buf *out)
+{
+    const struct lotk_result *r = t->result;
+    const struct lotk_standard *s = r->standard;
+    lotk_buf_puts(out, "{\n");
+    member(out, "lotk", json_string(LOTK_VERSION), false);
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(s->id));
+    json_object_set_new(std, "version", json_string(s->version));
+    json_object_set_new(std, "sha256", json_string(s->sha256));
+    json_object_set_new(std, "title", lotk_result_text_json(&s->title));
+    json_object_set_new(std, "points", json_real(s->points));
+    member(out, "standard", std, false);
+    json_t *input = json_object();
+    json_object_set_new(input, "rows", json_integer(r->counts.rows));
+    json_object_set_new(input, "scored", json_integer(r->counts.scored));
+    json_object_set_new(input, "rejected", json_integer(r->counts.rejected));
+    json_object_set_new(input, "screened", json_integer(r->counts.screened));
+    if (s->nevidence > 0)
+        json_object_set_new(input, "evidence", evidence_counts_json(r->evidence));
+    member(out, "input", input, false);
+    member(out, "reliability", reliability_json(r), false);
+    member(out, "aggregation", aggregation_json(r), false);
+    if (s->nevidence > 0)
+        member(out, "agreement", lotk_write_json_agreement(s, r->evidence), false);
+    if (t->basis)
+        member(out, "org_reliability", lotk_write_json_basis(s, t->basis), false);
+    if (t->ranks)
+        member(out, "norms", ranks_json(t->ranks), false);
+    if (t->bootstrap)
+        member(out, "bootstrap", bootstrap_json(t->bootstrap), false);
+    /* Organizations (and respondents) one at a time: the document is never held whole. */
+    lotk_buf_puts(out, r->norgs ? "  \"organizations\": [\n" : "  \"organizations\": []");
+    lotk_write_each_org(t, opts, json_org, out);
+    if (opts->respondents) {
+        lotk_buf_puts(out, r->nrespondents ? ",\n  \"respondents\": [\n" :
+                                             ",\n  \"respondents\": []");
+        for (size_t i = 0; i < r->nrespondents; i++) {
+            json_t *j = respondent_json(r, &r->respondents[i]);
+            lotk_buf_puts(out, "    ");
+            lotk_jsonw_write(out, j, 2);
+            json_decref(j);
+            lotk_buf_puts(out, i + 1 < r->nrespondents ? ",\n" : "\n  ]");
+            lotk_write_maybe_flush(opts, out);
+        }
+    }
+    lotk_buf_puts(out, "\n}\n");
+}
+
+/* ---- a norm table ------------------------------------------------------------------ */
+
+static json_t *quantiles_json(const struct lotk_norm_group *g, const double *p, size_t np)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < np; i++)
+        json_array_append_new(a, lotk_json_real_or_null(lotk_norms_quantile(g->values, g->n, p[i])));
+    return a;
+}
+
+void lotk_write_json_norms(const struct lotk_norms *nm, struct lotk_buf *out)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "format", json_string("lotk-norms/1"));
+    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(nm->std_id));
+    json_object_set_new(std, "version", json_string(nm->std_version));
+    json_object_set_new(std, "sha256", json_string(nm->std_sha256 ? nm->std_sha256 : ""));
+    json_object_set_new(j, "standard", std);
+    json_object_set_new(j, "measure", json_string("points"));
+    json_object_set_new(j, "quantile_type", json_integer(7));
+    json_object_set_new(j, "min_group", json_integer(nm->min_group));
+    json_t *sources = json_array();
+    for (size_t i = 0; i < nm->nsources; i++)
+        json_array_append_new(sources, json_string(nm->sources[i]));
+    json_object_set_new(j, "sources", sources);
+    json_t *nodes = json_object();
+    for (size_t i = 0; i < nm->ngroups; i++) {
+        const struct lotk_norm_group *g = &nm->groups[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "organizations", json_integer((json_int_t)g->n));
+        if (g->suppressed) {
+            json_object_set_new(o, "suppressed", json_true());
+        } else {
+            json_object_set_new(o, "quartiles", quantiles_json(g, quartile_p, 3));
+            json_object_set_new(o, "deciles", quantiles_json(g, decile_p, 9));
+            json_t *values = json_array();
+            for (size_t k = 0; k < g->n; k++)
+                json_array_append_new(values, json_real(g->values[k]));
+            json_object_set_new(o, "values", values);
+        }
+        json_object_set_new(nodes, g->node, o);
+    }
+    json_object_set_new(j, "nodes", nodes);
+    lotk_jsonw_write(out, j, 0); /* every real reads back as the double: score --norms */
+    lotk_buf_putc(out, '\n');
+    json_decref(j);
+}
+
+/* ---- a comparison of rounds ------------------------------------------------------------ */
+
+static json_t *strings_json(const char *const *s, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(s[i]));
+    return a;
+}
+
+void lotk_write_json_comparison(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "lotk", json_string(LOTK_VERSION));
+    json_t *rounds = json_object();
+    json_object_set_new(rounds, "old", json_string(c->old_path));
+    json_object_set_new(rounds, "new", json_string(c->new_path));
+    json_object_set_new(j, "rounds", rounds);
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(c->new_doc.std_id));
+    json_object_set_new(std, "old_version", json_string(c->old_doc.std_version));
+    json_object_set_new(std, "new_version", json_string(c->new_doc.std_version));
+    json_object_set_new(std, "version_mismatch", json_boolean(c->version_mismatch));
+    json_t *cw = json_array();
+    for (size_t i = 0; i < c->nnodes; i++)
+        if (strcmp(c->nodes[i].id, c->nodes[i].old_id) != 0) {
+            json_t *e = json_object();
+            json_object_set_new(e, "from", json_string(c->nodes[i].old_id));
+            json_object_set_new(e, "to", json_string(c->nodes[i].id));
+            json_array_append_new(cw, e);
+        }
+    json_object_set_new(std, "crosswalk", cw);
+    json_object_set_new(j, "standard", std);
+    json_t *method = json_object();
+    json_object_set_new(method, "value", json_string("norm (the total: points / standard points)"));
+    json_object_set_new(method, "rci", json_string("(new - old) / (sqrt(2) * sd * sqrt(1 - r))"));
+    json_object_set_new(method, "basis", json_string("sd and r of the old round's org_reliability"));
+    json_object_set_new(method, "critical", json_real(c->critical));
+    json_object_set_new(j, "method", method);
+    json_t *nodes = json_object();
+    for (size_t i = 0; i < c->nnodes; i++) {
+        const struct lotk_compare_node *n = &c->nodes[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "old_id", json_string(n->old_id));
+        json_object_set_new(o, "basis", lotk_json_string_or_null(n->basis));
+        json_object_set_new(o, "sd", lotk_json_real_or_null(n->sd));
+        json_object_set_new(o, "r", lotk_json_real_or_null(n->r));
+        json_object_set_new(o, "se_diff", lotk_json_real_or_null(n->se_diff));
+        json_object_set_new(nodes, n->id, o);
+    }
+    json_object_set_new(j, "nodes", nodes);
+    json_t *orgs = json_array();
+    for (size_t k = 0; k < c->norgs; k++) {
+        const struct lotk_compare_org *co = &c->orgs[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(co->new_org->id));
+        json_object_set_new(o, "old_points", lotk_json_real_or_null(co->old_org->points));
+        json_object_set_new(o, "new_points", lotk_json_real_or_null(co->new_org->points));
+        json_object_set_new(o, "old_grade", lotk_json_string_or_null(co->old_org->grade));
+        json_object_set_new(o, "new_grade", lotk_json_string_or_null(co->new_org->grade));
+        json_t *changes = json_object();
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const struct lotk_compare_change *ch = &co->changes[i];
+            json_t *e = json_object();
+            json_object_set_new(e, "old", lotk_json_real_or_null(ch->old_value));
+            json_object_set_new(e, "new", lotk_json_real_or_null(ch->new_value));
+            json_object_set_new(e, "diff", lotk_json_real_or_null(ch->diff));
+            json_object_set_new(e, "rci", lotk_json_real_or_null(ch->rci));
+            json_object_set_new(e, "change", lotk_json_string_or_null(lotk_compare_change_name(ch->change)));
+            json_object_set_new(changes, c->nodes[i].id, e);
+        }
+        json_object_set_new(o, "changes", changes);
+        json_array_append_new(orgs, o);
+    }
+    json_object_set_new(j, "organizations", orgs);
+    json_object_set_new(j, "only_in_old", strings_json(c->only_old, c->nonly_old));
+    json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
+    json_object_set_new(j, "unmatched_old_nodes",
+                        strings_json(c->unmatched_old, c->nunmatched_old));
+    lotk_jsonw_write(out, j, 0);
+    lotk_buf_putc(out, '\n');
+    json_decref(j);
+}
