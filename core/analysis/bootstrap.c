@@ -1,5 +1,5 @@
 /* bootstrap.c — seeded bootstrap of organization totals over respondents; see bootstrap.h. */
-#include "base/json.h"
+#include "base/json_tree.h"
 #include "analysis/bootstrap.h"
 
 #include <jansson.h>

@@ -1,6 +1,6 @@
 /* compare.c — the measurement error behind a result (org_reliability) and the change
  * between two rounds; see compare.h. */
-#include "base/json.h"
+#include "base/json_tree.h"
 #include "analysis/compare.h"
 
 #include <jansson.h>

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/file.h"
-#include "base/json.h"
+#include "base/json_tree.h"
 #include "base/mem.h"
 
 /* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a

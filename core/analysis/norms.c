@@ -1,5 +1,5 @@
 /* norms.c — norm tables and percentile ranks; see norms.h. */
-#include "base/json.h"
+#include "base/json_tree.h"
 #include "analysis/norms.h"
 
 #include "analysis/doc.h"

@@ -9,7 +9,7 @@
 #include "base/csvw.h"
 #include "base/mem.h"
 #include "base/num.h"
-#include "input/evidence.h"
+#include "input/evidence_sheet.h"
 
 /* The position of evidence indicator node among the evidence indicators (preorder). */
 static int leaf_position(const struct lotk_standard *s, int node)
@@ -118,7 +118,7 @@ void lotk_write_csv_result(const struct lotk_result_table *t, const struct lotk_
             evidence_header(s, (int)i, out);
     }
     lotk_buf_puts(out, "\r\n");
-    lotk_write_each_org(t, opts, csv_org, out);
+    lotk_emit_orgs(t, opts, csv_org, out);
 }
 
 void lotk_write_csv_comparison(const struct lotk_comparison *c, struct lotk_buf *out)

@@ -3,7 +3,7 @@
 #define LOTK_OUTPUT_CSV_H
 
 #include "analysis/compare.h"
-#include "output/writer.h"
+#include "output/emit.h"
 
 /* Appends one CSV row per organization: id, respondents, points, grade, flags, the rules'
  * reasons, then each node's points and mean (evidence indicators also their self and

@@ -7,9 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "base/json.h"
+#include "base/json_tree.h"
 #include "base/jsonw.h"
-#include "input/evidence.h"
+#include "input/evidence_sheet.h"
 #include "score/result_json.h"
 
 static const double quartile_p[] = {0.25, 0.5, 0.75};
@@ -270,7 +270,7 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
         member(out, "bootstrap", bootstrap_json(t->bootstrap), false);
     /* Organizations (and respondents) one at a time: the document is never held whole. */
     lotk_buf_puts(out, r->norgs ? "  \"organizations\": [\n" : "  \"organizations\": []");
-    lotk_write_each_org(t, opts, json_org, out);
+    lotk_emit_orgs(t, opts, json_org, out);
     if (opts->respondents) {
         lotk_buf_puts(out, r->nrespondents ? ",\n  \"respondents\": [\n" :
                                              ",\n  \"respondents\": []");
@@ -280,7 +280,7 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
             lotk_jsonw_write(out, j, 2);
             json_decref(j);
             lotk_buf_puts(out, i + 1 < r->nrespondents ? ",\n" : "\n  ]");
-            lotk_write_maybe_flush(opts, out);
+            lotk_emit_maybe_flush(opts, out);
         }
     }
     lotk_buf_puts(out, "\n}\n");

@@ -7,8 +7,8 @@
 
 #include "analysis/compare.h"
 #include "analysis/norms.h"
-#include "input/evidence.h"
-#include "output/writer.h"
+#include "input/evidence_sheet.h"
+#include "output/emit.h"
 
 /* Appends the JSON result: standard, input counts, reliability, aggregation, agreement,
  * then what t carries (org_reliability, norms, bootstrap), the organizations and, with

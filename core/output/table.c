@@ -8,7 +8,7 @@
 
 #include "base/num.h"
 #include "base/text.h"
-#include "input/evidence.h"
+#include "input/evidence_sheet.h"
 
 static void pad_left(struct lotk_buf *out, const char *s, size_t width)
 {
@@ -300,7 +300,7 @@ void lotk_write_table_result(const struct lotk_result_table *t, const struct lot
         while (out->len && out->data[out->len - 1] == ' ')
             out->data[--out->len] = '\0';
         lotk_buf_putc(out, '\n');
-        lotk_write_maybe_flush(opts, out);
+        lotk_emit_maybe_flush(opts, out);
     }
     bool any = false;
     for (size_t k = 0; k < r->norgs; k++)

@@ -3,7 +3,7 @@
 #define LOTK_OUTPUT_TABLE_H
 
 #include "analysis/compare.h"
-#include "output/writer.h"
+#include "output/emit.h"
 
 /* Appends a table: one line per organization with the total, the grade and the points of
  * each top-level indicator, then what needs attention (rules, evidence findings and

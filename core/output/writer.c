@@ -1,16 +1,13 @@
-/* writer.c — the table of result writers, streaming a result into an atomic output, and
- * organizations formatted on several threads; see writer.h. */
+/* writer.c — the table of result writers, and a result streamed into an atomic output;
+ * see writer.h. */
 #include "output/writer.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "base/file.h"
 #include "output/csv.h"
 #include "output/json.h"
 #include "output/table.h"
-
-enum { FLUSH_AT = 1 << 16 };
 
 static const struct lotk_writer writers[] = {
     {"table", lotk_write_table_result},
@@ -24,86 +21,6 @@ const struct lotk_writer *lotk_writer_find(const char *format)
         if (strcmp(writers[i].format, format) == 0)
             return &writers[i];
     return NULL;
-}
-
-void lotk_write_maybe_flush(const struct lotk_write_opts *opts, struct lotk_buf *out)
-{
-    if (opts->flush && out->len >= FLUSH_AT)
-        opts->flush(opts->flush_ctx, out);
-}
-
-/* ---- organizations written by several threads ------------------------------------- */
-
-/* Organizations per thread and round: enough to make a thread worth starting, few enough
- * that the rounds' text (a few KiB per organization in JSON) stays small beside the
- * result. */
-enum { ORGS_PER_BLOCK = 256, MAX_WRITERS = 64 };
-
-struct writer {
-    const struct lotk_result_table *t;
-    const struct lotk_write_opts *opts;
-    lotk_org_writer *write;
-    size_t from, to;
-    struct lotk_buf text;
-};
-
-static void *run_writer(void *arg)
-{
-    struct writer *w = arg;
-    for (size_t i = w->from; i < w->to; i++)
-        w->write(w->t, w->opts, i, &w->text);
-    return NULL;
-}
-
-/* Writes every organization in order. Formatting numbers is most of the cost with many
- * organizations, so with opts->jobs > 1 blocks of them are formatted by threads, each
- * into its own buffer, and appended in order: the text is the same, byte for byte. */
-void lotk_write_each_org(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
-                         lotk_org_writer *write, struct lotk_buf *out)
-{
-    const struct lotk_result *r = t->result;
-    int jobs = opts->jobs > MAX_WRITERS ? MAX_WRITERS : opts->jobs;
-    if (jobs <= 1 || r->norgs < 2 * ORGS_PER_BLOCK) {
-        for (size_t i = 0; i < r->norgs; i++) {
-            write(t, opts, i, out);
-            lotk_write_maybe_flush(opts, out);
-        }
-        return;
-    }
-    struct writer w[MAX_WRITERS];
-    pthread_t threads[MAX_WRITERS];
-    memset(w, 0, sizeof w);
-    for (size_t next = 0; next < r->norgs;) {
-        int n = 0;
-        for (; n < jobs && next < r->norgs; n++) {
-            size_t to = next + ORGS_PER_BLOCK < r->norgs ? next + ORGS_PER_BLOCK : r->norgs;
-            w[n].t = t;
-            w[n].opts = opts;
-            w[n].write = write;
-            w[n].from = next;
-            w[n].to = to;
-            lotk_buf_reset(&w[n].text);
-            next = to;
-        }
-        int started = 0;
-        for (; started < n; started++)
-            if (pthread_create(&threads[started], NULL, run_writer, &w[started]) != 0)
-                break;
-        for (int k = started; k < n; k++) /* no thread to be had: this one writes */
-            run_writer(&w[k]);
-        for (int k = 0; k < started; k++)
-            pthread_join(threads[k], NULL);
-        for (int k = 0; k < n; k++) {
-            if (opts->flush) { /* straight out: no copy, and no block held twice */
-                opts->flush(opts->flush_ctx, out);
-                opts->flush(opts->flush_ctx, &w[k].text);
-            } else {
-                lotk_buf_append(out, w[k].text.data ? w[k].text.data : "", w[k].text.len);
-            }
-        }
-    }
-    for (int k = 0; k < jobs; k++)
-        lotk_buf_free(&w[k].text);
 }
 
 static void flush_to_output(void *ctx, struct lotk_buf *text)

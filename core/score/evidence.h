@@ -5,7 +5,7 @@
 #ifndef LOTK_SCORE_EVIDENCE_H
 #define LOTK_SCORE_EVIDENCE_H
 
-#include "input/evidence.h"
+#include "input/evidence_sheet.h"
 
 /* Combines and flags every organization and computes the agreement (see the file comment
  * and docs/evidence.md for the rules). Idempotent; reading is over afterwards. */

@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "base/json.h"
-#include "input/evidence.h"
+#include "base/json_tree.h"
+#include "input/evidence_sheet.h"
 
 json_t *lotk_result_text_json(const struct lotk_text *t)
 {

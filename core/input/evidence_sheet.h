@@ -1,4 +1,4 @@
-/* evidence.h — assessor evidence sheets and the store of their ratings (docs/evidence.md,
+/* evidence_sheet.h — assessor evidence sheets and the store of their ratings (docs/evidence.md,
  * DESIGN §1 and §4, issue 5).
  *
  * Evidence indicators (source: evidence) are rated by assessors from documents, ledgers and
@@ -15,8 +15,8 @@
  * self-only and uncited ratings, and computes the six Shrout & Fleiss ICC forms per
  * indicator (base/icc.h) into the same store. The scorer reads the combined values
  * (lotk_scorer_set_evidence); the writers show the rest. */
-#ifndef LOTK_INPUT_EVIDENCE_H
-#define LOTK_INPUT_EVIDENCE_H
+#ifndef LOTK_EVIDENCE_SHEET_H
+#define LOTK_EVIDENCE_SHEET_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
-/* json.h — small constructors for the jansson trees lotk builds (results, norms,
+/* json_tree.h — small constructors for the jansson trees lotk builds (results, norms,
  * comparisons), so that "no value" is JSON null the same way everywhere. */
-#ifndef LOTK_JSON_H
-#define LOTK_JSON_H
+#ifndef LOTK_JSON_TREE_H
+#define LOTK_JSON_TREE_H
 
 #include <jansson.h>
 

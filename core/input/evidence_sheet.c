@@ -1,6 +1,6 @@
-/* evidence.c — reading assessor evidence sheets into the evidence store; see evidence.h
+/* evidence_sheet.c — reading assessor evidence sheets into the evidence store; see evidence_sheet.h
  * and docs/evidence.md. Combining the ratings is score/evidence.c's job. */
-#include "input/evidence.h"
+#include "input/evidence_sheet.h"
 
 #include <csv.h>
 #include <math.h>

@@ -1,5 +1,5 @@
-/* json.c — jansson constructors; see json.h. */
-#include "base/json.h"
+/* json_tree.c — jansson helpers; see json_tree.h. */
+#include "base/json_tree.h"
 
 json_t *lotk_json_real_or_null(double x)
 {
