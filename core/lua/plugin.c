@@ -1,7 +1,6 @@
 /* plugin.c — plugin registry and calls; see plugin.h. */
 #include "lua/plugin.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/dir.h"
 #include "standard/rx.h"
 #include "base/mem.h"
 #include "base/buf.h"
@@ -382,36 +382,11 @@ static void build_search_path(struct lotk_plugins *p)
     add_dir(p, lotk_xstrdup(LOTK_DATADIR "/plugins"));
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void lotk_plugins_each_file(struct lotk_plugins *p, void (*fn)(const char *path, void *ctx),
                             void *ctx)
 {
-    for (size_t d = 0; d < p->ndirs; d++) {
-        DIR *dir = opendir(p->dirs[d]);
-        if (!dir)
-            continue;
-        char **names = NULL;
-        size_t n = 0, cap = 0;
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            size_t len = strlen(e->d_name);
-            if (len > 4 && strcmp(e->d_name + len - 4, ".lua") == 0) {
-                lotk_grow(&names, &cap, n + 1, sizeof *names);
-                names[n++] = lotk_xasprintf("%s/%s", p->dirs[d], e->d_name);
-            }
-        }
-        closedir(dir);
-        qsort(names, n, sizeof *names, compare_names);
-        for (size_t i = 0; i < n; i++) {
-            fn(names[i], ctx);
-            free(names[i]);
-        }
-        free(names);
-    }
+    for (size_t d = 0; d < p->ndirs; d++)
+        lotk_dir_each(p->dirs[d], ".lua", fn, ctx);
 }
 
 /* ---- loading ---------------------------------------------------------------------- */

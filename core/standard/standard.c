@@ -5,7 +5,6 @@
  * than stopping, so that `lotk check` can list them all. */
 #include "standard/standard.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <nettle/sha2.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "base/dir.h"
 #include "standard/header.h"
 #include "standard/rx.h"
 #include "base/mem.h"
@@ -1596,35 +1596,6 @@ void lotk_standard_free(struct lotk_standard *s)
 
 /* ---- search path ------------------------------------------------------------------ */
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void each_in_dir(const char *dir, void (*fn)(const char *, void *), void *ctx)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
-            lotk_grow(&names, &cap, n + 1, sizeof *names);
-            names[n++] = lotk_xasprintf("%s/%s", dir, e->d_name);
-        }
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, compare_names); /* readdir order is not stable */
-    for (size_t i = 0; i < n; i++) {
-        fn(names[i], ctx);
-        free(names[i]);
-    }
-    free(names);
-}
-
 /* The search path, in order, each directory once however it is spelled. */
 struct search_path {
     char **dirs;
@@ -1677,7 +1648,7 @@ void lotk_standard_each_file(void (*fn)(const char *path, void *ctx), void *ctx)
     }
     search_add(&sp, LOTK_DATADIR "/standards");
     for (size_t i = 0; i < sp.n; i++) {
-        each_in_dir(sp.dirs[i], fn, ctx);
+        lotk_dir_each(sp.dirs[i], ".yaml", fn, ctx);
         free(sp.dirs[i]);
     }
     free(sp.dirs);

@@ -616,7 +616,7 @@ static void agreement_is_shrout_fleiss(void **state)
     assert_int_equal(ag->icc.n, 6);
     assert_int_equal(ag->icc.k, 4);
     assert_int_equal(ag->excluded, 1);
-    /* psych::ICC (tests/evidence/icc/expected-icc.csv, shrout-fleiss-1979). */
+    /* psych::ICC (tests/fixtures/icc/expected-icc.csv, shrout-fleiss-1979). */
     assert_close(ag->icc.icc1, 0.16574176840547555, 1e-9);
     assert_close(ag->icc.icc2, 0.28976377952755922, 1e-9);
     assert_close(ag->icc.icc3, 0.71484071484071487, 1e-9);

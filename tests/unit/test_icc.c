@@ -1,5 +1,5 @@
 /* test_icc.c — the six Shrout & Fleiss (1979) ICC forms (core/icc.c) against the paper's
- * worked example and against R psych::ICC (tests/evidence/icc, written by make-icc.R).
+ * worked example and against R psych::ICC (tests/fixtures/icc, written by make-icc.R).
  *
  * Self-contained: only core/icc.c and the two fixture files. */
 #include <setjmp.h>
@@ -17,7 +17,7 @@
 #include "base/icc.h"
 
 #ifndef LOTK_ICC_DIR
-#define LOTK_ICC_DIR LOTK_SOURCE_DIR "/tests/evidence/icc"
+#define LOTK_ICC_DIR LOTK_SOURCE_DIR "/tests/fixtures/icc"
 #endif
 
 /* What the issue asks for; the achieved difference is far smaller (printed below). */
