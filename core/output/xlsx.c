@@ -97,6 +97,13 @@ static void check(struct xw *w, lxw_error e, lxw_row_t row, lxw_col_t col)
                          w->path, w->sheet, cell, lxw_strerror(e));
 }
 
+static void oom(struct xw *w)
+{
+    if (!w->rc)
+        w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "cannot write %s: out of memory",
+                             w->path);
+}
+
 static void put_text(struct xw *w, lxw_row_t row, lxw_col_t col, const char *s,
                      enum col_kind kind)
 {
@@ -128,7 +135,7 @@ static void put_list(struct xw *w, lxw_row_t row, lxw_col_t col, const json_t *a
     size_t len = 0;
     FILE *f = open_memstream(&s, &len);
     if (!f) {
-        w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "out of memory");
+        oom(w);
         return;
     }
     size_t i;
@@ -138,7 +145,7 @@ static void put_list(struct xw *w, lxw_row_t row, lxw_col_t col, const json_t *a
             fprintf(f, "%s%s", ftell(f) ? sep : "", json_string_value(v));
     }
     if (fclose(f) != 0)
-        w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "out of memory");
+        oom(w);
     else
         put_text(w, row, col, s, kind);
     free(s);
@@ -233,19 +240,18 @@ static const char *grade_label(const struct xw *w, const json_t *grade)
     return label ? label : json_string_value(grade);
 }
 
-/* A JSON enum value (a flag, a role) in words: the message key_prefix + value, with '-'
- * read as '_'; the value itself when the table has no such message. */
-static void put_word(struct xw *w, lxw_row_t row, lxw_col_t col, const char *prefix,
-                     const char *value)
+/* A JSON enum value (a flag, a role) in words: the message prefix + value, with '-' read
+ * as '_' (third-party: role_third_party); the value itself when there is no such message. */
+static const char *word_of(const struct xw *w, const char *prefix, const char *value)
 {
-    if (!value)
-        return;
     char key[128];
-    int n = snprintf(key, sizeof key, "%s%s", prefix, value);
+    int n = snprintf(key, sizeof key, "%s%s", prefix, value ? value : "");
+    if (!value || n < 0 || (size_t)n >= sizeof key)
+        return value;
     for (char *p = key; *p; p++)
         *p = *p == '-' ? '_' : *p;
-    const char *text = n > 0 && (size_t)n < sizeof key ? msg(w, key) : key;
-    put_text(w, row, col, text == key ? value : text, COL_TEXT);
+    const char *text = msg(w, key);
+    return text == key ? value : text; /* a miss returns the key itself (messages.h) */
 }
 
 /* ---- Summary ---------------------------------------------------------------------- */
@@ -324,8 +330,7 @@ static void summary_chart(struct xw *w, uint8_t type, const char *title_key, lxw
     lxw_chart *chart = workbook_add_chart(w->wb, type);
     lxw_chart_series *series = chart ? chart_add_series(chart, NULL, NULL) : NULL;
     if (!series) {
-        w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "cannot write %s: out of memory",
-                             w->path);
+        oom(w);
         return;
     }
     chart_series_set_categories(series, w->sheet, first, label_col, last, label_col);
@@ -437,11 +442,9 @@ static void organization_row(struct xw *w, lxw_row_t row, const json_t *org, siz
     json_t *words = json_array();
     const json_t *flag;
     json_array_foreach(json_object_get(org, "flags"), i, flag) {
-        char key[128];
-        snprintf(key, sizeof key, "flag_%s", json_string_value(flag) ? json_string_value(flag)
-                                                                       : "");
-        const char *text = msg(w, key);
-        json_array_append_new(words, json_string(text == key ? json_string_value(flag) : text));
+        const char *text = word_of(w, "flag_", json_string_value(flag));
+        if (text && json_array_append_new(words, json_string(text)) != 0)
+            oom(w);
     }
     put_list(w, row, col, words, msg(w, "list_separator"), COL_LONG);
     json_decref(words);
@@ -462,9 +465,10 @@ static int write_organizations(struct xw *w)
         ndims += json_integer_value(json_object_get(node, "level")) == 1;
     size_t ncols = nfixed + ndims + 1;
     struct col *cols = calloc(ncols, sizeof *cols);
-    if (!cols)
-        return w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0,
-                                    "cannot write %s: out of memory", w->path);
+    if (!cols) {
+        oom(w);
+        return w->rc;
+    }
     memcpy(cols, fixed, sizeof fixed);
     for (size_t c = nfixed; c < nfixed + ndims; c++)
         cols[c] = (struct col){NULL, 16, COL_REAL};
@@ -478,8 +482,7 @@ static int write_organizations(struct xw *w)
             continue;
         char *label = node_label(w, node);
         if (!label)
-            w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "cannot write %s: out of memory",
-                                 w->path);
+            oom(w);
         else
             check(w, worksheet_write_string(w->ws, 0, col, label, w->head), 0, col);
         col++;
@@ -549,7 +552,8 @@ static void evidence_rows(struct xw *w, lxw_row_t *row, const json_t *org, const
         put_text(w, *row, 1, id, COL_TEXT);
         put_text(w, *row, 2, title, COL_LONG);
         put_json(w, *row, 3, json_object_get(r, "assessor"), COL_TEXT);
-        put_word(w, *row, 4, "role_", json_string_value(json_object_get(r, "role")));
+        put_text(w, *row, 4, word_of(w, "role_", json_string_value(json_object_get(r, "role"))),
+                 COL_TEXT);
         put_json(w, *row, 5, json_object_get(r, "value"), COL_REAL);
         put_json(w, *row, 6, json_object_get(r, "fact"), COL_REAL);
         put_json(w, *row, 7, json_object_get(r, "evidence"), COL_LONG);
@@ -690,14 +694,14 @@ static int begin(struct xw *w, const char *tmp)
     static const char *const numfmt[] = {NULL, NULL, "0.00", "0"};
     for (size_t k = 0; k < sizeof w->fmt / sizeof *w->fmt; k++) {
         if (!(w->fmt[k] = workbook_add_format(w->wb)))
-            goto oom;
+            goto nomem;
         format_set_align(w->fmt[k], LXW_ALIGN_VERTICAL_TOP);
         if (numfmt[k])
             format_set_num_format(w->fmt[k], numfmt[k]);
     }
     format_set_text_wrap(w->fmt[COL_LONG]);
     if (!(w->head = workbook_add_format(w->wb)))
-        goto oom;
+        goto nomem;
     format_set_bold(w->head);
     format_set_text_wrap(w->head);
     format_set_align(w->head, LXW_ALIGN_VERTICAL_TOP);
@@ -714,9 +718,9 @@ static int begin(struct xw *w, const char *tmp)
         return w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s",
                                     w->path, lxw_strerror(e));
     return 0;
-oom:
-    return w->rc = lotk_err_set(w->err, LOTK_EIO, NULL, 0, 0, "cannot write %s: out of memory",
-                                w->path);
+nomem:
+    oom(w);
+    return w->rc;
 }
 
 /* A new empty file for a temporary copy: beside path (so the rename stays on one file
@@ -765,10 +769,12 @@ static int copy_into(const char *from, const char *path, struct lotk_err *err)
         if (fwrite(buf, 1, n, out) != n)
             break;
     }
-    if (ferror(in) || ferror(out) | (fclose(out) != 0))
+    bool failed = ferror(in) || ferror(out);
+    failed |= fclose(out) != 0; /* closed whatever happened, and its error counts too */
+    out = NULL;
+    if (failed)
         rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", path,
                           strerror(errno));
-    out = NULL;
 done:
     if (out)
         fclose(out);
@@ -819,7 +825,8 @@ static void target_clean(struct target *t)
     }
 }
 
-/* lang NULL: the standard's first language, else zh (DESIGN §9: zh is the default). */
+/* lang NULL: the standard's first title language (issue 11's --lang default), zh when the
+ * table does not list its languages. */
 static const char *default_lang(const json_t *standard)
 {
     const char *first = json_string_value(json_array_get(json_object_get(standard,
@@ -857,8 +864,8 @@ int lotk_xlsx_write(const json_t *result, const char *lang, const char *path,
     if ((rc = begin(&w, t.tmp)) == 0)
         rc = write_sheets(&w);
     lxw_error e = rc == 0 ? workbook_close(w.wb) : LXW_NO_ERROR;
-    if (rc != 0)
-        lxw_workbook_free(w.wb);
+    if (rc != 0 && w.wb)
+        lxw_workbook_free(w.wb); /* workbook_close frees it, but is not called on failure */
     w.wb = NULL;
     if (rc == 0 && e != LXW_NO_ERROR)
         rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", path,
