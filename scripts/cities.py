@@ -10,14 +10,14 @@ The ids are codes, not names: none of these cities exists.
 CITIES = [
     ("CITY-E01", "east", 0.92), ("CITY-E02", "east", 0.85), ("CITY-E03", "east", 0.80),
     ("CITY-E04", "east", 0.74), ("CITY-E05", "east", 0.78), ("CITY-E06", "east", 0.70),
-    ("CITY-E07", "east", 0.66), ("CITY-E08", "east", 0.62), ("CITY-E09", "east", 0.58),
-    ("CITY-E10", "east", 0.55), ("CITY-E11", "east", 0.52), ("CITY-E12", "east", 0.22),
+    ("CITY-E07", "east", 0.66), ("CITY-E08", "east", 0.66), ("CITY-E09", "east", 0.68),
+    ("CITY-E10", "east", 0.68), ("CITY-E11", "east", 0.66), ("CITY-E12", "east", 0.22),
     ("CITY-C01", "central", 0.80), ("CITY-C02", "central", 0.72), ("CITY-C03", "central", 0.64),
-    ("CITY-C04", "central", 0.62), ("CITY-C05", "central", 0.58), ("CITY-C06", "central", 0.54),
-    ("CITY-C07", "central", 0.50), ("CITY-C08", "central", 0.30), ("CITY-C09", "central", 0.25),
+    ("CITY-C04", "central", 0.62), ("CITY-C05", "central", 0.58), ("CITY-C06", "central", 0.60),
+    ("CITY-C07", "central", 0.62), ("CITY-C08", "central", 0.30), ("CITY-C09", "central", 0.25),
     ("CITY-C10", "central", 0.45),
-    ("CITY-W01", "west", 0.70), ("CITY-W02", "west", 0.62), ("CITY-W03", "west", 0.56),
-    ("CITY-W04", "west", 0.52), ("CITY-W05", "west", 0.50), ("CITY-W06", "west", 0.48),
+    ("CITY-W01", "west", 0.70), ("CITY-W02", "west", 0.62), ("CITY-W03", "west", 0.64),
+    ("CITY-W04", "west", 0.64), ("CITY-W05", "west", 0.64), ("CITY-W06", "west", 0.64),
     ("CITY-W07", "west", 0.20), ("CITY-W08", "west", 0.15),
 ]
 

@@ -91,12 +91,12 @@ SAMPLES = [
         "big": 3,
     },
     {
-        # Residents of the sample cities (scripts/cities.py), min_respondents 30: CITY-W06 has
+        # Residents of the sample cities (scripts/cities.py), min_respondents 30: CITY-E12 has
         # 18. CITY-C10 and CITY-W08 have no survey. A city's mean follows its level.
         "standard": "city",
         "seed": 0x2014081107,
         "org_header": "city_id",
-        "orgs": [(cid, 18 if cid == "CITY-W06" else 30 + (i * 7) % 19, 2.70 + 2.0 * level)
+        "orgs": [(cid, 18 if cid == "CITY-E12" else 30 + (i * 7) % 19, 2.70 + 2.0 * level)
                  for i, (cid, _, level) in enumerate(cities.CITIES)
                  if cid not in cities.NO_SURVEY],
         "big": 30,
