@@ -329,7 +329,8 @@ def make_city_statistics(outdir):
                 cell = "%.*f" % (STAT_DECIMALS[col], x)
                 if rng.random() < STAT_BLANK_RATE:
                     cell = ""
-                    blanks.append("%s %s (line %d)" % (cid, col, line))
+                    if (cid, col) != STAT_NOT_A_NUMBER[:2]:
+                        blanks.append("%s %s (line %d)" % (cid, col, line))
                 if (cid, col) == STAT_NOT_A_NUMBER[:2]:
                     cell = STAT_NOT_A_NUMBER[2]
                 row.append(cell)
