@@ -30,8 +30,9 @@ static const char *const aggregate_names[] = {
     [LOTK_AGG_MIN] = "min", [LOTK_AGG_MAX] = "max", [LOTK_AGG_GEOMEAN] = "geomean",
 };
 
-static const char *const kinds[] = {"agency", "enterprise", "social-group", "community",
-                                    "city", "other", NULL};
+static const char *const kinds[] = {"agency", "enterprise", "public-institution",
+                                    "social-group", "community", "family", "city", "other",
+                                    NULL};
 
 const char *lotk_aggregate_name(enum lotk_aggregate a)
 {
@@ -917,7 +918,7 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
     static const char *const keys[] = {"id", "title", "description", "weight", "aggregate",
                                        "min_answered", "min_children", "indicators", "items",
                                        "source", "scale", "params", "rubric", "evidence",
-                                       NULL};
+                                       "rationale", NULL};
     if (!expect(ld, n, YAML_MAPPING_NODE, "indicator"))
         return;
     yaml_node_t *idn = require(ld, n, "id", "indicator");
@@ -941,6 +942,10 @@ static void load_indicator(struct loader *ld, int parent, const yaml_node_t *n, 
     yaml_node_t *v;
     if ((v = map_get(ld, n, "title")))
         load_text(ld, v, &node->title, what);
+    /* Why the indicator is there (the policy section, the source of a threshold): for
+     * authors and reports, never used in scoring. */
+    if ((v = map_get(ld, n, "rationale")))
+        load_text(ld, v, &node->rationale, "rationale");
     if ((v = map_get(ld, n, "weight")) && get_number(ld, v, "weight", &node->weight) &&
         node->weight <= 0)
         problem(ld, v, "%s: weight must be greater than 0, found %s", what, scalar(v));
@@ -1394,8 +1399,8 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
             ok |= strcmp(kinds[i], s->kind) == 0;
         if (!ok)
             problem(ld, v,
-                    "kind: expected agency, enterprise, social-group, community, city or "
-                    "other, found '%s'",
+                    "kind: expected agency, enterprise, public-institution, social-group, "
+                    "community, family, city or other, found '%s'",
                     s->kind);
     }
     if ((v = require(ld, root, "title", "standard")))
@@ -1549,6 +1554,7 @@ void lotk_standard_free(struct lotk_standard *s)
     for (size_t i = 0; i < s->nnodes; i++) {
         free(s->nodes[i].id);
         free_text(&s->nodes[i].title);
+        free_text(&s->nodes[i].rationale);
         free(s->nodes[i].children);
         free(s->nodes[i].items);
         free(s->nodes[i].aggregate_plugin);

@@ -146,6 +146,7 @@ struct lotk_evidence_spec {
 struct lotk_node {
     char *id;
     struct lotk_text title;
+    struct lotk_text rationale; /* why it is there (policy section, source); not scored */
     double weight;
     double share;    /* product of weight shares from the root: points = points × share × norm */
     enum lotk_aggregate aggregate;

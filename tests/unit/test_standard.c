@@ -351,8 +351,8 @@ static void error_wrong_type(void **state)
                  "indicators: {}\n");         /* 9 */
     expect_diag(&d, 2, 5, "id: expected lowercase letters, digits and '-', found 'Bad_Id'");
     expect_diag(&d, 3, 10, "version: expected a string, found a list");
-    expect_diag(&d, 4, 7, "kind: expected agency, enterprise, social-group, community, city "
-                          "or other, found 'school'");
+    expect_diag(&d, 4, 7, "kind: expected agency, enterprise, public-institution, social-group, "
+                          "community, family, city or other, found 'school'");
     expect_diag(&d, 5, 9, "title: unknown key 'fr'");
     expect_diag(&d, 5, 8, "title: give the text in zh, en or both");
     expect_diag(&d, 6, 9, "points: must be greater than 0");
