@@ -62,8 +62,9 @@ static void evidence_cells(const struct lotk_standard *s, const struct lotk_evid
 
 /* One organization's CSV row. */
 static void csv_org(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
-                    size_t k, struct lotk_buf *out)
+                    size_t pos, struct lotk_buf *out)
 {
+    size_t k = t->shown[pos];
     const struct lotk_result *r = t->result;
     const struct lotk_standard *s = r->standard;
     const struct lotk_org_result *o = &r->orgs[k];

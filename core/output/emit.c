@@ -42,10 +42,10 @@ static void *run_writer(void *arg)
 void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
                          lotk_org_writer *write, struct lotk_buf *out)
 {
-    const struct lotk_result *r = t->result;
+    size_t count = t->nshown;
     int jobs = opts->jobs > MAX_WRITERS ? MAX_WRITERS : opts->jobs;
-    if (jobs <= 1 || r->norgs < 2 * ORGS_PER_BLOCK) {
-        for (size_t i = 0; i < r->norgs; i++) {
+    if (jobs <= 1 || count < 2 * ORGS_PER_BLOCK) {
+        for (size_t i = 0; i < count; i++) {
             write(t, opts, i, out);
             lotk_emit_maybe_flush(opts, out);
         }
@@ -54,10 +54,10 @@ void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_o
     struct writer w[MAX_WRITERS];
     pthread_t threads[MAX_WRITERS];
     memset(w, 0, sizeof w);
-    for (size_t next = 0; next < r->norgs;) {
+    for (size_t next = 0; next < count;) {
         int n = 0;
-        for (; n < jobs && next < r->norgs; n++) {
-            size_t to = next + ORGS_PER_BLOCK < r->norgs ? next + ORGS_PER_BLOCK : r->norgs;
+        for (; n < jobs && next < count; n++) {
+            size_t to = next + ORGS_PER_BLOCK < count ? next + ORGS_PER_BLOCK : count;
             w[n].t = t;
             w[n].opts = opts;
             w[n].write = write;

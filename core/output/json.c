@@ -15,6 +15,154 @@
 static const double quartile_p[] = {0.25, 0.5, 0.75};
 static const double decile_p[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
+/* ---- the standard, as a report needs it ---------------------------------------------- */
+
+static const char *source_name(const struct lotk_node *n)
+{
+    if (n->nchildren > 0)
+        return "inner";
+    return n->source == LOTK_SOURCE_EVIDENCE ? "evidence" : "survey";
+}
+
+static const char *rubric_name(const struct lotk_rubric *rb)
+{
+    switch (rb->kind) {
+    case LOTK_RUBRIC_LEVELS:
+        return "levels";
+    case LOTK_RUBRIC_FACT:
+        return "fact";
+    case LOTK_RUBRIC_YES_NO:
+        return "yes_no";
+    case LOTK_RUBRIC_SCALE:
+        break;
+    }
+    return "scale";
+}
+
+/* A yes/no indicator: rated yes or no, or answered on a scale of two whole values. Such an
+ * indicator is either met or not, so a report never counts it among the strengths. */
+static bool is_binary(const struct lotk_standard *s, const struct lotk_node *n)
+{
+    if (n->nchildren > 0 || n->scale < 0)
+        return false;
+    if (n->rubric)
+        return n->rubric->kind == LOTK_RUBRIC_YES_NO;
+    const struct lotk_scale *sc = &s->scales[n->scale];
+    return sc->max - sc->min == 1 && sc->min == floor(sc->min);
+}
+
+static json_t *node_json(const struct lotk_standard *s, size_t i)
+{
+    const struct lotk_node *n = &s->nodes[i];
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(n->id));
+    json_object_set_new(j, "parent",
+                        n->parent > 0 ? json_string(s->nodes[n->parent].id) : json_null());
+    json_object_set_new(j, "level", json_integer(n->depth));
+    json_object_set_new(j, "title", lotk_result_text_json(&n->title));
+    if (n->rationale.zh || n->rationale.en)
+        json_object_set_new(j, "rationale", lotk_result_text_json(&n->rationale));
+    json_object_set_new(j, "weight", json_real(n->weight));
+    json_object_set_new(j, "share", json_real(n->share));
+    json_object_set_new(j, "max_points", json_real(s->points * n->share));
+    json_object_set_new(j, "source", json_string(source_name(n)));
+    if (n->nchildren > 0) {
+        json_t *c = json_array();
+        for (size_t k = 0; k < n->nchildren; k++)
+            json_array_append_new(c, json_string(s->nodes[n->children[k]].id));
+        json_object_set_new(j, "children", c);
+        return j;
+    }
+    if (n->scale >= 0) {
+        json_t *sc = json_object();
+        json_object_set_new(sc, "min", json_real(s->scales[n->scale].min));
+        json_object_set_new(sc, "max", json_real(s->scales[n->scale].max));
+        json_object_set_new(j, "scale", sc);
+    }
+    if (n->nitems > 0)
+        json_object_set_new(j, "items", json_integer((json_int_t)n->nitems));
+    if (n->rubric)
+        json_object_set_new(j, "rubric", json_string(rubric_name(n->rubric)));
+    json_object_set_new(j, "binary", json_boolean(is_binary(s, n)));
+    return j;
+}
+
+/* The standard block: what the result was scored against, and everything a renderer needs
+ * to show it without the standard file (titles, weights, maximum points, bands). */
+static json_t *standard_json(const struct lotk_standard *s)
+{
+    json_t *std = json_object();
+    json_object_set_new(std, "id", json_string(s->id));
+    json_object_set_new(std, "version", json_string(s->version));
+    json_object_set_new(std, "sha256", json_string(s->sha256));
+    json_object_set_new(std, "title", lotk_result_text_json(&s->title));
+    json_object_set_new(std, "points", json_real(s->points));
+    json_object_set_new(std, "kind", json_string(s->kind));
+    json_t *langs = json_array();
+    if (s->title.zh)
+        json_array_append_new(langs, json_string("zh"));
+    if (s->title.en)
+        json_array_append_new(langs, json_string("en"));
+    json_object_set_new(std, "languages", langs);
+    json_t *bands = json_array();
+    for (size_t b = 0; b < s->nbands; b++) {
+        json_t *j = json_object();
+        json_object_set_new(j, "grade", json_string(s->bands[b].grade));
+        json_object_set_new(j, "min", json_real(s->bands[b].min));
+        json_object_set_new(j, "label", lotk_result_text_json(&s->bands[b].label));
+        json_array_append_new(bands, j);
+    }
+    json_object_set_new(std, "bands", bands);
+    json_t *th = json_object();
+    json_object_set_new(th, "min_respondents", json_integer(s->min_respondents));
+    json_object_set_new(th, "rwg_j", lotk_json_real_or_null(s->min_rwg_j));
+    json_object_set_new(th, "icc1", lotk_json_real_or_null(s->min_icc1));
+    json_object_set_new(th, "icc2", lotk_json_real_or_null(s->min_icc2));
+    json_object_set_new(std, "thresholds", th);
+    json_t *nodes = json_array();
+    for (size_t i = 1; i < s->nnodes; i++)
+        json_array_append_new(nodes, node_json(s, i));
+    json_object_set_new(std, "nodes", nodes);
+    return std;
+}
+
+/* The batch as a whole: counts, grades, medians; which organizations are shown. */
+static json_t *batch_json(const struct lotk_result_table *t)
+{
+    const struct lotk_result *r = t->result;
+    const struct lotk_standard *s = r->standard;
+    const struct lotk_summary *sm = t->summary;
+    json_t *j = json_object();
+    json_object_set_new(j, "organizations", json_integer((json_int_t)sm->organizations));
+    json_object_set_new(j, "ranked", json_integer((json_int_t)sm->ranked));
+    json_t *grades = json_array();
+    for (size_t b = 0; b < s->nbands; b++) {
+        json_t *g = json_object();
+        json_object_set_new(g, "grade", json_string(s->bands[b].grade));
+        json_object_set_new(g, "count", json_integer((json_int_t)sm->grades[b]));
+        json_array_append_new(grades, g);
+    }
+    json_object_set_new(j, "grades", grades);
+    json_object_set_new(j, "ungraded", json_integer((json_int_t)sm->ungraded));
+    json_t *median = json_object(), *nodes = json_object();
+    json_object_set_new(median, "points", lotk_json_real_or_null(sm->median_points));
+    for (size_t i = 1; i < s->nnodes; i++) {
+        json_t *n = json_object();
+        json_object_set_new(n, "norm", lotk_json_real_or_null(sm->median_norm[i]));
+        json_object_set_new(n, "points", lotk_json_real_or_null(sm->median_points_of[i]));
+        json_object_set_new(nodes, s->nodes[i].id, n);
+    }
+    json_object_set_new(median, "nodes", nodes);
+    json_object_set_new(j, "median", median);
+    if (t->selected) {
+        json_t *sel = json_array();
+        for (size_t pos = 0; pos < t->nshown; pos++)
+            json_array_append_new(sel, json_string(r->orgs[t->shown[pos]].id));
+        json_object_set_new(j, "selected", sel);
+    }
+    return j;
+}
+
 /* ---- a result ------------------------------------------------------------------------ */
 
 static json_t *per_item_json(const struct lotk_standard *s, const struct lotk_node *leaf,
@@ -221,19 +369,26 @@ static json_t *respondent_json(const struct lotk_result *r, const struct lotk_re
 
 /* One organization of the JSON array, with the separator that follows it. */
 static void json_org(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
-                     size_t i, struct lotk_buf *out)
+                     size_t pos, struct lotk_buf *out)
 {
     const struct lotk_result *r = t->result;
+    size_t i = t->shown[pos];
     const struct lotk_standard *s = r->standard;
     json_t *o = lotk_result_org_json(s, &r->orgs[i]);
     if (t->ranks)
         add_org_percentiles(t->ranks, s, i, o);
     if (t->bootstrap)
         add_org_bootstrap(t->bootstrap, s, i, o);
+    if (t->summary && t->summary->rank[i]) {
+        json_t *rank = json_object();
+        json_object_set_new(rank, "position", json_integer((json_int_t)t->summary->rank[i]));
+        json_object_set_new(rank, "of", json_integer((json_int_t)t->summary->ranked));
+        json_object_set_new(o, "rank", rank);
+    }
     lotk_buf_puts(out, "    ");
     lotk_jsonw_write(out, o, 2);
     json_decref(o);
-    lotk_buf_puts(out, i + 1 < r->norgs ? ",\n" : "\n  ]");
+    lotk_buf_puts(out, pos + 1 < t->nshown ? ",\n" : "\n  ]");
 }
 
 void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
@@ -243,13 +398,7 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     const struct lotk_standard *s = r->standard;
     lotk_buf_puts(out, "{\n");
     member(out, "lotk", json_string(LOTK_VERSION), false);
-    json_t *std = json_object();
-    json_object_set_new(std, "id", json_string(s->id));
-    json_object_set_new(std, "version", json_string(s->version));
-    json_object_set_new(std, "sha256", json_string(s->sha256));
-    json_object_set_new(std, "title", lotk_result_text_json(&s->title));
-    json_object_set_new(std, "points", json_real(s->points));
-    member(out, "standard", std, false);
+    member(out, "standard", standard_json(s), false);
     json_t *input = json_object();
     json_object_set_new(input, "rows", json_integer(r->counts.rows));
     json_object_set_new(input, "scored", json_integer(r->counts.scored));
@@ -258,6 +407,8 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     if (s->nevidence > 0)
         json_object_set_new(input, "evidence", evidence_counts_json(r->evidence));
     member(out, "input", input, false);
+    if (t->summary)
+        member(out, "batch", batch_json(t), false);
     member(out, "reliability", reliability_json(r), false);
     member(out, "aggregation", aggregation_json(r), false);
     if (s->nevidence > 0)
@@ -269,7 +420,7 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     if (t->bootstrap)
         member(out, "bootstrap", bootstrap_json(t->bootstrap), false);
     /* Organizations (and respondents) one at a time: the document is never held whole. */
-    lotk_buf_puts(out, r->norgs ? "  \"organizations\": [\n" : "  \"organizations\": []");
+    lotk_buf_puts(out, t->nshown ? "  \"organizations\": [\n" : "  \"organizations\": []");
     lotk_emit_orgs(t, opts, json_org, out);
     if (opts->respondents) {
         lotk_buf_puts(out, r->nrespondents ? ",\n  \"respondents\": [\n" :

@@ -1,6 +1,7 @@
 /* messages.c — the message table, compiled from messages.def by an X-macro. */
 #include "output/messages.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* An enumerator per key: a key defined twice in messages.def (two writers adding the same
@@ -40,4 +41,12 @@ const char *lotk_message(const char *key, const char *lang)
 const char *lotk_message_key(size_t i)
 {
     return i < LOTK_MSG_COUNT ? messages[i].key : NULL;
+}
+
+const char *lotk_message_pick(const char *zh, const char *en, const char *lang,
+                              const char *fallback)
+{
+    bool want_zh = lang && strcmp(lang, "zh") == 0;
+    const char *first = want_zh ? zh : en, *second = want_zh ? en : zh;
+    return first ? first : second ? second : fallback;
 }

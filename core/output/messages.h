@@ -18,4 +18,10 @@ const char *lotk_message(const char *key, const char *lang);
  * handing the whole table to a report plugin. The text is static. */
 const char *lotk_message_key(size_t i);
 
+/* The text of a bilingual pair in lang: zh when lang is "zh", en otherwise, the other one
+ * when the wanted one is NULL, fallback when both are. For a standard's title and label
+ * maps. */
+const char *lotk_message_pick(const char *zh, const char *en, const char *lang,
+                              const char *fallback);
+
 #endif

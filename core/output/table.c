@@ -3,12 +3,14 @@
 #include "output/table.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/num.h"
 #include "base/text.h"
 #include "input/evidence_sheet.h"
+#include "output/messages.h"
 
 static void pad_left(struct lotk_buf *out, const char *s, size_t width)
 {
@@ -49,14 +51,51 @@ static void brief(char out[32], double x)
         snprintf(out, 32, "0");
 }
 
-static void table_findings(const struct lotk_result *r, struct lotk_buf *out)
+/* A label of the message table in the writer's language. */
+static const char *msg(const struct lotk_write_opts *o, const char *key)
 {
+    return lotk_message(key, o->lang);
+}
+
+/* Appends a message with printf conversions (messages.def keeps them in the same order in
+ * every language; test_messages checks it). */
+static void msgf(struct lotk_buf *out, const struct lotk_write_opts *o, const char *key, ...)
+{
+    va_list ap;
+    va_start(ap, key);
+    char text[1024];
+    vsnprintf(text, sizeof text, msg(o, key), ap);
+    va_end(ap);
+    lotk_buf_puts(out, text);
+}
+
+static int band_of(const struct lotk_standard *s, const char *grade)
+{
+    for (size_t b = 0; b < s->nbands; b++)
+        if (strcmp(s->bands[b].grade, grade) == 0)
+            return (int)b;
+    return -1;
+}
+
+static const char *grade_label(const struct lotk_standard *s, int band,
+                               const struct lotk_write_opts *o)
+{
+    if (band < 0 || (size_t)band >= s->nbands)
+        return "-";
+    const struct lotk_band *b = &s->bands[band];
+    return lotk_message_pick(b->label.zh, b->label.en, o->lang, b->grade);
+}
+
+static void table_findings(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                           struct lotk_buf *out)
+{
+    const struct lotk_result *r = t->result;
     const struct lotk_standard *s = r->standard;
     const struct lotk_evidence_spec *spec = &s->evidence;
-    char a[32], b[32], c[32];
+    char a[32], b[32], c[32], d[32];
     bool any = false;
-    for (size_t k = 0; k < r->norgs; k++) {
-        const struct lotk_evidence_org *eo = r->orgs[k].evidence;
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        const struct lotk_evidence_org *eo = r->orgs[t->shown[pos]].evidence;
         size_t l = 0;
         for (size_t i = 0; eo && eo->leaves && i < s->nnodes; i++) {
             const struct lotk_node *node = &s->nodes[i];
@@ -65,14 +104,15 @@ static void table_findings(const struct lotk_result *r, struct lotk_buf *out)
             const struct lotk_evidence_leaf *lf = &eo->leaves[l];
             const struct lotk_scale *sc = &s->scales[node->scale];
             if (lf->flags && !any)
-                lotk_buf_puts(out, "\nevidence findings:\n");
+                lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_findings"));
             any |= lf->flags != 0;
             const double spreads[2] = {lf->spread_third, lf->spread_self};
             for (int role = 0; role < 2; role++) {
                 if (!(lf->spread_roles & (1u << role)))
                     continue;
-                lotk_buf_printf(out, "  %s  assessor_spread %s (%s):", eo->id, node->id,
-                                lotk_role_name((enum lotk_role)role));
+                lotk_buf_puts(out, "  ");
+                msgf(out, o, "tbl_spread", eo->id, node->id,
+                     msg(o, role == LOTK_ROLE_SELF ? "role_self" : "role_third_party"));
                 for (size_t q = 0, first = 1; q < eo->nrows; q++) {
                     const struct lotk_rating *rt = &eo->rows[q].ratings[l];
                     if ((int)eo->rows[q].role != role || rt->value != rt->value)
@@ -83,22 +123,26 @@ static void table_findings(const struct lotk_result *r, struct lotk_buf *out)
                 }
                 brief(a, spreads[role]);
                 brief(b, spec->spread);
-                lotk_buf_printf(out, " (spread %s > %s)\n", a, b);
+                msgf(out, o, "tbl_spread_end", a, b);
+                lotk_buf_putc(out, '\n');
             }
             if (lf->flags & LOTK_EVIDENCE_SELF_EXCEEDS) {
                 brief(a, lf->self);
                 brief(b, lf->third);
                 brief(c, (lf->self - lf->third) / (sc->max - sc->min));
-                lotk_buf_printf(out, "  %s  self_exceeds %s: self %s, third party %s "
-                                "(difference %s > ", eo->id, node->id, a, b, c);
-                brief(a, spec->margin);
-                lotk_buf_printf(out, "%s)\n", a);
+                brief(d, spec->margin);
+                lotk_buf_puts(out, "  ");
+                msgf(out, o, "tbl_self_exceeds", eo->id, node->id, a, b, c, d);
+                lotk_buf_putc(out, '\n');
             }
-            if (lf->flags & LOTK_EVIDENCE_SELF_ONLY)
-                lotk_buf_printf(out, "  %s  self_only %s: no third-party rating\n", eo->id,
-                                node->id);
+            if (lf->flags & LOTK_EVIDENCE_SELF_ONLY) {
+                lotk_buf_puts(out, "  ");
+                msgf(out, o, "tbl_self_only", eo->id, node->id);
+                lotk_buf_putc(out, '\n');
+            }
             if (lf->flags & LOTK_EVIDENCE_UNCITED) {
-                lotk_buf_printf(out, "  %s  uncited %s:", eo->id, node->id);
+                lotk_buf_puts(out, "  ");
+                msgf(out, o, "tbl_uncited", eo->id, node->id);
                 for (size_t q = 0, first = 1; q < eo->nrows; q++) {
                     const struct lotk_rating *rt = &eo->rows[q].ratings[l];
                     if (rt->value != rt->value || rt->evidence)
@@ -106,22 +150,23 @@ static void table_findings(const struct lotk_result *r, struct lotk_buf *out)
                     lotk_buf_printf(out, "%s %s", first ? "" : ",", eo->rows[q].assessor);
                     first = 0;
                 }
-                lotk_buf_puts(out, " gave no citation\n");
+                lotk_buf_printf(out, "%s\n", msg(o, "tbl_uncited_end"));
             }
             l++;
         }
     }
 }
 
-static void evidence_table(const struct lotk_result *r, struct lotk_buf *out)
+static void evidence_table(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                           struct lotk_buf *out)
 {
+    const struct lotk_result *r = t->result;
     const struct lotk_standard *s = r->standard;
     const struct lotk_evidence *ev = r->evidence;
     if (s->nevidence == 0 || !ev) /* no sheets: the unrated flag says it all */
         return;
-    table_findings(r, out);
-    lotk_buf_puts(out, "\nassessor agreement (Shrout & Fleiss ICC of the third-party "
-                       "ratings):\n");
+    table_findings(t, o, out);
+    lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_agreement"));
     for (size_t i = 0; i < s->nnodes; i++) {
         if (!lotk_evidence_is_rated(&s->nodes[i]))
             continue;
@@ -129,9 +174,9 @@ static void evidence_table(const struct lotk_result *r, struct lotk_buf *out)
             ev && ev->agreement ? &ev->agreement[ev->leaf_of[i]] : NULL;
         lotk_buf_printf(out, "  %-10s", s->nodes[i].id);
         if (!ag || ag->icc.icc1 != ag->icc.icc1) {
-            lotk_buf_printf(out, " -  (undefined: organizations rated by every assessor %zu, "
-                                 "assessors %zu; it takes 2 of each and ratings that differ)\n",
-                            ag ? ag->icc.n : 0, ag ? ag->njudges : 0);
+            msgf(out, o, "tbl_agreement_undefined", ag ? ag->icc.n : (size_t)0,
+                 ag ? ag->njudges : (size_t)0);
+            lotk_buf_putc(out, '\n');
             continue;
         }
         const double v[6] = {ag->icc.icc1, ag->icc.icc2, ag->icc.icc3, ag->icc.icc1k,
@@ -139,10 +184,10 @@ static void evidence_table(const struct lotk_result *r, struct lotk_buf *out)
         static const char *const names[6] = {"ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"};
         for (int k = 0; k < 6; k++)
             lotk_buf_printf(out, "%s%s %.2f", k ? "  " : " ", names[k], v[k]);
-        lotk_buf_printf(out, "  (%zu organizations, %zu assessors", ag->icc.n, ag->njudges);
+        msgf(out, o, "tbl_agreement_counts", ag->icc.n, ag->njudges);
         if (ag->excluded)
-            lotk_buf_printf(out, "; %zu rated by some only", ag->excluded);
-        lotk_buf_puts(out, ")\n");
+            msgf(out, o, "tbl_agreement_some", ag->excluded);
+        lotk_buf_printf(out, "%s\n", msg(o, "tbl_agreement_end"));
     }
 }
 
@@ -154,24 +199,42 @@ static void pct_cell(struct lotk_buf *out, double x, int width)
         lotk_buf_printf(out, "  %*s", width, "-");
 }
 
-static void ranks_table(const struct lotk_ranks *rk, const struct lotk_result *r,
+/* The width of the organization column: the widest id shown, at least the heading. */
+static size_t org_width(const struct lotk_result_table *t, const char *heading)
+{
+    size_t w = lotk_text_width(heading);
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        size_t id = lotk_text_width(t->result->orgs[t->shown[pos]].id);
+        if (id > w)
+            w = id;
+    }
+    return w;
+}
+
+static void ranks_table(const struct lotk_result_table *t, const struct lotk_write_opts *o,
                         struct lotk_buf *out)
 {
+    const struct lotk_ranks *rk = t->ranks;
+    const struct lotk_result *r = t->result;
     const struct lotk_standard *s = r->standard;
     const struct lotk_node *root = &s->nodes[0];
-    size_t id_width = strlen("organization");
-    for (size_t k = 0; k < r->norgs; k++)
-        if (strlen(r->orgs[k].id) > id_width)
-            id_width = strlen(r->orgs[k].id);
-    lotk_buf_printf(out, "\npercentile ranks (mid-rank %%, against %zu organizations of %s):\n",
-                    rk->organizations, rk->from_file ? "the norm table" : "this batch");
-    lotk_buf_printf(out, "  %-*s   total", (int)id_width, "organization");
+    const char *heading = msg(o, "tbl_organization");
+    size_t id_width = org_width(t, heading);
+    lotk_buf_putc(out, '\n');
+    msgf(out, o, "tbl_percentiles", rk->organizations,
+         msg(o, rk->from_file ? "tbl_norms_file" : "tbl_norms_batch"));
+    lotk_buf_puts(out, "\n  ");
+    pad_right(out, heading, id_width);
+    lotk_buf_puts(out, "  ");
+    pad_left(out, msg(o, "tbl_total"), 6);
     for (size_t c = 0; c < root->nchildren; c++)
         lotk_buf_printf(out, "  %6s", s->nodes[root->children[c]].id);
     lotk_buf_putc(out, '\n');
-    for (size_t k = 0; k < r->norgs; k++) {
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        size_t k = t->shown[pos];
         const double *pct = &rk->pct[k * rk->nnodes];
-        lotk_buf_printf(out, "  %-*s", (int)id_width, r->orgs[k].id);
+        lotk_buf_puts(out, "  ");
+        pad_right(out, r->orgs[k].id, id_width);
         pct_cell(out, pct[0], 6);
         for (size_t c = 0; c < root->nchildren; c++)
             pct_cell(out, pct[root->children[c]], 6);
@@ -179,45 +242,45 @@ static void ranks_table(const struct lotk_ranks *rk, const struct lotk_result *r
     }
 }
 
-static void bootstrap_table(const struct lotk_bootstrap *b, const struct lotk_result *r,
+static void bootstrap_table(const struct lotk_result_table *t, const struct lotk_write_opts *o,
                             struct lotk_buf *out)
 {
+    const struct lotk_bootstrap *b = t->bootstrap;
+    const struct lotk_result *r = t->result;
     const struct lotk_standard *s = r->standard;
-    size_t id_width = strlen("organization");
-    for (size_t k = 0; k < r->norgs; k++)
-        if (strlen(r->orgs[k].id) > id_width)
-            id_width = strlen(r->orgs[k].id);
+    size_t id_width = org_width(t, msg(o, "tbl_organization"));
     char conf[32];
     lotk_fmt_double(conf, b->opts.confidence * 100);
-    lotk_buf_printf(out,
-                    "\nbootstrap (%ld replicates over each organization's respondents, seed "
-                    "%llu): %s%% interval\nof the total before rules, and the share of "
-                    "replicates reaching each grade (rules not re-run):\n",
-                    b->opts.replicates, (unsigned long long)b->opts.seed, conf);
-    for (size_t k = 0; k < r->norgs; k++) {
+    lotk_buf_putc(out, '\n');
+    msgf(out, o, "tbl_bootstrap", b->opts.replicates, (unsigned long long)b->opts.seed, conf);
+    lotk_buf_putc(out, '\n');
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        size_t k = t->shown[pos];
         const struct lotk_boot_org *bo = &b->orgs[k];
-        lotk_buf_printf(out, "  %-*s", (int)id_width, r->orgs[k].id);
+        lotk_buf_puts(out, "  ");
+        pad_right(out, r->orgs[k].id, id_width);
         if (bo->lo == bo->lo)
-            lotk_buf_printf(out, "  %6.2f to %6.2f", bo->lo, bo->hi);
+            msgf(out, o, "tbl_boot_range", bo->lo, bo->hi);
         else
             lotk_buf_printf(out, "  %16s", "-");
         for (size_t g = 0; bo->grade_p && g < b->nbands; g++)
-            lotk_buf_printf(out, "  %s %.3f", s->bands[g].grade, bo->grade_p[g]);
+            lotk_buf_printf(out, "  %s %.3f", grade_label(s, (int)g, o), bo->grade_p[g]);
         if (!bo->grade_p)
-            lotk_buf_puts(out, "  no grade");
+            lotk_buf_puts(out, msg(o, "tbl_boot_no_grade"));
         if (bo->undefined)
-            lotk_buf_printf(out, "  (%ld replicates without a total)", bo->undefined);
+            msgf(out, o, "tbl_boot_undefined", bo->undefined);
         lotk_buf_putc(out, '\n');
     }
 }
 
 /* One line per survey leaf: is the measurement good enough to speak of the
  * organization's score? Then the items that look reverse-keyed the wrong way. */
-static void table_reliability(const struct lotk_result *r, struct lotk_buf *out)
+static void table_reliability(const struct lotk_result *r, const struct lotk_write_opts *o,
+                              struct lotk_buf *out)
 {
     const struct lotk_standard *s = r->standard;
     char a[32], i1[32], i2[32];
-    lotk_buf_puts(out, "\nreliability and agreement:\n");
+    lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_reliability"));
     for (size_t i = 0; i < s->nnodes; i++) {
         if (s->nodes[i].nitems == 0)
             continue;
@@ -229,8 +292,139 @@ static void table_reliability(const struct lotk_result *r, struct lotk_buf *out)
         const struct lotk_reliability *rel = &ls->reliability;
         for (size_t k = 0; rel->item_total && k < s->nodes[i].nitems; k++)
             if (rel->item_total[k] < 0)
-                lotk_buf_printf(out, "  likely keying error: %s (item-total r %.2f)",
-                                s->items[s->nodes[i].items[k]].id, rel->item_total[k]);
+                msgf(out, o, "tbl_keying", s->items[s->nodes[i].items[k]].id, rel->item_total[k]);
+        lotk_buf_putc(out, '\n');
+    }
+}
+
+/* The first lines: which standard, what was read. */
+static void table_heading(const struct lotk_result *r, const struct lotk_write_opts *o,
+                          struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    char points[32];
+    lotk_buf_printf(out, "%s %s  %s\n", s->id, s->version,
+                    lotk_message_pick(s->title.zh, s->title.en, o->lang, ""));
+    msgf(out, o, "tbl_counts", r->counts.rows, r->counts.scored, r->counts.rejected);
+    if (r->counts.screened)
+        msgf(out, o, "tbl_screened", r->counts.screened);
+    lotk_fmt_double(points, s->points);
+    if (r->norgs == 1)
+        msgf(out, o, "tbl_org1", points);
+    else
+        msgf(out, o, "tbl_orgs", r->norgs, points);
+    lotk_buf_puts(out, "\n\n");
+}
+
+/* One line per organization shown: respondents, total, grade, top-level indicators, flags. */
+static void table_orgs(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                       struct lotk_buf *out)
+{
+    const struct lotk_result *r = t->result;
+    const struct lotk_standard *s = r->standard;
+    const struct lotk_node *root = &s->nodes[0];
+    char cell[64];
+    const char *heading = msg(o, "tbl_organization");
+    size_t id_width = org_width(t, heading);
+    size_t grade_width = lotk_text_width(msg(o, "tbl_grade"));
+    for (size_t b = 0; b < s->nbands; b++)
+        if (lotk_text_width(grade_label(s, (int)b, o)) > grade_width)
+            grade_width = lotk_text_width(grade_label(s, (int)b, o));
+    pad_right(out, heading, id_width);
+    lotk_buf_puts(out, "  ");
+    pad_left(out, msg(o, "tbl_resp"), 4);
+    lotk_buf_puts(out, "  ");
+    pad_left(out, msg(o, "tbl_points"), 6);
+    lotk_buf_puts(out, "  ");
+    pad_right(out, msg(o, "tbl_grade"), grade_width);
+    for (size_t c = 0; c < root->nchildren; c++) {
+        lotk_buf_puts(out, "  ");
+        pad_left(out, s->nodes[root->children[c]].id, 6);
+    }
+    lotk_buf_printf(out, "  %s\n", msg(o, "tbl_flags"));
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        const struct lotk_org_result *org = &r->orgs[t->shown[pos]];
+        pad_right(out, org->id, id_width);
+        snprintf(cell, sizeof cell, "%ld", org->respondents);
+        lotk_buf_puts(out, "  ");
+        pad_left(out, cell, 4);
+        points_cell(cell, sizeof cell, org->points);
+        lotk_buf_puts(out, "  ");
+        pad_left(out, cell, 6);
+        lotk_buf_puts(out, "  ");
+        pad_right(out, grade_label(s, org->band, o), grade_width);
+        for (size_t c = 0; c < root->nchildren; c++) {
+            int node = root->children[c];
+            points_cell(cell, sizeof cell, org->points_of[node]);
+            lotk_buf_puts(out, "  ");
+            pad_left(out, cell, lotk_text_width(s->nodes[node].id) > 6 ?
+                                    lotk_text_width(s->nodes[node].id) : 6);
+        }
+        lotk_buf_puts(out, "  ");
+        for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
+            if (org->flags & (1u << b)) {
+                lotk_buf_printf(out, "%s%s", first ? "" : ",", lotk_flag_name(b));
+                first = 0;
+            }
+        /* Trailing blanks help nobody and make golden files fragile. */
+        while (out->len && out->data[out->len - 1] == ' ')
+            out->data[--out->len] = '\0';
+        lotk_buf_putc(out, '\n');
+        lotk_emit_maybe_flush(o, out);
+    }
+}
+
+static void table_rules(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                        struct lotk_buf *out)
+{
+    const struct lotk_result *r = t->result;
+    const struct lotk_standard *s = r->standard;
+    bool any = false;
+    for (size_t pos = 0; pos < t->nshown; pos++) {
+        const struct lotk_org_result *org = &r->orgs[t->shown[pos]];
+        for (size_t a = 0; a < org->nadjustments; a++) {
+            if (!any)
+                lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_rules"));
+            any = true;
+            const struct lotk_adjustment *adj = &org->adjustments[a];
+            lotk_buf_printf(out, "  %s  %s: %s", org->id, adj->rule, adj->reason);
+            if (adj->grade)
+                msgf(out, o, "tbl_rule_grade",
+                     grade_label(s, band_of(s, adj->grade), o));
+            if (adj->max_grade)
+                msgf(out, o, "tbl_rule_ceiling",
+                     grade_label(s, band_of(s, adj->max_grade), o));
+            if (adj->points != 0) {
+                char p[40];
+                snprintf(p, sizeof p, "%+g", adj->points);
+                msgf(out, o, "tbl_rule_points", p);
+            }
+            lotk_buf_putc(out, '\n');
+        }
+    }
+}
+
+/* What the column ids stand for, and the grade bands. */
+static void table_legend(const struct lotk_result *r, const struct lotk_write_opts *o,
+                         struct lotk_buf *out)
+{
+    const struct lotk_standard *s = r->standard;
+    const struct lotk_node *root = &s->nodes[0];
+    char max[32];
+    if (root->nchildren) {
+        lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_dimensions"));
+        for (size_t c = 0; c < root->nchildren; c++) {
+            const struct lotk_node *n = &s->nodes[root->children[c]];
+            lotk_fmt_double(max, s->points * n->share);
+            lotk_buf_printf(out, "  %-10s %s (%s)\n", n->id,
+                            lotk_message_pick(n->title.zh, n->title.en, o->lang, n->id), max);
+        }
+    }
+    if (s->nbands) {
+        lotk_buf_printf(out, "\n%s", msg(o, "tbl_grades"));
+        for (size_t b = 0; b < s->nbands; b++)
+            lotk_buf_printf(out, "%s%s (>= %g)", b ? msg(o, "list_separator") : "",
+                            grade_label(s, (int)b, o), s->bands[b].min);
         lotk_buf_putc(out, '\n');
     }
 }
@@ -239,101 +433,16 @@ void lotk_write_table_result(const struct lotk_result_table *t, const struct lot
                              struct lotk_buf *out)
 {
     const struct lotk_result *r = t->result;
-    const struct lotk_standard *s = r->standard;
-    const struct lotk_node *root = &s->nodes[0];
-    char cell[64];
-
-    lotk_buf_printf(out, "%s %s", s->id, s->version);
-    if (s->title.zh)
-        lotk_buf_printf(out, "  %s", s->title.zh);
-    if (s->title.en)
-        lotk_buf_printf(out, "  %s", s->title.en);
-    lotk_buf_printf(out, "\nrows %ld, scored %ld, rejected %ld", r->counts.rows,
-                    r->counts.scored, r->counts.rejected);
-    if (r->counts.screened)
-        lotk_buf_printf(out, ", screened out %ld", r->counts.screened);
-    lotk_buf_printf(out, "; %zu organization%s; points out of %g\n\n", r->norgs,
-                    r->norgs == 1 ? "" : "s", s->points);
-
-    size_t id_width = strlen("organization");
-    for (size_t k = 0; k < r->norgs; k++)
-        if (lotk_text_width(r->orgs[k].id) > id_width)
-            id_width = lotk_text_width(r->orgs[k].id);
-    size_t grade_width = strlen("grade");
-    for (size_t b = 0; b < s->nbands; b++)
-        if (strlen(s->bands[b].grade) > grade_width)
-            grade_width = strlen(s->bands[b].grade);
-
-    pad_right(out, "organization", id_width);
-    lotk_buf_puts(out, "  resp  points  ");
-    pad_right(out, "grade", grade_width);
-    for (size_t c = 0; c < root->nchildren; c++) {
-        lotk_buf_puts(out, "  ");
-        pad_left(out, s->nodes[root->children[c]].id, 6);
-    }
-    lotk_buf_puts(out, "  flags\n");
-    for (size_t k = 0; k < r->norgs; k++) {
-        const struct lotk_org_result *o = &r->orgs[k];
-        pad_right(out, o->id, id_width);
-        snprintf(cell, sizeof cell, "%ld", o->respondents);
-        lotk_buf_puts(out, "  ");
-        pad_left(out, cell, 4);
-        points_cell(cell, sizeof cell, o->points);
-        lotk_buf_puts(out, "  ");
-        pad_left(out, cell, 6);
-        lotk_buf_puts(out, "  ");
-        pad_right(out, o->band >= 0 ? s->bands[o->band].grade : "-", grade_width);
-        for (size_t c = 0; c < root->nchildren; c++) {
-            int node = root->children[c];
-            points_cell(cell, sizeof cell, o->points_of[node]);
-            lotk_buf_puts(out, "  ");
-            pad_left(out, cell, lotk_text_width(s->nodes[node].id) > 6 ?
-                                    lotk_text_width(s->nodes[node].id) : 6);
-        }
-        lotk_buf_puts(out, "  ");
-        for (unsigned b = 0, first = 1; b < LOTK_FLAG_COUNT; b++)
-            if (o->flags & (1u << b)) {
-                lotk_buf_printf(out, "%s%s", first ? "" : ",", lotk_flag_name(b));
-                first = 0;
-            }
-        /* Trailing blanks help nobody and make golden files fragile. */
-        while (out->len && out->data[out->len - 1] == ' ')
-            out->data[--out->len] = '\0';
-        lotk_buf_putc(out, '\n');
-        lotk_emit_maybe_flush(opts, out);
-    }
-    bool any = false;
-    for (size_t k = 0; k < r->norgs; k++)
-        for (size_t a = 0; a < r->orgs[k].nadjustments; a++) {
-            if (!any)
-                lotk_buf_puts(out, "\nrules:\n");
-            any = true;
-            const struct lotk_adjustment *adj = &r->orgs[k].adjustments[a];
-            lotk_buf_printf(out, "  %s  %s: %s", r->orgs[k].id, adj->rule, adj->reason);
-            if (adj->grade)
-                lotk_buf_printf(out, " (grade %s)", adj->grade);
-            if (adj->max_grade)
-                lotk_buf_printf(out, " (at most %s)", adj->max_grade);
-            if (adj->points != 0)
-                lotk_buf_printf(out, " (%+g points)", adj->points);
-            lotk_buf_putc(out, '\n');
-        }
-    evidence_table(r, out);
-    table_reliability(r, out);
+    table_heading(r, opts, out);
+    table_orgs(t, opts, out);
+    table_rules(t, opts, out);
+    evidence_table(t, opts, out);
+    table_reliability(r, opts, out);
     if (t->ranks && t->ranks->from_file)
-        ranks_table(t->ranks, r, out);
+        ranks_table(t, opts, out);
     if (t->bootstrap)
-        bootstrap_table(t->bootstrap, r, out);
-    if (s->nbands) {
-        lotk_buf_puts(out, "\ngrades:");
-        for (size_t b = 0; b < s->nbands; b++) {
-            lotk_buf_printf(out, " %s", s->bands[b].grade);
-            if (s->bands[b].label.zh)
-                lotk_buf_printf(out, " %s", s->bands[b].label.zh);
-            lotk_buf_printf(out, " (>= %g)%s", s->bands[b].min, b + 1 < s->nbands ? "," : "");
-        }
-        lotk_buf_putc(out, '\n');
-    }
+        bootstrap_table(t, opts, out);
+    table_legend(r, opts, out);
 }
 
 /* ---- a comparison of rounds ------------------------------------------------------------ */

@@ -77,9 +77,11 @@ static int teardown(void **state)
 
 static json_t *json_of(const struct lotk_result *r, bool respondents, struct lotk_buf *text)
 {
-    struct lotk_result_table rt = {.result = r};
+    struct lotk_result_table rt;
+    lotk_result_table_init(&rt, r, NULL, NULL, 0);
     struct lotk_write_opts opts = {.respondents = respondents};
     lotk_write_json_result(&rt, &opts, text);
+    lotk_result_table_clear(&rt);
     json_error_t jerr;
     json_t *root = json_loadb(text->data, text->len, 0, &jerr);
     if (!root)
@@ -251,13 +253,15 @@ static void json_numbers_round_trip(void **state)
     assert_true(json_real_value(json_object_get(org10, "points")) == o->points);
     json_decref(root);
     /* The same result gives the same bytes. */
-    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_result_table rt;
+    lotk_result_table_init(&rt, f->r, NULL, NULL, 0);
     struct lotk_write_opts opts = {0};
     lotk_write_json_result(&rt, &opts, &b);
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.data, b.data, a.len);
     lotk_buf_free(&a);
     lotk_buf_free(&b);
+    lotk_result_table_clear(&rt);
 }
 
 /* ---- CSV ------------------------------------------------------------------------ */
@@ -318,7 +322,8 @@ static void csv_rows(void **state)
     struct fixture *f = *state;
     const struct lotk_standard *s = f->s;
     struct lotk_buf out = {0};
-    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_result_table rt;
+    lotk_result_table_init(&rt, f->r, NULL, NULL, 0);
     struct lotk_write_opts opts = {0};
     lotk_write_csv_result(&rt, &opts, &out);
     assert_true(out.len > 3 && memcmp(out.data, "id,", 3) == 0); /* no BOM */
@@ -395,13 +400,15 @@ static void csv_rows(void **state)
     assert_string_equal(t.rows[2][4], "incomplete");
     free_table(&t);
     lotk_buf_free(&out);
+    lotk_result_table_clear(&rt);
 }
 
 static void csv_bom(void **state)
 {
     struct fixture *f = *state;
     struct lotk_buf plain = {0}, bom = {0};
-    struct lotk_result_table rt = {.result = f->r};
+    struct lotk_result_table rt;
+    lotk_result_table_init(&rt, f->r, NULL, NULL, 0);
     struct lotk_write_opts opts = {0};
     lotk_write_csv_result(&rt, &opts, &plain);
     opts.bom = true;
@@ -416,6 +423,7 @@ static void csv_bom(void **state)
     lotk_buf_free(&plain);
     lotk_buf_free(&bom);
     lotk_buf_free(&json);
+    lotk_result_table_clear(&rt);
 }
 
 static void csv_field_quoting(void **state)
@@ -449,22 +457,40 @@ static void table_for_people(void **state)
 {
     struct fixture *f = *state;
     struct lotk_buf out = {0};
-    struct lotk_result_table rt = {.result = f->r};
-    struct lotk_write_opts opts = {0};
+    struct lotk_result_table rt;
+    lotk_result_table_init(&rt, f->r, NULL, NULL, 0);
+    struct lotk_write_opts opts = {.lang = "en"};
     lotk_write_table_result(&rt, &opts, &out);
     const char *t = out.data;
-    static const char head[] = "rep 2.1.0  报告测试  Report test\n"
+    static const char head[] = "rep 2.1.0  Report test\n"
                                "rows 12, scored 10, rejected 2; 5 organizations; points out "
                                "of 100\n\n";
     assert_true(strncmp(t, head, strlen(head)) == 0);
-    assert_non_null(strstr(t, "organization  resp  points  grade      D1      D2  flags\n"));
-    /* 3.125 is a tie: printf rounds it to even. */
-    assert_non_null(strstr(t, "\nORG2             2   12.50  fail     9.38    3.12\n"));
-    assert_non_null(strstr(t, "\nGap              2       -  -       56.25       -  incomplete\n"));
-    assert_non_null(strstr(t, "\ngrades: good 良好 (>= 70), fail 不合格 (>= 0)\n"));
+    assert_non_null(strstr(t, "organization  resp  points  grade       D1      D2  flags\n"));
+    /* 3.125 is a tie: printf rounds it to even. The standard has no English band labels:
+     * the Chinese ones stand in (two columns each character). */
+    assert_non_null(strstr(t, "\nORG2             2   12.50  不合格    9.38    3.12\n"));
+    assert_non_null(strstr(t, "\nGap              2       -  -        56.25       -  incomplete\n"));
+    assert_non_null(strstr(t, "\ngrades: 良好 (>= 70), 不合格 (>= 0)\n"));
+    /* The dimensions with their maximum points (ids stand in for missing titles). */
+    assert_non_null(strstr(t, "\ndimensions:\n  D1         D1 (75)\n  D2         D2 (25)\n"));
     /* Organizations in natural order, no trailing blanks. */
     assert_true(strstr(t, "\nORG2 ") < strstr(t, "\nORG10 "));
     assert_null(strstr(t, " \n"));
+    /* In Chinese: the title, the headings and the counts too, no English. */
+    lotk_buf_reset(&out);
+    opts.lang = "zh";
+    lotk_write_table_result(&rt, &opts, &out);
+    t = out.data;
+    static const char head_zh[] = "rep 2.1.0  报告测试\n"
+                                  "读取 12 行，计分 10 行，拒收 2 行；5 个组织；满分 100\n\n";
+    assert_true(strncmp(t, head_zh, strlen(head_zh)) == 0);
+    assert_non_null(strstr(t, "组织        答卷    得分  等级        D1      D2  提示\n"));
+    assert_non_null(strstr(t, "\n等级：良好 (>= 70)、不合格 (>= 0)\n"));
+    assert_null(strstr(t, "organization"));
+    assert_null(strstr(t, "grades"));
+    assert_null(strstr(t, "rows"));
+    lotk_result_table_clear(&rt);
     lotk_buf_free(&out);
 }
 
