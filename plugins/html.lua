@@ -17,7 +17,7 @@ body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino
 margin:0 auto;max-width:210mm;padding:10mm 12mm;line-height:1.5;font-size:10.5pt}
 h1{font-size:19pt;margin:0 0 4pt;color:var(--accent)}
 h2{font-size:14.5pt;border-bottom:2px solid var(--accent);padding-bottom:2pt;margin:16pt 0 8pt}
-h3{font-size:11.5pt;margin:12pt 0 4pt}
+h3{font-size:11.5pt;margin:9pt 0 3pt}
 h2 .id{font-size:10.5pt;color:var(--muted);font-weight:normal;margin-left:6pt}
 p{margin:4pt 0}
 a{color:var(--accent)}
@@ -37,7 +37,7 @@ figcaption{font-size:9pt;color:var(--muted)}
 svg.chart{display:block;height:auto;margin:0 auto}
 .grid2{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,1fr);gap:10pt;align-items:start}
 .pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:10pt;align-items:start}
-dl.facts{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:4pt 8pt;margin:6pt 0}
+dl.facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(28mm,1fr));gap:4pt 6pt;margin:6pt 0}
 dl.facts div{border:1px solid var(--line);border-left:3px solid var(--accent);padding:2pt 6pt}
 dl.facts dt{font-size:8.5pt;color:var(--muted)}
 dl.facts dd{margin:0;font-size:12pt;font-weight:bold}
@@ -48,10 +48,14 @@ nav.toc ol{columns:2;margin:4pt 0;padding-left:16pt}
 .back{font-size:9pt;text-align:right}
 @page{size:A4;margin:12mm}
 @media print{
-body{max-width:none;padding:0;font-size:9.5pt}
+body{max-width:none;padding:0;font-size:9pt}
+table{font-size:8.5pt}
+h2{margin-top:0}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 section.page{break-before:page}
-figure,svg.chart,table.keep,dl.facts,.grid2,.pair{break-inside:avoid}
+figure,svg.chart,table.keep,dl.facts,.grid2{break-inside:avoid}
+table.citations{font-size:8pt}
+div.detail{break-before:page}
 tr{break-inside:avoid}
 thead{display:table-header-group}
 h2,h3,caption{break-after:avoid}
@@ -328,17 +332,13 @@ local function report(result, ctx)
   put('</section>\n')
 
   -- ---- one organization ------------------------------------------------------------------
-  put('<div id="organizations"></div>\n')
+  -- Two printed pages: an overview (the result, how it compares, what to improve, what
+  -- rules and statistics say about it) and the detail behind it (indicator bars, evidence).
+  -- A fixed split keeps the page count predictable, and each page starts with what a
+  -- reader of that page looks for.
   local med = ix.median
-  for oi = 1, #orgs do
-    local o = orgs[oi]
-    local anchor = org_anchor[o]
-    local name = C.org_name(o)
-    put('<section class="org page" id="', anchor, '" aria-labelledby="', anchor, '-h">')
-    put('<h2 id="', anchor, '-h">', h(name))
-    if o.name and o.name ~= o.id then put('<span class="id">', h(o.id), '</span>') end
-    put('</h2>')
 
+  local function org_overview(o, name)
     local f = {{M("respondents"), num(o.respondents, 0)}, {M("screened"), num(o.screened, 0)},
                {M("total_points"), M("points_of", num(o.points), num(std.points))},
                {M("grade"), C.grade_label(ix, o.grade)}, {M("rank"), C.rank_text(ix, o)}}
@@ -348,7 +348,6 @@ local function report(result, ctx)
                                       or num(o.percentile, 0)}
     end
     facts(f)
-
     figure(S.band_scale({title = M("band_scale"),
                          desc = type(o.points) == "number"
                                 and M("band_scale_desc", num(o.points), C.grade_label(ix, o.grade))
@@ -376,25 +375,12 @@ local function report(result, ctx)
         drows, "keep compact")
     put('</div>')
 
-    local brow = {}
-    for k = 1, #ix.leaves do
-      local n = ix.leaves[k]
-      local v = node_value(o, n.id)
-      brow[k] = {label = C.label(ix, n.id), value = v.points, max = n.max_points,
-                 median = med[n.id] and med[n.id].points,
-                 text = M("points_of", num(v.points), num(n.max_points))}
-    end
-    put('<h3>', h(M("bars_title")), '</h3>')
-    figure(S.bars({title = M("bars_title"), desc = M("bars_desc", name, #ix.leaves), rows = brow,
-                   legend = {earned = M("earned"), possible = M("possible"),
-                             median = M("batch_median")}}))
-
     local strengths, weaknesses = C.strengths_weaknesses(ix, o, 3)
     local function sw_rows(list_)
       local rows = {}
       for k = 1, #list_ do
-        local s = list_[k]
-        rows[k] = {C.label(ix, s.id), num(s.norm), num(s.median), C.signed(s.diff)}
+        local sw = list_[k]
+        rows[k] = {C.label(ix, sw.id), num(sw.norm), num(sw.median), C.signed(sw.diff)}
       end
       return rows
     end
@@ -414,38 +400,7 @@ local function report(result, ctx)
     else
       local rrows_ = {}
       for k = 1, #rules do rrows_[k] = {rules[k].rule, rules[k].effect, rules[k].reason} end
-      tbl(nil, {M("rule"), M("effect"), M("reason")}, rrows_, "keep")
-    end
-
-    if has_evidence then
-      put('<h3>', h(M("evidence_findings")), '</h3>')
-      list(C.findings(ix, o), M("no_findings"))
-
-      local sv = C.self_vs_third(ix, o)
-      local svrows = {}
-      for k = 1, #sv do
-        local s = sv[k]
-        svrows[k] = {C.label(ix, s.id), num(s.self), num(s.third_party), num(s.combined),
-                     C.signed(s.diff)}
-      end
-      tbl(M("self_vs_third"), {M("indicator"), {text = M("self_assessment"), num = true},
-          {text = M("third_party"), num = true}, {text = M("combined"), num = true},
-          {text = M("self_minus_third"), num = true}}, svrows, "keep compact")
-
-      local cites = C.citations(ix, o)
-      put('<h3>', h(M("citations")), '</h3>')
-      if #cites == 0 then put('<p>', h(M("no_citations")), '</p>')
-      else
-        local crows = {}
-        for k = 1, #cites do
-          local c = cites[k]
-          crows[k] = {{text = c.id, attrs = 'class="nowrap"'}, c.assessor, c.role, c.value,
-                      c.evidence, c.note}
-        end
-        tbl(nil, {{text = M("indicator"), nowrap = true}, {text = M("assessor"), nowrap = true},
-                  {text = M("role"), nowrap = true}, {text = M("rating"), num = true},
-                  M("cited_evidence"), M("note")}, crows, "compact")
-      end
+      tbl(nil, {M("rule"), M("effect"), M("reason")}, rrows_, "keep compact")
     end
 
     put('<h3>', h(M("statistics_notes")), '</h3>')
@@ -454,8 +409,11 @@ local function report(result, ctx)
     local bs = C.bootstrap(ix, o)
     if bs then
       put('<h3>', h(M("bootstrap")), '</h3>')
-      if bs.interval then put('<p>', h(bs.interval), '</p>') end
-      if bs.before_rules then put('<p class="meta">', h(bs.before_rules), '</p>') end
+      if bs.interval then
+        put('<p>', h(bs.interval))
+        if bs.before_rules then put(' <span class="meta">', h(bs.before_rules), '</span>') end
+        put('</p>')
+      end
       if bs.grades then
         -- one row, a column per band: the chances read left to right like the band scale
         local ghead, grow = {M("grade")}, {M("chance")}
@@ -466,7 +424,65 @@ local function report(result, ctx)
         tbl(M("grade_chances"), ghead, {grow}, "keep compact")
       end
     end
-    put('<p class="back"><a href="#league">', h(M("back_to_league")), '</a></p>')
+  end
+
+  local function org_detail(o, name)
+    local brow = {}
+    for k = 1, #ix.leaves do
+      local n = ix.leaves[k]
+      local v = node_value(o, n.id)
+      brow[k] = {label = C.label(ix, n.id), value = v.points, max = n.max_points,
+                 median = med[n.id] and med[n.id].points,
+                 text = M("points_of", num(v.points), num(n.max_points))}
+    end
+    put('<h3>', h(M("bars_title")), '</h3>')
+    figure(S.bars({title = M("bars_title"), desc = M("bars_desc", name, #ix.leaves), rows = brow,
+                   legend = {earned = M("earned"), possible = M("possible"),
+                             median = M("batch_median")}}))
+    if not has_evidence then return end
+
+    put('<h3>', h(M("evidence_findings")), '</h3>')
+    list(C.findings(ix, o), M("no_findings"))
+
+    local sv = C.self_vs_third(ix, o)
+    local svrows = {}
+    for k = 1, #sv do
+      local x = sv[k]
+      svrows[k] = {C.label(ix, x.id), num(x.self), num(x.third_party), num(x.combined),
+                   C.signed(x.diff)}
+    end
+    tbl(M("self_vs_third"), {M("indicator"), {text = M("self_assessment"), num = true},
+        {text = M("third_party"), num = true}, {text = M("combined"), num = true},
+        {text = M("self_minus_third"), num = true}}, svrows, "keep compact")
+
+    local cites = C.citations(ix, o)
+    put('<h3>', h(M("citations")), '</h3>')
+    if #cites == 0 then put('<p>', h(M("no_citations")), '</p>'); return end
+    local crows = {}
+    for k = 1, #cites do
+      local c = cites[k]
+      -- assessor and role in one cell: the evidence text gets the width it needs
+      crows[k] = {{text = c.id, attrs = 'class="nowrap"'},
+                  M("assessor_role", c.assessor, c.role), c.value, c.evidence, c.note}
+    end
+    tbl(nil, {{text = M("indicator"), nowrap = true}, {text = M("assessor"), nowrap = true},
+              {text = M("rating"), num = true}, M("cited_evidence"), M("note")}, crows,
+        "compact citations")
+  end
+
+  put('<div id="organizations"></div>\n')
+  for oi = 1, #orgs do
+    local o = orgs[oi]
+    local anchor = org_anchor[o]
+    local name = C.org_name(o)
+    put('<section class="org page" id="', anchor, '" aria-labelledby="', anchor, '-h">')
+    put('<h2 id="', anchor, '-h">', h(name))
+    if o.name and o.name ~= o.id then put('<span class="id">', h(o.id), '</span>') end
+    put('</h2>')
+    org_overview(o, name)
+    put('<div class="detail">')
+    org_detail(o, name)
+    put('</div><p class="back"><a href="#league">', h(M("back_to_league")), '</a></p>')
     put('</section>\n')
   end
   put('</body>\n</html>\n')

@@ -193,7 +193,7 @@ end
 -- indicator, its label (wrapped to two lines at most) left of its bar; every bar on the scale
 -- of the largest maximum, so bars of indicators with different weights compare.
 local function bars(spec)
-  local W, label_w, text_w, size = 640, 236, 84, 11
+  local W, label_w, text_w, size = 640, 290, 78, 11
   local rows = spec.rows
   local bar_x = label_w + 8
   local bar_w = W - bar_x - text_w
@@ -233,7 +233,7 @@ local function bars(spec)
   end
   local lg = spec.legend
   if lg then
-    local ly, x = H - 6, bar_x
+    local ly, x = H - 6, 0
     local items = {{ORG_COLOUR, lg.earned, "rect"}, {"#dfe4ea", lg.possible, "rect"},
                    {MEDIAN_COLOUR, lg.median, "line"}}
     for k = 1, #items do

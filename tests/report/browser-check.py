@@ -172,7 +172,10 @@ def check_chart(kind, c, section, viewport, failures):
 
 LAYOUT_JS = r"""
 JSON.stringify(Array.from(document.querySelectorAll('body > section, body > header, body > nav'))
-  .map((s) => [s.id || s.tagName, s.getBoundingClientRect().height]))
+  .map((s) => [s.id || s.tagName, s.getBoundingClientRect().height,
+               s.id === 'org-1' ? Array.from(s.children).map((c) =>
+                 [c.tagName + (c.className ? '.' + c.className : ''),
+                  Math.round(c.getBoundingClientRect().height)]) : []]))
 """
 
 
@@ -185,8 +188,10 @@ def print_layout(dt, sid, width):
              "mobile": False}, session=sid)
     res = dt.call("Runtime.evaluate", {"expression": LAYOUT_JS, "returnByValue": True}, session=sid)
     page = (297 - 24) / 25.4 * 96
-    for name, h in json.loads(res["result"]["value"]):
+    for name, h, parts in json.loads(res["result"]["value"]):
         print("layout: %-12s %7.0f px  %4.2f pages" % (name, h, h / page))
+        for tag, ph in parts:  # the first organization's blocks, to see what a page holds
+            print("layout:   %-20s %5d px" % (tag, ph))
     dt.call("Emulation.setEmulatedMedia", {"media": ""}, session=sid)
     dt.call("Emulation.setDeviceMetricsOverride",
             {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, session=sid)
