@@ -7,6 +7,8 @@
 
 local concat = table.concat
 local format = string.format
+-- globals as locals: in lotk every global read goes through the sandbox's __index
+local type, tostring, select = type, tostring, select
 
 local CSS = [[
 :root{--ink:#1d2330;--muted:#5b6473;--line:#d5dae1;--accent:#1f5fa8;--head:#eef1f5}
@@ -64,7 +66,10 @@ a{color:inherit;text-decoration:none}
 }
 ]]
 
--- Every node of one report: small helpers over one growing list of pieces.
+-- The report as one growing list of pieces, joined once at the end (no quadratic string
+-- growth). collapse(mark) joins the pieces since a mark into one string: done once per
+-- section, it keeps a 1,000-organization report from holding millions of small strings
+-- (each costs a string header and a table slot, more than its text).
 local function writer()
   local buf, n = {}, 0
   local function put(...)
@@ -73,7 +78,14 @@ local function writer()
       buf[n] = select(i, ...)
     end
   end
-  return put, function() return concat(buf, "", 1, n) end
+  local function mark() return n end
+  local function collapse(m)
+    local s = concat(buf, "", m + 1, n)
+    for i = n, m + 2, -1 do buf[i] = nil end
+    buf[m + 1] = s
+    n = m + 1
+  end
+  return put, function() return concat(buf, "", 1, n) end, mark, collapse
 end
 
 local function report(result, ctx)
@@ -81,7 +93,7 @@ local function report(result, ctx)
   local S = lotk.require("report_svg")
   local ix = C.index(result, ctx)
   local M, h, num, lang = ix.M, C.html, C.num, ix.lang
-  local put, text = writer()
+  local put, text, mark, collapse = writer()
   local std = ix.std
   local orgs = result.organizations or {}
   local has_evidence = #ix.evidence_leaves > 0
@@ -242,14 +254,16 @@ local function report(result, ctx)
     for k = 1, #ix.top do row[#row + 1] = num(node_value(o, ix.top[k].id).points) end
     lrows[i] = row
   end
+  local m_league = mark()
   put('<section id="league" class="batch page"><h2>', h(M("league_table")), '</h2>')
   if #league == 0 then put('<p>', h(M("no_organizations")), '</p>')
   else tbl(nil, lhead, lrows) end
   put('</section>\n')
+  collapse(m_league)
 
   -- ---- heat map --------------------------------------------------------------------------
   put('<section id="heatmap" class="batch page"><h2>', h(M("heat_map")), '</h2><p>',
-      h(M("heat_map_note")), '</p>')
+      h(M("heat_map_note")), ' ', h(M("heat_map_colours")), '</p>')
   local hhead = {M("organization")}
   for i = 1, #ix.top do hhead[#hhead + 1] = {text = C.label(ix, ix.top[i].id), num = true} end
   local hrows = {}
@@ -266,6 +280,7 @@ local function report(result, ctx)
   end
   if #league > 0 then tbl(nil, hhead, hrows, "heat") end
   put('</section>\n')
+  collapse(m_league)
 
   -- ---- reliability and agreement ---------------------------------------------------------
   put('<section id="reliability" class="batch page"><h2>', h(M("reliability")), '</h2>')
@@ -475,6 +490,7 @@ local function report(result, ctx)
     local o = orgs[oi]
     local anchor = org_anchor[o]
     local name = C.org_name(o)
+    local m = mark()
     put('<section class="org page" id="', anchor, '" aria-labelledby="', anchor, '-h">')
     put('<h2 id="', anchor, '-h">', h(name))
     if o.name and o.name ~= o.id then put('<span class="id">', h(o.id), '</span>') end
@@ -484,6 +500,7 @@ local function report(result, ctx)
     org_detail(o, name)
     put('</div><p class="back"><a href="#league">', h(M("back_to_league")), '</a></p>')
     put('</section>\n')
+    collapse(m)
   end
   put('</body>\n</html>\n')
   return text()

@@ -14,6 +14,9 @@
 local concat, insert, sort = table.concat, table.insert, table.sort
 local format, byte, sub, find = string.format, string.byte, string.sub, string.find
 local floor = math.floor
+-- globals as locals: in lotk every global read goes through the sandbox's __index
+local type, tostring, select, error, ipairs = type, tostring, select, error, ipairs
+local huge = math.huge
 
 -- ---- text -------------------------------------------------------------------------------
 
@@ -26,17 +29,22 @@ local function pick(t, lang)
   return t[lang] or t.zh or t.en
 end
 
--- Replaces bytes by entities only when a string holds one, so the common case (ids, numbers,
--- plain titles) costs five plain finds and no allocation.
+-- Replaces bytes by entities only when a string holds one. Results are remembered: a
+-- report escapes the same labels, numbers and messages thousands of times, and a table
+-- lookup is cheaper than the five plain finds (the cache is bounded by the distinct texts
+-- of one result).
 local function escaper(map, specials)
+  local cache = {}
   return function(s)
     if s == nil then return "" end
     s = tostring(s)
+    local done = cache[s]
+    if done then return done end
     local hit = false
     for i = 1, #specials do
       if find(s, specials[i], 1, true) then hit = true; break end
     end
-    if not hit then return s end
+    if not hit then cache[s] = s; return s end
     local out, n, start = {}, 0, 1
     for i = 1, #s do
       local rep = map[byte(s, i)]
@@ -46,7 +54,9 @@ local function escaper(map, specials)
       end
     end
     out[n + 1] = sub(s, start)
-    return concat(out)
+    done = concat(out)
+    cache[s] = done
+    return done
   end
 end
 
@@ -67,7 +77,7 @@ local DASH = "—" -- no value; a symbol, the same in every language
 
 -- Two decimals by default (what assessors read); "-0.00" would look like a loss.
 local function num(x, decimals)
-  if type(x) ~= "number" or x ~= x or x == math.huge or x == -math.huge then return DASH end
+  if type(x) ~= "number" or x ~= x or x == huge or x == -huge then return DASH end
   local s = format("%." .. (decimals or 2) .. "f", x)
   if byte(s, 1) == 45 then
     local nonzero = false

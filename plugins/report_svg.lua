@@ -10,6 +10,8 @@
 local concat, format = table.concat, string.format
 local floor, sin, cos, pi, max, min = math.floor, math.sin, math.cos, math.pi, math.max, math.min
 local codes, uchar = utf8.codes, utf8.char
+-- globals as locals: in lotk every global read goes through the sandbox's __index
+local type, tostring = type, tostring
 
 local common -- report_common, fetched at the first call (libraries load once per run)
 local function C()

@@ -395,7 +395,9 @@ result = deep_readonly(result)
 
 -- The instruction count, as lotk's budget hook counts it (every 1000 VM instructions).
 local STEP = 1000
-local count, peak_kb = 0, collectgarbage("count")
+collectgarbage("collect")
+local base_kb = collectgarbage("count")
+local count, peak_kb = 0, base_kb
 debug.sethook(function()
   count = count + STEP
   if count % 100000 == 0 then
@@ -429,7 +431,8 @@ else
   io.write(text)
 end
 if opt.stats then
-  io.stderr:write(string.format("harness: %s %s: %.3f s, %d VM instructions (~), %.1f MiB Lua "
-                                .. "memory at most (sampled), %d bytes out\n",
-                                plugin.name, lang, elapsed, count, peak_kb / 1024, #text))
+  io.stderr:write(string.format("harness: %s %s: %.3f s, %d VM instructions (~), Lua memory "
+                                .. "%.1f MiB before (the result table), %.1f MiB at most "
+                                .. "(sampled), %d bytes out\n", plugin.name, lang, elapsed,
+                                count, base_kb / 1024, peak_kb / 1024, #text))
 end
