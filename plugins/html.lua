@@ -53,6 +53,7 @@ nav.toc ol{columns:2;margin:4pt 0;padding-left:16pt}
 body{max-width:none;padding:0;font-size:9pt}
 table{font-size:8.5pt}
 h2{margin-top:0}
+h3{margin:7pt 0 2pt}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 section.page{break-before:page}
 figure,svg.chart,table.keep,dl.facts,.grid2{break-inside:avoid}

@@ -90,6 +90,14 @@ local function num(x, decimals)
   return s
 end
 
+-- A value beside the threshold it is compared with: two decimals, or three when two would
+-- show the same figure as the threshold ("0.698, below 0.70", never "0.70, below 0.70").
+local function near(x, limit)
+  local s = num(x)
+  if type(x) == "number" and s == num(limit) and x ~= limit then return num(x, 3) end
+  return s
+end
+
 -- An explicit sign for point adjustments (+2.00, −1.50 read as what a rule added or took).
 local function signed(x)
   local s = num(x)
@@ -352,15 +360,32 @@ local function notes(ix, org)
       out[#out + 1] = M("flag_other", tostring(f))
     end
   end
+  -- One leaf: a sentence of its own ("staff answers disagree on D2.1 …: rwg(j) 0.41, below
+  -- 0.7"); several: one sentence listing them, so a page of notes stays readable.
+  local low = {}
   for j = 1, #ix.survey_leaves do
     local id = ix.survey_leaves[j].id
     local v = org.nodes and org.nodes[id]
-    if v and v.low_agreement then
-      if type(th.rwg_j) == "number" then
-        out[#out + 1] = M("flag_low_agreement", label(ix, id), num(v.rwg_j), num(th.rwg_j))
-      else
-        out[#out + 1] = M("flag_low_agreement_nothreshold", label(ix, id), num(v.rwg_j))
-      end
+    if v and v.low_agreement then low[#low + 1] = {id = id, rwg = v.rwg_j} end
+  end
+  local limit = type(th.rwg_j) == "number" and th.rwg_j or nil
+  local function rwg_text(x) return limit and near(x, limit) or num(x) end
+  if #low == 1 then
+    if limit then
+      out[#out + 1] = M("flag_low_agreement", label(ix, low[1].id), rwg_text(low[1].rwg),
+                        num(limit))
+    else
+      out[#out + 1] = M("flag_low_agreement_nothreshold", label(ix, low[1].id), num(low[1].rwg))
+    end
+  elseif #low > 1 then
+    local parts = {}
+    for j = 1, #low do
+      parts[j] = M("indicator_value", label(ix, low[j].id), rwg_text(low[j].rwg))
+    end
+    if limit then
+      out[#out + 1] = M("flag_low_agreement_many", num(limit), concat(parts, M("list_separator")))
+    else
+      out[#out + 1] = M("flag_low_agreement_many_nothreshold", concat(parts, M("list_separator")))
     end
   end
   return out
@@ -374,10 +399,10 @@ local function leaf_notes(ix, id)
   if agg and agg.low_agreement then
     local parts = {}
     if type(th.icc1) == "number" and type(agg.icc1) == "number" and agg.icc1 < th.icc1 then
-      parts[#parts + 1] = M("icc_below", M("icc1"), num(agg.icc1), num(th.icc1))
+      parts[#parts + 1] = M("icc_below", M("icc1"), near(agg.icc1, th.icc1), num(th.icc1))
     end
     if type(th.icc2) == "number" and type(agg.icc2) == "number" and agg.icc2 < th.icc2 then
-      parts[#parts + 1] = M("icc_below", M("icc2"), num(agg.icc2), num(th.icc2))
+      parts[#parts + 1] = M("icc_below", M("icc2"), near(agg.icc2, th.icc2), num(th.icc2))
     end
     out[#out + 1] = M("flag_low_icc", label(ix, id), concat(parts, M("list_separator")))
   end
@@ -510,7 +535,8 @@ return {
   description = "Report helpers: text by language, number formats, rankings, strengths and "
              .. "weaknesses, plain-words flags",
   exports = {
-    pick = pick, html = html, md = md, num = num, signed = signed, pct = pct, DASH = DASH,
+    pick = pick, html = html, md = md, num = num, near = near, signed = signed, pct = pct,
+    DASH = DASH,
     messages = messages, index = index, title = title, label = label,
     grade_label = grade_label, org_name = org_name, league = league,
     strengths_weaknesses = strengths_weaknesses, weakest_batch = weakest_batch,

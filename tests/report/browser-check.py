@@ -172,10 +172,13 @@ def check_chart(kind, c, section, viewport, failures):
 
 LAYOUT_JS = r"""
 JSON.stringify(Array.from(document.querySelectorAll('body > section, body > header, body > nav'))
-  .map((s) => [s.id || s.tagName, s.getBoundingClientRect().height,
-               s.id === 'org-1' ? Array.from(s.children).map((c) =>
-                 [c.tagName + (c.className ? '.' + c.className : ''),
-                  Math.round(c.getBoundingClientRect().height)]) : []]))
+  .map((s) => {
+    const d = s.querySelector('div.detail');
+    const top = s.getBoundingClientRect().top;
+    return [s.id || s.tagName, s.getBoundingClientRect().height,
+            d ? d.getBoundingClientRect().top - top : null,
+            d ? d.getBoundingClientRect().height : null];
+  }))
 """
 
 
@@ -188,10 +191,12 @@ def print_layout(dt, sid, width):
              "mobile": False}, session=sid)
     res = dt.call("Runtime.evaluate", {"expression": LAYOUT_JS, "returnByValue": True}, session=sid)
     page = (297 - 24) / 25.4 * 96
-    for name, h, parts in json.loads(res["result"]["value"]):
-        print("layout: %-12s %7.0f px  %4.2f pages" % (name, h, h / page))
-        for tag, ph in parts:  # the first organization's blocks, to see what a page holds
-            print("layout:   %-20s %5d px" % (tag, ph))
+    for name, h, first, detail in json.loads(res["result"]["value"]):
+        if first is None:
+            print("layout: %-12s %7.0f px  %4.2f pages" % (name, h, h / page))
+        else:  # an organization: its overview page and its detail page(s)
+            print("layout: %-12s %7.0f px  overview %4.2f pages, detail %4.2f pages"
+                  % (name, h, first / page, detail / page))
     dt.call("Emulation.setEmulatedMedia", {"media": ""}, session=sid)
     dt.call("Emulation.setDeviceMetricsOverride",
             {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, session=sid)
