@@ -364,12 +364,19 @@ local function report(result, ctx)
                                       or num(o.percentile, 0)}
     end
     facts(f)
+    -- the scale shows where the points fall; a rule (a veto) may have set another grade,
+    -- and the caption says so rather than let the picture contradict the grade
+    local by_points = C.band_of_points(ix, o.points)
+    local caption
+    if o.grade and by_points and o.grade ~= by_points then
+      caption = M("band_scale_rule", C.grade_label(ix, o.grade))
+    end
     figure(S.band_scale({title = M("band_scale"),
-                         desc = type(o.points) == "number"
-                                and M("band_scale_desc", num(o.points), C.grade_label(ix, o.grade))
+                         desc = type(o.points) == "number" and by_points
+                                and M("band_scale_desc", num(o.points), C.grade_label(ix, by_points))
                                 or M("band_scale_nopoints"),
                          total = std.points or 100, bands = ranges, value = o.points,
-                         value_text = num(o.points)}))
+                         value_text = num(o.points)}), caption)
 
     -- radar of the top-level dimensions against the batch median, with its numbers beside
     local axes, ov, mv, drows = {}, {}, {}, {}

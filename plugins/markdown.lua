@@ -249,12 +249,15 @@ local function report(result, ctx)
     local bsrows = {}
     for i = 1, #ranges do
       local r = ranges[i]
-      local here = type(o.points) == "number" and o.points >= r.lo
-                   and (o.points < r.hi or (i == 1 and o.points <= r.hi))
-      bsrows[i] = {r.label, num(r.lo), num(r.hi), here and num(o.points) or ""}
+      bsrows[i] = {r.label, num(r.lo), num(r.hi),
+                   C.band_of_points(ix, o.points) == r.grade and num(o.points) or ""}
     end
     tbl({M("grade"), {text = M("from_points"), num = true}, {text = M("to_points"), num = true},
          {text = M("this_organization"), num = true}}, bsrows)
+    local by_points = C.band_of_points(ix, o.points)
+    if o.grade and by_points and o.grade ~= by_points then
+      para(M("band_scale_rule", C.grade_label(ix, o.grade)))
+    end
 
     line("#### " .. md(M("radar_title")))
     line("")

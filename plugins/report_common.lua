@@ -509,6 +509,15 @@ local function band_ranges(ix)
   return out
 end
 
+-- The band the points fall in (bands are highest first), whatever rules did to the grade.
+local function band_of_points(ix, points)
+  if type(points) ~= "number" then return nil end
+  for i = 1, #ix.bands do
+    if points >= ix.bands[i].min then return ix.bands[i].grade end
+  end
+  return nil
+end
+
 -- Source of a node in words.
 local function source_label(ix, n)
   local M = ix.M
@@ -542,7 +551,8 @@ return {
     strengths_weaknesses = strengths_weaknesses, weakest_batch = weakest_batch,
     notes = notes, findings = findings, leaf_notes = leaf_notes,
     rule_outcomes = rule_outcomes, self_vs_third = self_vs_third, citations = citations,
-    bootstrap = bootstrap, band_ranges = band_ranges, source_label = source_label,
+    bootstrap = bootstrap, band_ranges = band_ranges, band_of_points = band_of_points,
+    source_label = source_label,
     rank_text = rank_text, depth = depth, has = has,
   },
 }

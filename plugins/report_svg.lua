@@ -110,7 +110,7 @@ local ORG_COLOUR, MEDIAN_COLOUR = "#1f5fa8", "#d9731a"
 -- spec = {title, desc, axes = {label...}, series = {{name, values = {norm or nil...},
 -- dashed = bool}}}; values in [0, 1]; a missing value is drawn at the centre.
 local function radar(spec)
-  local W, H, cx, cy, R, size = 480, 300, 240, 150, 100, 12
+  local W, H, cx, cy, R, size = 520, 300, 260, 150, 100, 12
   local n = #spec.axes
   local out = {}
   open_svg(out, W, H + 26, spec.title, spec.desc, "radar")

@@ -2,7 +2,8 @@
 """Opens an HTML report in headless Chromium and checks what a reader would see.
 
 usage: tests/report/browser-check.py REPORT.html [--pages N] [--organizations N]
-           [--screenshot FILE.png] [--screenshot-height PX] [--pdf FILE.pdf] [--width PX]
+           [--screenshot FILE.png] [--screenshot-top PX | --screenshot-at SELECTOR]
+           [--screenshot-height PX] [--pdf FILE.pdf] [--width PX] [--layout]
 
 Checks, each failure printed as "browser-check: FAIL: ..." (exit 1):
   * the console shows no error and the page throws no exception;
@@ -211,6 +212,8 @@ def main():
     ap.add_argument("--screenshot-height", type=int, default=0,
                     help="height of the screenshot in px (default: the whole page, at most 16000)")
     ap.add_argument("--screenshot-top", type=int, default=0, help="start the screenshot here (px)")
+    ap.add_argument("--screenshot-at", metavar="SELECTOR",
+                    help="start the screenshot at the top of this element (CSS selector)")
     ap.add_argument("--pdf", help="keep the printed PDF there")
     ap.add_argument("--width", type=int, default=1000, help="viewport width in px")
     ap.add_argument("--layout", action="store_true",
@@ -261,6 +264,16 @@ def main():
         if a.layout:
             print_layout(dt, sid, a.width)
 
+        if a.screenshot and a.screenshot_at:
+            sel = json.dumps(a.screenshot_at)
+            top = dt.call("Runtime.evaluate", {
+                "expression": "(() => { const e = document.querySelector(%s); return e ? "
+                              "Math.floor(e.getBoundingClientRect().top + window.scrollY) : -1; })()"
+                              % sel, "returnByValue": True}, session=sid)["result"]["value"]
+            if top < 0:
+                failures.append("--screenshot-at: nothing matches %s" % a.screenshot_at)
+            else:
+                a.screenshot_top = top
         if a.screenshot:
             metrics = dt.call("Page.getLayoutMetrics", session=sid)
             size = metrics.get("cssContentSize") or metrics["contentSize"]

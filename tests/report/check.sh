@@ -32,11 +32,11 @@ bad() { printf 'check.sh: FAIL: %s\n' "$*" >&2; fail=1; }
 
 # shellcheck disable=SC2086
 {
-    python3 "$here/make-fixture.py" $from --json "$work/sample.json" --lua "$work/sample.lua"
-    python3 "$here/make-fixture.py" $from --json "$work/sample.json" --lua "$work/sample-shuffled.lua" --shuffle-keys 7
-    python3 "$here/make-fixture.py" $from --generate 40 --json "$work/flags.json" --lua "$work/flags.lua"
-    python3 "$here/make-fixture.py" $from --org ENT-005 --org ENT-002 --json "$work/selected.json" --lua "$work/selected.lua"
-    python3 "$here/make-fixture.py" $from --generate 1000 --json "$work/batch1000.json" --lua "$work/batch1000.lua"
+    "$here/make-fixture.py" $from --json "$work/sample.json" --lua "$work/sample.lua"
+    "$here/make-fixture.py" $from --json "$work/sample.json" --lua "$work/sample-shuffled.lua" --shuffle-keys 7
+    "$here/make-fixture.py" $from --generate 40 --json "$work/flags.json" --lua "$work/flags.lua"
+    "$here/make-fixture.py" $from --org ENT-005 --org ENT-002 --json "$work/selected.json" --lua "$work/selected.lua"
+    "$here/make-fixture.py" $from --generate 1000 --json "$work/batch1000.json" --lua "$work/batch1000.lua"
 }
 $harness --messages-tsv > "$work/messages.tsv"
 say "$(wc -l < "$work/messages.tsv") messages in core/output/messages.def"
@@ -49,7 +49,7 @@ for fx in sample flags selected; do
             if ! $harness --lang $lang "$root/plugins/$plugin.lua" "$work/$fx.lua" -o "$out"; then
                 bad "$plugin $lang on $fx: the plugin failed"; continue
             fi
-            python3 "$here/check-output.py" "$work/$fx.json" "$out" $lang "$work/messages.tsv" ||
+            "$here/check-output.py" "$work/$fx.json" "$out" $lang "$work/messages.tsv" ||
                 bad "$plugin $lang on $fx: see above"
             # the same bytes on a second run, and from the fixture with its keys shuffled
             $harness --lang $lang "$root/plugins/$plugin.lua" "$work/$fx.lua" -o "$out.again"
