@@ -341,13 +341,16 @@ local function notes(ix, org)
         out[#out + 1] = M("flag_few_respondents_plain", org.respondents or 0)
       end
     elseif f == "incomplete" then
-      out[#out + 1] = M("flag_incomplete", join_ids(ix, missing_leaves(ix, org)))
+      local ids = missing_leaves(ix, org)
+      out[#out + 1] = #ids > 0 and M("flag_incomplete", join_ids(ix, ids))
+                      or M("flag_incomplete_plain")
     elseif f == "no_band" then
       out[#out + 1] = M("flag_no_band", num(org.points))
     elseif f == "evidence_only" then
       out[#out + 1] = M("flag_evidence_only")
     elseif f == "unrated" then
-      out[#out + 1] = M("flag_unrated", join_ids(ix, missing_leaves(ix, org, "evidence")))
+      local ids = missing_leaves(ix, org, "evidence")
+      out[#out + 1] = #ids > 0 and M("flag_unrated", join_ids(ix, ids)) or M("flag_unrated_plain")
     elseif f == "low_agreement" then
       -- explained per leaf below; the flag alone only when no leaf carries the detail
       local any = false
