@@ -49,6 +49,10 @@ struct lotk_cmd {
     int (*run)(const struct lotk_cmd *cmd, const struct lotk_args *args);
 };
 
+/* In a struct lotk_cmd initialiser: the option table, and its length taken from the table
+ * itself (declared TABLE[CMD_NOPTS] with the command's enum), so the two cannot differ. */
+#define LOTK_CLI_OPTIONS(table) .opts = (table), .nopts = sizeof(table) / sizeof *(table)
+
 /* Parses argv (after the command name) against cmd's options. "--" ends options; "-" is a
  * positional (standard input). Returns 0, or LOTK_EUSAGE with err saying what was wrong
  * (an unknown option with the nearest known one, a missing value, a wrong count of

@@ -230,8 +230,7 @@ const struct lotk_cmd lotk_cmd_check = {
     .details = "Exits 3 when any standard is invalid. With --data FILE, each valid standard\n"
                "also scores FILE and warns about every item whose corrected item-total\n"
                "correlation is negative: a likely keying error (reverse: missing or wrong).\n",
-    .opts = check_opts,
-    .nopts = CHECK_NOPTS,
+    LOTK_CLI_OPTIONS(check_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_check,

@@ -70,8 +70,7 @@ const struct lotk_cmd lotk_cmd_compare = {
         "leaf, a conservative composite for inner nodes and the total); |RCI| > 1.96 is a\n"
         "real change. Values are normalised (the total: points / standard points).\n"
         "Formulas and their justification: docs/statistics.md.\n",
-    .opts = compare_opts,
-    .nopts = COMPARE_NOPTS,
+    LOTK_CLI_OPTIONS(compare_opts),
     .min_pos = 2,
     .max_pos = 2,
     .run = run_compare,

@@ -244,8 +244,7 @@ const struct lotk_cmd lotk_cmd_merge = {
         "one shard of the survey. The merged result equals one run over every shard's\n"
         "rows, bit for bit. Respondent ids are checked for duplicates within each shard,\n"
         "not across shards.\n",
-    .opts = merge_opts,
-    .nopts = MERGE_NOPTS,
+    LOTK_CLI_OPTIONS(merge_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_merge,

@@ -68,8 +68,7 @@ const struct lotk_cmd lotk_cmd_norms = {
         "lotk score --norms FILE gives percentile ranks. Organizations flagged\n"
         "few_respondents are left out; groups under --min-group are suppressed.\n"
         "Formulas: docs/statistics.md.\n",
-    .opts = norms_opts,
-    .nopts = NORMS_NOPTS,
+    LOTK_CLI_OPTIONS(norms_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_norms,

@@ -466,8 +466,7 @@ const struct lotk_cmd lotk_cmd_score = {
         "Rows that cannot be scored are rejected with their line and reason; the count of\n"
         "rows read, scored and rejected goes to stderr and into the JSON input block.\n"
         "Large files are read by --jobs threads; the result is identical to one thread's.\n",
-    .opts = score_opts,
-    .nopts = SCORE_NOPTS,
+    LOTK_CLI_OPTIONS(score_opts),
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_score,

@@ -399,8 +399,7 @@ const struct lotk_cmd lotk_cmd_validate = {
                "given to each item, items that look reverse-keyed the wrong way (a negative\n"
                "corrected item-total correlation), and every rejected or screened-out row\n"
                "with its reason. Exits 0 even when rows are rejected: the report is the point.\n",
-    .opts = validate_opts,
-    .nopts = VALIDATE_NOPTS,
+    LOTK_CLI_OPTIONS(validate_opts),
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_validate,

@@ -27,8 +27,7 @@ static const struct lotk_cmd cmd = {
     .usage = "STANDARD RESPONSES.csv... [options]",
     .summary = "score survey responses",
     .details = "Details paragraph.\n",
-    .opts = opts,
-    .nopts = T_NOPTS,
+    LOTK_CLI_OPTIONS(opts),
     .min_pos = 2,
     .max_pos = 3,
     .run = NULL,
@@ -239,8 +238,25 @@ static void command_tables_are_sound(void **state)
             char *h = help_text(k);
             char *want = lotk_xasprintf("--%s", k->opts[i].name);
             assert_non_null(strstr(h, want));
-            free(want);
             free(h);
+            /* Each option parses, long and short, to its own index and no other. */
+            for (int form = 0; form < 2; form++) {
+                char shortname[3] = {'-', k->opts[i].short_name, '\0'};
+                const char *argv[LOTK_CLI_MAX_OPTS + 4] = {0};
+                size_t argc = 0;
+                while (argc < k->min_pos)
+                    argv[argc++] = "p";
+                if (form == 1 && !k->opts[i].short_name)
+                    continue;
+                argv[argc++] = form == 0 ? want : shortname;
+                if (k->opts[i].arg)
+                    argv[argc++] = "v";
+                assert_int_equal(parse_with(k, argv), 0);
+                for (size_t j = 0; j < k->nopts; j++)
+                    assert_int_equal(lotk_cli_flag(&args, (int)j), j == i);
+                assert_string_equal(lotk_cli_value(&args, (int)i), k->opts[i].arg ? "v" : "1");
+            }
+            free(want);
         }
     }
     assert_int_equal(ncmds, 8);
@@ -296,8 +312,7 @@ static const struct lotk_cmd number_cmd = {
     .name = "bench",
     .usage = "[options]",
     .summary = "numbers",
-    .opts = number_opts,
-    .nopts = N_NOPTS,
+    LOTK_CLI_OPTIONS(number_opts),
     .min_pos = 0,
     .max_pos = 0,
 };
