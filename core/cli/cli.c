@@ -1,6 +1,8 @@
-/* cli.c — option parsing and help from one table; see cli.h. */
+/* cli.c — option parsing, lookups by option index, --help and the option listing, all from
+ * each command's one table; see cli.h. */
 #include "cli/cli.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +11,7 @@
 
 static int find_long(const struct lotk_cmd *cmd, const char *name, size_t len)
 {
-    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+    for (int i = 0; i < (int)cmd->nopts; i++)
         if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
             return i;
     return -1;
@@ -17,7 +19,7 @@ static int find_long(const struct lotk_cmd *cmd, const char *name, size_t len)
 
 static int find_short(const struct lotk_cmd *cmd, char c)
 {
-    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+    for (int i = 0; i < (int)cmd->nopts; i++)
         if (cmd->opts[i].short_name == c)
             return i;
     return -1;
@@ -27,7 +29,7 @@ static const char *nearest_option(const struct lotk_cmd *cmd, const char *name)
 {
     const char *best = NULL;
     size_t best_d = 3;
-    for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+    for (int i = 0; i < (int)cmd->nopts; i++) {
         size_t d = lotk_edit_distance(cmd->opts[i].name, name);
         if (d < best_d) {
             best_d = d;
@@ -40,7 +42,9 @@ static const char *nearest_option(const struct lotk_cmd *cmd, const char *name)
 int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lotk_args *args,
                    bool *help, struct lotk_err *err)
 {
+    assert(cmd->nopts <= LOTK_CLI_MAX_OPTS);
     memset(args, 0, sizeof *args);
+    args->nopts = cmd->nopts;
     *help = false;
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
@@ -108,24 +112,23 @@ int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lot
     return 0;
 }
 
-const char *lotk_cli_get(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                         const char *name)
+const char *lotk_cli_value(const struct lotk_args *args, int opt)
 {
-    int i = find_long(cmd, name, strlen(name));
-    return i >= 0 ? args->value[i] : NULL;
+    /* An index of another command's enum is a programming error the compiler cannot see. */
+    assert(opt >= 0 && (size_t)opt < args->nopts);
+    return args->value[opt];
 }
 
-bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, const char *name)
+bool lotk_cli_flag(const struct lotk_args *args, int opt)
 {
-    return lotk_cli_get(cmd, args, name) != NULL;
+    return lotk_cli_value(args, opt) != NULL;
 }
 
-size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                        const char *name, const char **out, size_t max)
+size_t lotk_cli_values(const struct lotk_args *args, int opt, const char **out, size_t max)
 {
-    int opt = find_long(cmd, name, strlen(name));
+    assert(opt >= 0 && (size_t)opt < args->nopts);
     size_t n = 0;
-    for (size_t i = 0; opt >= 0 && i < args->ngiven; i++)
+    for (size_t i = 0; i < args->ngiven; i++)
         if (args->given[i].opt == opt) {
             if (n < max)
                 out[n] = args->given[i].value;
@@ -134,10 +137,10 @@ size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args
     return n;
 }
 
-int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                    const char *name, long lo, long hi, long *out, struct lotk_err *err)
+int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args, int opt, long lo,
+                    long hi, long *out, struct lotk_err *err)
 {
-    const char *text = lotk_cli_get(cmd, args, name);
+    const char *text = lotk_cli_value(args, opt);
     if (!text)
         return 0;
     char *end;
@@ -145,7 +148,7 @@ int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
     if (*end || end == text || v < lo || v > hi)
         return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
                             "%s: --%s takes a whole number from %ld to %ld, not '%s'", cmd->name,
-                            name, lo, hi, text);
+                            cmd->opts[opt].name, lo, hi, text);
     *out = v;
     return 0;
 }
@@ -155,10 +158,10 @@ void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out)
     fprintf(out, "usage: lotk %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
     if (cmd->details)
         fprintf(out, "\n%s", cmd->details);
-    if (!cmd->opts || !cmd->opts[0].name)
+    if (cmd->nopts == 0)
         return;
     fputs("\noptions:\n", out);
-    for (int i = 0; cmd->opts[i].name; i++) {
+    for (size_t i = 0; i < cmd->nopts; i++) {
         const struct lotk_opt *o = &cmd->opts[i];
         char left[80];
         if (o->short_name)
@@ -169,4 +172,16 @@ void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out)
                      o->arg ? o->arg : "");
         fprintf(out, "  %-24s %s\n", left, o->help);
     }
+}
+
+void lotk_cli_print_options(const struct lotk_cmd *const *cmds, FILE *out)
+{
+    for (size_t c = 0; cmds[c]; c++)
+        for (size_t i = 0; i < cmds[c]->nopts; i++) {
+            const struct lotk_opt *o = &cmds[c]->opts[i];
+            fprintf(out, "%s\t--%s\t", cmds[c]->name, o->name);
+            if (o->short_name)
+                fprintf(out, "-%c", o->short_name);
+            fprintf(out, "\t%s\t%s\n", o->arg ? o->arg : "", o->help);
+        }
 }

@@ -1,5 +1,11 @@
-/* cli.h — subcommands and their options, described once: the same table parses argv and
- * prints --help, so the two cannot disagree. */
+/* cli.h — subcommands and their options, described once: the same table parses argv, prints
+ * --help and lists the options for the docs check (`lotk help --options`), so none of them
+ * can disagree.
+ *
+ * Each command's options are an array indexed by an enum of its own (commands.h), filled
+ * with designated initialisers, and every lookup goes by that enum: a misspelt option is a
+ * compile error, not a NULL at run time. Adding an option is its enum entry plus its line in
+ * the table. */
 #ifndef LOTK_CLI_H
 #define LOTK_CLI_H
 
@@ -21,6 +27,7 @@ struct lotk_opt {
 struct lotk_args {
     const char *pos[LOTK_CLI_MAX_POS];
     size_t npos;
+    size_t nopts;                         /* the parsed command's, to catch a stray index */
     const char *value[LOTK_CLI_MAX_OPTS]; /* by option index; flags get "1" */
     /* Every option given, in order (value holds only the last), for options that may
      * repeat such as --evidence FILE. */
@@ -36,10 +43,15 @@ struct lotk_cmd {
     const char *usage;    /* after "lotk NAME " */
     const char *summary;  /* one line for the command list */
     const char *details;  /* paragraphs for `lotk help NAME`, may be NULL */
-    const struct lotk_opt *opts; /* terminated by a zeroed entry */
+    const struct lotk_opt *opts; /* nopts entries, indexed by the command's option enum */
+    size_t nopts;                /* at most LOTK_CLI_MAX_OPTS */
     size_t min_pos, max_pos;
     int (*run)(const struct lotk_cmd *cmd, const struct lotk_args *args);
 };
+
+/* In a struct lotk_cmd initialiser: the option table, and its length taken from the table
+ * itself (declared TABLE[CMD_NOPTS] with the command's enum), so the two cannot differ. */
+#define LOTK_CLI_OPTIONS(table) .opts = (table), .nopts = sizeof(table) / sizeof *(table)
 
 /* Parses argv (after the command name) against cmd's options. "--" ends options; "-" is a
  * positional (standard input). Returns 0, or LOTK_EUSAGE with err saying what was wrong
@@ -48,22 +60,29 @@ struct lotk_cmd {
 int lotk_cli_parse(const struct lotk_cmd *cmd, int argc, char **argv, struct lotk_args *args,
                    bool *help, struct lotk_err *err);
 
-/* The value of option name, or NULL when not given. */
-const char *lotk_cli_get(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                         const char *name);
-bool lotk_cli_flag(const struct lotk_cmd *cmd, const struct lotk_args *args, const char *name);
+/* The last value given to option opt (an index of the parsed command's option enum), "1"
+ * for a flag, or NULL when the option was not given. opt must be one of that command's
+ * options (checked by assert). */
+const char *lotk_cli_value(const struct lotk_args *args, int opt);
 
-/* Every value given to option name, in command-line order: stores up to max of them in out
+/* Whether option opt was given at all (a flag, or an option with a value). */
+bool lotk_cli_flag(const struct lotk_args *args, int opt);
+
+/* Every value given to option opt, in command-line order: stores up to max of them in out
  * and returns how many were given (which may exceed max). For options that repeat. */
-size_t lotk_cli_get_all(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                        const char *name, const char **out, size_t max);
+size_t lotk_cli_values(const struct lotk_args *args, int opt, const char **out, size_t max);
 
-/* Reads option name as a whole number in [lo, hi] into *out, which keeps its default when
- * the option is absent. Returns 0, or LOTK_EUSAGE with err saying what it takes. */
-int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args,
-                    const char *name, long lo, long hi, long *out, struct lotk_err *err);
+/* Reads option opt of cmd as a whole number in [lo, hi] into *out, which keeps its default
+ * when the option is absent. Returns 0, or LOTK_EUSAGE with err saying what it takes. */
+int lotk_cli_number(const struct lotk_cmd *cmd, const struct lotk_args *args, int opt, long lo,
+                    long hi, long *out, struct lotk_err *err);
 
 /* Prints a command's usage, summary, details and options. */
 void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out);
+
+/* Prints every option of every command of the NULL-terminated list cmds, one line each:
+ * command, --long, -s, ARG and help, separated by tabs, with an empty field for no short
+ * name or no value. For tests and tooling (`lotk help --options`, docs/cli.md). */
+void lotk_cli_print_options(const struct lotk_cmd *const *cmds, FILE *out);
 
 #endif

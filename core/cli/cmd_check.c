@@ -12,10 +12,9 @@
 #include "input/survey.h"
 #include "base/mem.h"
 
-static const struct lotk_opt check_opts[] = {
-    {"quiet", 'q', NULL, "print only problems"},
-    {"data", 0, "FILE", "also score FILE (a survey CSV) and lint the items' keying"},
-    {0},
+static const struct lotk_opt check_opts[CHECK_NOPTS] = {
+    [CHECK_QUIET] = {"quiet", 'q', NULL, "print only problems"},
+    [CHECK_DATA] = {"data", 0, "FILE", "also score FILE (a survey CSV) and lint the items' keying"},
 };
 
 /* Keying lint (issue 6): scores data through the normal pipeline and names every item
@@ -185,7 +184,7 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
 static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
 {
     int worst = 0;
-    bool quiet = lotk_cli_flag(cmd, args, "quiet");
+    bool quiet = lotk_cli_flag(args, CHECK_QUIET);
     for (size_t i = 0; i < args->npos; i++) {
         struct lotk_err err;
         struct lotk_diags diags = {0};
@@ -214,7 +213,7 @@ static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
             printf("%s: ok: %s %s, %zu top-level indicators, %zu leaves, %zu items\n", path,
                    s->id, s->version, top, leaves, s->nitems);
         }
-        const char *data = lotk_cli_get(cmd, args, "data");
+        const char *data = lotk_cli_value(args, CHECK_DATA);
         if (rc == 0 && data && (rc = lint_data(s, data, quiet)) != 0)
             worst = worst ? worst : rc;
         lotk_standard_free(s);
@@ -231,7 +230,7 @@ const struct lotk_cmd lotk_cmd_check = {
     .details = "Exits 3 when any standard is invalid. With --data FILE, each valid standard\n"
                "also scores FILE and warns about every item whose corrected item-total\n"
                "correlation is negative: a likely keying error (reverse: missing or wrong).\n",
-    .opts = check_opts,
+    LOTK_CLI_OPTIONS(check_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_check,

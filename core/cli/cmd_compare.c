@@ -9,12 +9,13 @@
 #include "base/buf.h"
 #include "base/file.h"
 
-static const struct lotk_opt compare_opts[] = {
-    {"format", 'f', "FORMAT", "table (default), json or csv"},
-    {"output", 'o', "FILE", "write the comparison to FILE (atomically) instead of stdout"},
-    {"standard", 0, "STANDARD", "the newer round's standard (file or id), for its crosswalk"},
-    {"quiet", 'q', NULL, "print only errors on stderr"},
-    {0},
+static const struct lotk_opt compare_opts[COMPARE_NOPTS] = {
+    [COMPARE_FORMAT] = {"format", 'f', "FORMAT", "table (default), json or csv"},
+    [COMPARE_OUTPUT] = {"output", 'o', "FILE",
+                        "write the comparison to FILE (atomically) instead of stdout"},
+    [COMPARE_STANDARD] = {"standard", 0, "STANDARD",
+                          "the newer round's standard (file or id), for its crosswalk"},
+    [COMPARE_QUIET] = {"quiet", 'q', NULL, "print only errors on stderr"},
 };
 
 static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
@@ -25,7 +26,7 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct lotk_output dest;
     int rc = 0;
     lotk_err_clear(&err);
-    const char *format = lotk_cli_get(cmd, args, "format");
+    const char *format = lotk_cli_value(args, COMPARE_FORMAT);
     if (!format)
         format = "table";
     if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
@@ -33,8 +34,8 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
                           "compare: unknown format '%s'; expected table, json or csv", format);
         goto done;
     }
-    bool quiet = lotk_cli_flag(cmd, args, "quiet");
-    if ((rc = lotk_compare_run(args->pos[0], args->pos[1], lotk_cli_get(cmd, args, "standard"),
+    bool quiet = lotk_cli_flag(args, COMPARE_QUIET);
+    if ((rc = lotk_compare_run(args->pos[0], args->pos[1], lotk_cli_value(args, COMPARE_STANDARD),
                                quiet ? NULL : stderr, &c, &err)) != 0)
         goto done;
     if (strcmp(format, "json") == 0)
@@ -43,7 +44,7 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
         lotk_write_csv_comparison(c, &out);
     else
         lotk_write_table_comparison(c, &out);
-    const char *output = lotk_cli_get(cmd, args, "output");
+    const char *output = lotk_cli_value(args, COMPARE_OUTPUT);
     if ((rc = lotk_output_open(&dest, output ? output : "-", &err)) != 0)
         goto done;
     lotk_output_write(&dest, out.data ? out.data : "", out.len);
@@ -69,7 +70,7 @@ const struct lotk_cmd lotk_cmd_compare = {
         "leaf, a conservative composite for inner nodes and the total); |RCI| > 1.96 is a\n"
         "real change. Values are normalised (the total: points / standard points).\n"
         "Formulas and their justification: docs/statistics.md.\n",
-    .opts = compare_opts,
+    LOTK_CLI_OPTIONS(compare_opts),
     .min_pos = 2,
     .max_pos = 2,
     .run = run_compare,

@@ -18,15 +18,19 @@
 
 enum { PARTIAL_MAX_BYTES = 1 << 30 };
 
-static const struct lotk_opt merge_opts[] = {
-    {"standard", 's', "FILE", "the standard the shards were scored with (default: as recorded)"},
-    {"format", 'f', "FORMAT", "table (default), json or csv"},
-    {"output", 'o', "FILE", "write the result to FILE (atomically) instead of stdout"},
-    {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark"},
-    {"norms", 0, "FILE", "percentile ranks against this norm table (default: the batch)"},
-    {"min-group", 0, "N", "batch norms: suppress groups under N organizations (default 10)"},
-    {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
-    {0},
+static const struct lotk_opt merge_opts[MERGE_NOPTS] = {
+    [MERGE_STANDARD] = {"standard", 's', "FILE",
+                        "the standard the shards were scored with (default: as recorded)"},
+    [MERGE_FORMAT] = {"format", 'f', "FORMAT", "table (default), json or csv"},
+    [MERGE_OUTPUT] = {"output", 'o', "FILE",
+                      "write the result to FILE (atomically) instead of stdout"},
+    [MERGE_BOM] = {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark"},
+    [MERGE_NORMS] = {"norms", 0, "FILE",
+                     "percentile ranks against this norm table (default: the batch)"},
+    [MERGE_MIN_GROUP] = {"min-group", 0, "N",
+                         "batch norms: suppress groups under N organizations (default 10)"},
+    [MERGE_PLUGIN_MEMORY] = {"plugin-memory", 0, "MIB",
+                             "memory cap of the Lua plugins, in MiB (default 64)"},
 };
 
 /* The standard the partials name: --standard, else the recorded path, else the id on the
@@ -67,114 +71,167 @@ static int load_standard(const char *given, const struct lotk_partial_info *info
     return rc;
 }
 
-static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
-{
+/* One run of lotk merge: its options and what it holds, freed by merge_run_clear. */
+struct merge_run {
+    /* the options */
+    const char *format;
+    const char *output; /* -o, or NULL for stdout */
+    long min_group;
+    struct lotk_lhost_limits limits;
+    /* what the steps build */
     struct lotk_err err;
-    struct lotk_standard *s = NULL;
-    struct lotk_plugins *plugins = NULL;
-    struct lotk_scorer *scorer = NULL;
-    struct lotk_result *result = NULL;
-    struct lotk_result_table table = {0};
-    struct lotk_partial_info first = {0};
-    struct lotk_diags diags = {0};
-    struct lotk_survey_counts counts = {0};
-    struct lotk_norms *norms = NULL;
-    struct lotk_ranks *ranks = NULL;
-    char **data = lotk_xcalloc(args->npos, sizeof *data);
-    size_t *len = lotk_xcalloc(args->npos, sizeof *len);
-    int rc = 0;
+    bool printed; /* the failure is already on stderr (as diagnostics) */
+    size_t nparts;
+    char **data; /* each part's bytes */
+    size_t *len;
+    struct lotk_partial_info first; /* what the first part records */
+    struct lotk_diags diags;
+    struct lotk_standard *s;
+    struct lotk_plugins *plugins;
+    struct lotk_scorer *scorer;
+    struct lotk_survey_counts counts;
+    struct lotk_result *result;
+    struct lotk_norms *norms;
+    struct lotk_ranks *ranks;
+    struct lotk_result_table table;
+};
 
-    lotk_err_clear(&err);
-    const char *format = lotk_cli_get(cmd, args, "format");
-    if (!format)
-        format = "table";
-    if (!lotk_writer_find(format)) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                          "merge: unknown format '%s'; expected table, json or csv", format);
-        goto done;
-    }
-    long memory_mib = 0, min_group = LOTK_NORMS_MIN_GROUP;
-    if ((rc = lotk_cli_number(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0 ||
-        (rc = lotk_cli_number(cmd, args, "min-group", 1, 1000000000, &min_group, &err)) != 0)
-        goto done;
+static int read_options(struct merge_run *r, const struct lotk_cmd *cmd,
+                        const struct lotk_args *args)
+{
+    int rc;
+    r->format = lotk_cli_value(args, MERGE_FORMAT);
+    if (!r->format)
+        r->format = "table";
+    if (!lotk_writer_find(r->format))
+        return lotk_err_set(&r->err, LOTK_EUSAGE, NULL, 0, 0,
+                            "merge: unknown format '%s'; expected table, json or csv",
+                            r->format);
+    r->output = lotk_cli_value(args, MERGE_OUTPUT);
+    long memory_mib = 0;
+    r->min_group = LOTK_NORMS_MIN_GROUP;
+    if ((rc = lotk_cli_number(cmd, args, MERGE_PLUGIN_MEMORY, 1, 65536, &memory_mib,
+                              &r->err)) != 0 ||
+        (rc = lotk_cli_number(cmd, args, MERGE_MIN_GROUP, 1, 1000000000, &r->min_group,
+                              &r->err)) != 0)
+        return rc;
+    r->limits.memory = (size_t)memory_mib << 20;
+    return 0;
+}
+
+/* Every part read and inspected: each must be a sound partial result of the first part's
+ * standard (the same SHA-256). */
+static int read_parts(struct merge_run *r, const struct lotk_args *args)
+{
+    int rc;
+    r->nparts = args->npos;
+    r->data = lotk_xcalloc(args->npos, sizeof *r->data);
+    r->len = lotk_xcalloc(args->npos, sizeof *r->len);
     for (size_t i = 0; i < args->npos; i++) {
         struct lotk_partial_info info;
-        if ((rc = lotk_file_read(args->pos[i], PARTIAL_MAX_BYTES, &data[i], &len[i],
-                                 &err)) != 0) {
-            goto done;
-        }
-        if ((rc = lotk_partial_inspect(args->pos[i], data[i], len[i], &info, &err)) != 0)
-            goto done;
+        if ((rc = lotk_file_read(args->pos[i], PARTIAL_MAX_BYTES, &r->data[i], &r->len[i],
+                                 &r->err)) != 0 ||
+            (rc = lotk_partial_inspect(args->pos[i], r->data[i], r->len[i], &info,
+                                       &r->err)) != 0)
+            return rc;
         if (i == 0) {
-            first = info;
+            r->first = info;
             continue;
         }
-        bool same = strcmp(info.standard_sha256, first.standard_sha256) == 0;
-        if (!same)
-            rc = lotk_err_set(&err, LOTK_EUSAGE, args->pos[i], 0, 0,
+        if (strcmp(info.standard_sha256, r->first.standard_sha256) != 0)
+            rc = lotk_err_set(&r->err, LOTK_EUSAGE, args->pos[i], 0, 0,
                               "scored with %s %s, but %s was scored with %s %s (another "
                               "sha256); shards must share one standard",
                               info.standard_id, info.standard_version, args->pos[0],
-                              first.standard_id, first.standard_version);
+                              r->first.standard_id, r->first.standard_version);
         lotk_partial_info_clear(&info);
         if (rc)
-            goto done;
+            return rc;
     }
-    if ((rc = load_standard(lotk_cli_get(cmd, args, "standard"), &first, args->pos[0], &s,
-                            &err)) != 0)
-        goto done;
-    struct lotk_lhost_limits limits = {0};
-    limits.memory = (size_t)memory_mib << 20;
-    if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
-        rc = err.code;
-        goto done;
-    }
-    if (lotk_plugins_resolve_standard(plugins, &diags) != 0) {
-        lotk_diags_print(&diags, stderr);
-        rc = LOTK_ESTANDARD;
-        goto done_printed;
-    }
-    scorer = lotk_scorer_new(s, plugins, false);
-    lotk_scorer_set_jobs(scorer, lotk_batch_default_jobs());
-    for (size_t i = 0; i < args->npos; i++)
-        if ((rc = lotk_partial_merge(args->pos[i], data[i], len[i], scorer, &counts, &err)) !=
-            0)
-            goto done;
-    if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
-        (rc = lotk_rules_apply(result, plugins, &err)) != 0)
-        goto done;
-    /* Percentile ranks and measurement error as lotk score gives them. */
-    const char *norms_path = lotk_cli_get(cmd, args, "norms");
-    if (norms_path) {
-        if ((rc = lotk_norms_load(norms_path, &norms, &err)) != 0 ||
-            (rc = lotk_norms_check_standard(norms, s, norms_path, &err)) != 0)
-            goto done;
-    } else {
-        norms = lotk_norms_from_result(result, min_group);
-    }
-    ranks = lotk_ranks_compute(norms, result);
-    struct lotk_write_opts opts = {.bom = lotk_cli_flag(cmd, args, "bom"),
-                                   .jobs = lotk_batch_default_jobs()};
-    lotk_result_table_init(&table, result, ranks, NULL, true);
-    const char *output = lotk_cli_get(cmd, args, "output");
-    rc = lotk_write_result(&table, format, output ? output : "-", &opts, &err);
-done:
+    return 0;
+}
+
+/* The standard the parts record (or --standard) and the plugins it names. */
+static int load_plugins(struct merge_run *r, const char *given, const char *first_file)
+{
+    int rc = load_standard(given, &r->first, first_file, &r->s, &r->err);
     if (rc)
-        lotk_err_print(&err, stderr);
-done_printed:
-    for (size_t i = 0; i < args->npos; i++)
-        free(data[i]);
-    free(data);
-    free(len);
-    lotk_partial_info_clear(&first);
-    lotk_result_table_clear(&table);
-    lotk_ranks_free(ranks);
-    lotk_norms_free(norms);
-    lotk_result_free(result);
-    lotk_scorer_free(scorer);
-    lotk_plugins_free(plugins);
-    lotk_standard_free(s);
-    lotk_diags_free(&diags);
+        return rc;
+    if (!(r->plugins = lotk_plugins_new(&r->limits, r->s, &r->err)))
+        return r->err.code;
+    if (lotk_plugins_resolve_standard(r->plugins, &r->diags) != 0) {
+        lotk_diags_print(&r->diags, stderr);
+        r->printed = true;
+        return LOTK_ESTANDARD;
+    }
+    return 0;
+}
+
+/* The parts' sums added up, scored and the rules applied; then percentile ranks and
+ * measurement error as lotk score gives them. */
+static int finish_result(struct merge_run *r, const struct lotk_args *args)
+{
+    int rc;
+    r->scorer = lotk_scorer_new(r->s, r->plugins, false);
+    lotk_scorer_set_jobs(r->scorer, lotk_batch_default_jobs());
+    for (size_t i = 0; i < r->nparts; i++)
+        if ((rc = lotk_partial_merge(args->pos[i], r->data[i], r->len[i], r->scorer,
+                                     &r->counts, &r->err)) != 0)
+            return rc;
+    if ((rc = lotk_scorer_finish(r->scorer, r->counts, &r->result, &r->err)) != 0 ||
+        (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
+        return rc;
+    const char *norms_path = lotk_cli_value(args, MERGE_NORMS);
+    if (norms_path) {
+        if ((rc = lotk_norms_load(norms_path, &r->norms, &r->err)) != 0 ||
+            (rc = lotk_norms_check_standard(r->norms, r->s, norms_path, &r->err)) != 0)
+            return rc;
+    } else {
+        r->norms = lotk_norms_from_result(r->result, r->min_group);
+    }
+    r->ranks = lotk_ranks_compute(r->norms, r->result);
+    return 0;
+}
+
+static int write_result(struct merge_run *r, bool bom)
+{
+    struct lotk_write_opts opts = {.bom = bom, .jobs = lotk_batch_default_jobs()};
+    lotk_result_table_init(&r->table, r->result, r->ranks, NULL, true);
+    return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
+                             &r->err);
+}
+
+static void merge_run_clear(struct merge_run *r)
+{
+    for (size_t i = 0; r->data && i < r->nparts; i++)
+        free(r->data[i]);
+    free(r->data);
+    free(r->len);
+    lotk_partial_info_clear(&r->first);
+    lotk_result_table_clear(&r->table);
+    lotk_ranks_free(r->ranks);
+    lotk_norms_free(r->norms);
+    lotk_result_free(r->result);
+    lotk_scorer_free(r->scorer);
+    lotk_plugins_free(r->plugins);
+    lotk_standard_free(r->s);
+    lotk_diags_free(&r->diags);
+}
+
+static int run_merge(const struct lotk_cmd *cmd, const struct lotk_args *args)
+{
+    struct merge_run run = {0};
+    int rc;
+    lotk_err_clear(&run.err);
+    if ((rc = read_options(&run, cmd, args)) != 0 || (rc = read_parts(&run, args)) != 0 ||
+        (rc = load_plugins(&run, lotk_cli_value(args, MERGE_STANDARD), args->pos[0])) != 0 ||
+        (rc = finish_result(&run, args)) != 0)
+        goto done;
+    rc = write_result(&run, lotk_cli_flag(args, MERGE_BOM));
+done:
+    if (rc && !run.printed)
+        lotk_err_print(&run.err, stderr);
+    merge_run_clear(&run);
     return rc;
 }
 
@@ -187,7 +244,7 @@ const struct lotk_cmd lotk_cmd_merge = {
         "one shard of the survey. The merged result equals one run over every shard's\n"
         "rows, bit for bit. Respondent ids are checked for duplicates within each shard,\n"
         "not across shards.\n",
-    .opts = merge_opts,
+    LOTK_CLI_OPTIONS(merge_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_merge,

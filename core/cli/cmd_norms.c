@@ -8,11 +8,12 @@
 #include "base/buf.h"
 #include "base/file.h"
 
-static const struct lotk_opt norms_opts[] = {
-    {"output", 'o', "FILE", "write the norm table to FILE (atomically) instead of stdout"},
-    {"min-group", 0, "N", "suppress groups of fewer than N organizations (default 10)"},
-    {"quiet", 'q', NULL, "print only errors on stderr"},
-    {0},
+static const struct lotk_opt norms_opts[NORMS_NOPTS] = {
+    [NORMS_OUTPUT] = {"output", 'o', "FILE",
+                      "write the norm table to FILE (atomically) instead of stdout"},
+    [NORMS_MIN_GROUP] = {"min-group", 0, "N",
+                         "suppress groups of fewer than N organizations (default 10)"},
+    [NORMS_QUIET] = {"quiet", 'q', NULL, "print only errors on stderr"},
 };
 
 /* Parses --min-group: a whole number of at least 1. */
@@ -39,14 +40,14 @@ static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
     long min_group;
     int rc;
     lotk_err_clear(&err);
-    if ((rc = min_group_of(lotk_cli_get(cmd, args, "min-group"), "norms", &min_group, &err)))
+    if ((rc = min_group_of(lotk_cli_value(args, NORMS_MIN_GROUP), "norms", &min_group, &err)))
         goto done;
-    bool quiet = lotk_cli_flag(cmd, args, "quiet");
+    bool quiet = lotk_cli_flag(args, NORMS_QUIET);
     if ((rc = lotk_norms_build(args->pos, args->npos, min_group, quiet ? NULL : stderr, &nm,
                                &err)) != 0)
         goto done;
     lotk_write_json_norms(nm, &out);
-    const char *output = lotk_cli_get(cmd, args, "output");
+    const char *output = lotk_cli_value(args, NORMS_OUTPUT);
     rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)
@@ -67,7 +68,7 @@ const struct lotk_cmd lotk_cmd_norms = {
         "lotk score --norms FILE gives percentile ranks. Organizations flagged\n"
         "few_respondents are left out; groups under --min-group are suppressed.\n"
         "Formulas: docs/statistics.md.\n",
-    .opts = norms_opts,
+    LOTK_CLI_OPTIONS(norms_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_norms,

@@ -23,28 +23,45 @@
 
 enum { REJECTS_SHOWN = 10 };
 
-static const struct lotk_opt score_opts[] = {
-    {"format", 'f', "FORMAT", "table (default), json or csv"},
-    {"output", 'o', "FILE", "write the result to FILE (atomically) instead of stdout"},
-    {"respondents", 0, NULL, "json: add each respondent's node values"},
-    {"bom", 0, NULL, "csv: start with a UTF-8 byte-order mark so Excel shows Chinese text"},
-    {"rejects", 0, "FILE", "write every rejected row, with its line and reason, to FILE"},
-    {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
-    {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
-    {"encoding", 0, "ENC", "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
-    {"partial", 0, NULL, "write this shard's partial result (for lotk merge) instead"},
-    {"jobs", 'j', "N", "threads reading each large file (default: the number of cores)"},
-    {"plugin-memory", 0, "MIB", "memory cap of the Lua plugins, in MiB (default 64)"},
-    {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
-    {"norms", 0, "FILE", "percentile ranks against this norm table (default: the batch)"},
-    {"min-group", 0, "N", "batch norms: suppress groups under N organizations (default 10)"},
-    {"bootstrap", 0, "N", "N bootstrap replicates: interval of the total, grade chances"},
-    {"seed", 0, "S", "seed of the bootstrap (default 1)"},
-    {"confidence", 0, "C", "level of the bootstrap interval (default 0.95)"},
-    {"evidence", 'e', "FILE", "assessor evidence sheet (CSV) for the evidence indicators; "
-                              "repeatable"},
-    {0},
+static const struct lotk_opt score_opts[SCORE_NOPTS] = {
+    [SCORE_FORMAT] = {"format", 'f', "FORMAT", "table (default), json or csv"},
+    [SCORE_OUTPUT] = {"output", 'o', "FILE",
+                      "write the result to FILE (atomically) instead of stdout"},
+    [SCORE_RESPONDENTS] = {"respondents", 0, NULL, "json: add each respondent's node values"},
+    [SCORE_BOM] = {"bom", 0, NULL,
+                   "csv: start with a UTF-8 byte-order mark so Excel shows Chinese text"},
+    [SCORE_REJECTS] = {"rejects", 0, "FILE",
+                       "write every rejected row, with its line and reason, to FILE"},
+    [SCORE_STRICT] = {"strict", 0, NULL, "fail (exit 1, no output) when any row is rejected"},
+    [SCORE_DELIMITER] = {"delimiter", 'd', "SEP",
+                         "comma, tab or semicolon (default: detected from each header)"},
+    [SCORE_ENCODING] = {"encoding", 0, "ENC",
+                        "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
+    [SCORE_PARTIAL] = {"partial", 0, NULL,
+                       "write this shard's partial result (for lotk merge) instead"},
+    [SCORE_JOBS] = {"jobs", 'j', "N",
+                    "threads reading each large file (default: the number of cores)"},
+    [SCORE_PLUGIN_MEMORY] = {"plugin-memory", 0, "MIB",
+                             "memory cap of the Lua plugins, in MiB (default 64)"},
+    [SCORE_QUIET] = {"quiet", 'q', NULL, "print only errors on stderr (and no progress line)"},
+    [SCORE_NORMS] = {"norms", 0, "FILE",
+                     "percentile ranks against this norm table (default: the batch)"},
+    [SCORE_MIN_GROUP] = {"min-group", 0, "N",
+                         "batch norms: suppress groups under N organizations (default 10)"},
+    [SCORE_BOOTSTRAP] = {"bootstrap", 0, "N",
+                         "N bootstrap replicates: interval of the total, grade chances"},
+    [SCORE_SEED] = {"seed", 0, "S", "seed of the bootstrap (default 1)"},
+    [SCORE_CONFIDENCE] = {"confidence", 0, "C", "level of the bootstrap interval (default 0.95)"},
+    [SCORE_EVIDENCE] = {"evidence", 'e', "FILE",
+                        "assessor evidence sheet (CSV) for the evidence indicators; "
+                        "repeatable"},
 };
+
+/* Options that belong to the finished result, refused with --partial, in the order they are
+ * looked for (the first one given is the one named). */
+static const enum score_opt whole_run_opts[] = {SCORE_RESPONDENTS, SCORE_EVIDENCE,
+                                                SCORE_BOOTSTRAP,   SCORE_NORMS,
+                                                SCORE_FORMAT,      SCORE_BOM};
 
 static int write_output(const char *path, const struct lotk_buf *b, struct lotk_err *err)
 {
@@ -97,14 +114,15 @@ static int stats_start(struct score_stats *st, const struct lotk_cmd *cmd,
     long replicates = 0, seed = 1;
     int rc;
     st->min_group = LOTK_NORMS_MIN_GROUP;
-    st->norms_path = lotk_cli_get(cmd, args, "norms");
+    st->norms_path = lotk_cli_value(args, SCORE_NORMS);
     /* Seeds stay below 2^53 so that the JSON result shows them exactly to any reader. */
-    if ((rc = lotk_cli_number(cmd, args, "min-group", 1, 1000000000, &st->min_group, err)) ||
-        (rc = lotk_cli_number(cmd, args, "bootstrap", 1, 1000000, &replicates, err)) ||
-        (rc = lotk_cli_number(cmd, args, "seed", 0, 9007199254740991L, &seed, err)))
+    if ((rc = lotk_cli_number(cmd, args, SCORE_MIN_GROUP, 1, 1000000000, &st->min_group,
+                              err)) ||
+        (rc = lotk_cli_number(cmd, args, SCORE_BOOTSTRAP, 1, 1000000, &replicates, err)) ||
+        (rc = lotk_cli_number(cmd, args, SCORE_SEED, 0, 9007199254740991L, &seed, err)))
         return rc;
     st->boot_opts = (struct lotk_bootstrap_opts){replicates, (uint64_t)seed, 0.95};
-    const char *conf = lotk_cli_get(cmd, args, "confidence");
+    const char *conf = lotk_cli_value(args, SCORE_CONFIDENCE);
     if (conf && (lotk_parse_double(conf, strlen(conf), &st->boot_opts.confidence) != 0 ||
                  !(st->boot_opts.confidence > 0 && st->boot_opts.confidence < 1)))
         return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
@@ -159,12 +177,12 @@ struct score_evidence {
     struct lotk_rejects rejects;
 };
 
-static int evidence_start(struct score_evidence *se, const struct lotk_cmd *cmd,
-                          const struct lotk_args *args, const struct lotk_standard *s,
-                          bool quiet, bool rejects_file, struct lotk_err *err)
+static int evidence_start(struct score_evidence *se, const struct lotk_args *args,
+                          const struct lotk_standard *s, bool quiet, bool rejects_file,
+                          struct lotk_err *err)
 {
     static const char *files[LOTK_CLI_MAX_POS];
-    size_t n = lotk_cli_get_all(cmd, args, "evidence", files, LOTK_CLI_MAX_POS);
+    size_t n = lotk_cli_values(args, SCORE_EVIDENCE, files, LOTK_CLI_MAX_POS);
     struct lotk_diags warnings = {0};
     int rc = 0;
     if (n == 0)
@@ -185,183 +203,255 @@ static int evidence_start(struct score_evidence *se, const struct lotk_cmd *cmd,
     return 0;
 }
 
-static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
-{
+/* One run of lotk score: what its options say, and what it holds, so that each step below
+ * takes the run and one cleanup (score_run_clear) frees whatever the steps got to. */
+struct score_run {
+    /* the options */
+    const char *format;
+    const char *rejects_path; /* --rejects, or NULL */
+    const char *output;       /* -o, or NULL for stdout */
+    bool quiet, respondents, partial, strict, bom;
+    long jobs, memory_mib;
+    struct lotk_survey_options survey_options;
+    struct lotk_lhost_limits limits;
+    /* what the steps build */
     struct lotk_err err;
-    struct lotk_diags diags = {0};
-    struct lotk_standard *s = NULL;
-    struct lotk_scorer *scorer = NULL;
-    struct lotk_survey *survey = NULL;
-    struct lotk_result *result = NULL;
-    struct lotk_result_table table = {0};
-    struct lotk_plugins *plugins = NULL;
-    struct lotk_rejects rejects = {0};
+    bool printed; /* the failure is already on stderr (as diagnostics) */
+    struct lotk_diags diags;
+    char *path; /* of the standard */
+    struct lotk_standard *s;
+    struct lotk_plugins *plugins;
+    struct score_stats stats;
+    struct score_evidence evidence;
+    struct lotk_scorer *scorer;
+    struct lotk_survey *survey;
+    struct lotk_rejects rejects;
     struct lotk_progress progress;
-    struct score_stats stats = {0};
-    struct score_evidence evidence = {0};
-    char *path = NULL;
-    int rc = 0;
+    struct lotk_survey_counts counts;
+    struct lotk_result *result;
+    struct lotk_result_table table;
+};
 
-    lotk_err_clear(&err);
-    const char *format = lotk_cli_get(cmd, args, "format");
-    if (!format)
-        format = "table";
-    if (!lotk_writer_find(format)) {
-        rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                          "score: unknown format '%s'; expected table, json or csv", format);
-        goto done;
-    }
-    bool quiet = lotk_cli_flag(cmd, args, "quiet");
-    const char *rejects_path = lotk_cli_get(cmd, args, "rejects");
-    rejects.keep_fields = rejects_path != NULL;
-    long jobs = lotk_batch_default_jobs(), memory_mib = 0;
-    if ((rc = lotk_cli_number(cmd, args, "jobs", 1, 256, &jobs, &err)) != 0 ||
-        (rc = lotk_cli_number(cmd, args, "plugin-memory", 1, 65536, &memory_mib, &err)) != 0)
-        goto done;
+/* The options that need no standard: format, messages, threads, plugin memory and how to
+ * read the surveys. */
+static int read_options(struct score_run *r, const struct lotk_cmd *cmd,
+                        const struct lotk_args *args)
+{
+    int rc;
+    r->format = lotk_cli_value(args, SCORE_FORMAT);
+    if (!r->format)
+        r->format = "table";
+    if (!lotk_writer_find(r->format))
+        return lotk_err_set(&r->err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: unknown format '%s'; expected table, json or csv",
+                            r->format);
+    r->quiet = lotk_cli_flag(args, SCORE_QUIET);
+    r->respondents = lotk_cli_flag(args, SCORE_RESPONDENTS);
+    r->partial = lotk_cli_flag(args, SCORE_PARTIAL);
+    r->strict = lotk_cli_flag(args, SCORE_STRICT);
+    r->bom = lotk_cli_flag(args, SCORE_BOM);
+    r->output = lotk_cli_value(args, SCORE_OUTPUT);
+    r->rejects_path = lotk_cli_value(args, SCORE_REJECTS);
+    r->rejects.keep_fields = r->rejects_path != NULL;
+    r->jobs = lotk_batch_default_jobs();
+    if ((rc = lotk_cli_number(cmd, args, SCORE_JOBS, 1, 256, &r->jobs, &r->err)) != 0 ||
+        (rc = lotk_cli_number(cmd, args, SCORE_PLUGIN_MEMORY, 1, 65536, &r->memory_mib,
+                              &r->err)) != 0)
+        return rc;
+    r->limits.memory = (size_t)r->memory_mib << 20;
+    return lotk_survey_options_parse("score", lotk_cli_value(args, SCORE_DELIMITER),
+                                     lotk_cli_value(args, SCORE_ENCODING), &r->survey_options,
+                                     &r->err);
+}
 
-    struct lotk_survey_options survey_options = {0};
-    if ((rc = lotk_survey_options_parse("score", lotk_cli_get(cmd, args, "delimiter"),
-                                        lotk_cli_get(cmd, args, "encoding"), &survey_options,
-                                        &err)) != 0)
-        goto done;
-    if (!(path = lotk_standard_resolve(args->pos[0], &err))) {
-        rc = err.code;
-        goto done;
-    }
-    rc = lotk_standard_load(path, &s, &diags);
-    if (!quiet || rc)
-        lotk_diags_print(&diags, stderr);
+/* The standard (a file or an id) and the plugins it names, each checked. */
+static int load_standard(struct score_run *r, const char *standard)
+{
+    if (!(r->path = lotk_standard_resolve(standard, &r->err)))
+        return r->err.code;
+    int rc = lotk_standard_load(r->path, &r->s, &r->diags);
+    if (!r->quiet || rc)
+        lotk_diags_print(&r->diags, stderr);
     if (rc) {
-        rc = rc == LOTK_EIO ? LOTK_EIO : LOTK_ESTANDARD;
-        goto done_printed;
+        r->printed = true;
+        return rc == LOTK_EIO ? LOTK_EIO : LOTK_ESTANDARD;
     }
+    if (!(r->plugins = lotk_plugins_new(&r->limits, r->s, &r->err)))
+        return r->err.code;
+    if (lotk_plugins_resolve_standard(r->plugins, &r->diags) != 0) {
+        lotk_diags_print(&r->diags, stderr);
+        r->printed = true;
+        return LOTK_ESTANDARD;
+    }
+    return 0;
+}
 
-    struct lotk_lhost_limits limits = {.memory = (size_t)memory_mib << 20};
-    if (!(plugins = lotk_plugins_new(&limits, s, &err))) {
-        rc = err.code;
-        goto done;
-    }
-    if (lotk_plugins_resolve_standard(plugins, &diags) != 0) {
-        lotk_diags_print(&diags, stderr);
-        rc = LOTK_ESTANDARD;
-        goto done_printed;
-    }
-    bool respondents = lotk_cli_flag(cmd, args, "respondents");
-    bool partial = lotk_cli_flag(cmd, args, "partial");
-    if (partial) {
-        static const char *const whole_run[] = {"respondents", "evidence", "bootstrap", "norms",
-                                                "format", "bom", NULL};
-        for (int i = 0; whole_run[i]; i++)
-            if (lotk_cli_flag(cmd, args, whole_run[i])) {
-                rc = lotk_err_set(&err, LOTK_EUSAGE, NULL, 0, 0,
-                                  "score: --%s belongs to the finished result, not to a "
-                                  "--partial one (give it to lotk merge where it applies)",
-                                  whole_run[i]);
-                goto done;
-            }
-    }
-    if ((rc = stats_start(&stats, cmd, args, s, &err)) != 0 ||
-        (rc = evidence_start(&evidence, cmd, args, s, quiet, rejects_path != NULL, &err)) != 0)
-        goto done;
+/* What needs the standard before any survey is read: --partial's refusals, the norms and
+ * bootstrap options (and the norm table), the evidence sheets. */
+static int start_extras(struct score_run *r, const struct lotk_cmd *cmd,
+                        const struct lotk_args *args)
+{
+    int rc;
+    for (size_t i = 0; r->partial && i < sizeof whole_run_opts / sizeof *whole_run_opts; i++)
+        if (lotk_cli_flag(args, whole_run_opts[i]))
+            return lotk_err_set(&r->err, LOTK_EUSAGE, NULL, 0, 0,
+                                "score: --%s belongs to the finished result, not to a "
+                                "--partial one (give it to lotk merge where it applies)",
+                                score_opts[whole_run_opts[i]].name);
+    if ((rc = stats_start(&r->stats, cmd, args, r->s, &r->err)) != 0)
+        return rc;
+    return evidence_start(&r->evidence, args, r->s, r->quiet, r->rejects_path != NULL,
+                          &r->err);
+}
 
-    scorer = lotk_scorer_new(s, plugins, respondents);
-    lotk_scorer_set_evidence(scorer, evidence.ev);
-    lotk_scorer_set_jobs(scorer, (int)jobs);
-    if (stats.boot_rows)
-        lotk_scorer_observe(scorer, lotk_bootstrap_observe, stats.boot_rows);
-    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, &rejects,
-                                    rejects.keep_fields};
-    survey = lotk_survey_new(s, &sink);
-    lotk_survey_set_options(survey, &survey_options);
-    lotk_progress_start(&progress, input_bytes(args), !quiet);
-    lotk_survey_set_progress(survey, &progress);
-    struct lotk_batch batch = {.s = s,
-                               .jobs = (int)jobs,
+/* Every RESPONSES file into the scorer, then the rejected rows and the summary on stderr. */
+static int read_inputs(struct score_run *r, const struct lotk_args *args)
+{
+    int rc = 0;
+    r->scorer = lotk_scorer_new(r->s, r->plugins, r->respondents);
+    lotk_scorer_set_evidence(r->scorer, r->evidence.ev);
+    lotk_scorer_set_jobs(r->scorer, (int)r->jobs);
+    if (r->stats.boot_rows)
+        lotk_scorer_observe(r->scorer, lotk_bootstrap_observe, r->stats.boot_rows);
+    struct lotk_survey_sink sink = {lotk_scorer_add, r->scorer, lotk_rejects_add, &r->rejects,
+                                    r->rejects.keep_fields};
+    r->survey = lotk_survey_new(r->s, &sink);
+    lotk_survey_set_options(r->survey, &r->survey_options);
+    lotk_progress_start(&r->progress, input_bytes(args), !r->quiet);
+    lotk_survey_set_progress(r->survey, &r->progress);
+    struct lotk_batch batch = {.s = r->s,
+                               .jobs = (int)r->jobs,
                                /* the bootstrap's observer sees only this scorer's rows */
-                               .sequential_only = respondents || stats.boot_rows,
-                               .plugin_limits = &limits,
-                               .scorer = scorer,
-                               .survey = survey,
-                               .survey_options = survey_options,
-                               .rejects = &rejects,
-                               .progress = &progress,
-                               .quiet = quiet};
+                               .sequential_only = r->respondents || r->stats.boot_rows,
+                               .plugin_limits = &r->limits,
+                               .scorer = r->scorer,
+                               .survey = r->survey,
+                               .survey_options = r->survey_options,
+                               .rejects = &r->rejects,
+                               .progress = &r->progress,
+                               .quiet = r->quiet};
     for (size_t i = 1; i < args->npos && rc == 0; i++)
-        if ((rc = lotk_batch_read(&batch, args->pos[i], &err)) == 0 && !quiet) {
-            lotk_progress_clear(&progress);
-            lotk_survey_note(survey, args->pos[i]);
+        if ((rc = lotk_batch_read(&batch, args->pos[i], &r->err)) == 0 && !r->quiet) {
+            lotk_progress_clear(&r->progress);
+            lotk_survey_note(r->survey, args->pos[i]);
         }
-    lotk_progress_finish(&progress);
+    lotk_progress_finish(&r->progress);
     if (rc)
-        goto done;
-
-    struct lotk_survey_counts counts = lotk_survey_counts(survey);
-    if (!quiet) {
-        lotk_rejects_print(&rejects, REJECTS_SHOWN, rejects_path != NULL, stderr);
-        fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected", counts.rows,
-                counts.scored, counts.rejected);
-        if (counts.screened)
-            fprintf(stderr, ", %ld screened out", counts.screened);
+        return rc;
+    r->counts = lotk_survey_counts(r->survey);
+    if (!r->quiet) {
+        lotk_rejects_print(&r->rejects, REJECTS_SHOWN, r->rejects_path != NULL, stderr);
+        fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected", r->counts.rows,
+                r->counts.scored, r->counts.rejected);
+        if (r->counts.screened)
+            fprintf(stderr, ", %ld screened out", r->counts.screened);
         fputc('\n', stderr);
     }
-    bool strict = lotk_cli_flag(cmd, args, "strict");
-    if (strict && (counts.rejected > 0 || (evidence.ev && evidence.ev->counts.rejected > 0))) {
-        /* The rejects file is what the user needs to see now: it is written all the same. */
-        if (rejects_path && (rc = write_rejects(rejects_path, &rejects, &evidence.rejects,
-                                                &err)) != 0)
-            goto done;
-        if (counts.rejected > 0)
-            rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
-                              "%ld of %ld rows rejected under --strict; no result written",
-                              counts.rejected, counts.rows);
-        else
-            rc = lotk_err_set(&err, LOTK_EREJECT, NULL, 0, 0,
-                              "%ld of %ld evidence rows rejected under --strict; no result "
-                              "written",
-                              evidence.ev->counts.rejected, evidence.ev->counts.rows);
-        goto done;
-    }
-    const char *output = lotk_cli_get(cmd, args, "output");
-    if (partial) { /* this shard's state, finished later by lotk merge */
-        struct lotk_buf part = {0};
-        if (rejects_path && (rc = write_rejects(rejects_path, &rejects, &evidence.rejects,
-                                                &err)) != 0)
-            goto done;
-        lotk_partial_write(s, scorer, counts, &part);
-        rc = write_output(output ? output : "-", &part, &err);
-        lotk_buf_free(&part);
-        goto done;
-    }
-    if ((rc = lotk_scorer_finish(scorer, counts, &result, &err)) != 0 ||
-        (rc = lotk_rules_apply(result, plugins, &err)) != 0 ||
-        (rc = stats_finish(&stats, result, plugins, quiet,
-                           strcmp(format, "json") == 0 || stats.norms_path, &err)) != 0)
-        goto done;
-    /* Only now, with everything scored, does anything reach a file. */
-    if (rejects_path &&
-        (rc = write_rejects(rejects_path, &rejects, &evidence.rejects, &err)) != 0)
-        goto done;
-    struct lotk_write_opts opts = {.respondents = respondents,
-                                   .bom = lotk_cli_flag(cmd, args, "bom"),
-                                   .jobs = (int)jobs};
-    lotk_result_table_init(&table, result, stats.ranks, stats.boot, true);
-    rc = lotk_write_result(&table, format, output ? output : "-", &opts, &err);
-done:
+    return 0;
+}
+
+/* The --rejects file, when asked for. */
+static int write_rejects_file(struct score_run *r)
+{
+    if (!r->rejects_path)
+        return 0;
+    return write_rejects(r->rejects_path, &r->rejects, &r->evidence.rejects, &r->err);
+}
+
+/* --strict with rejected survey or evidence rows: the rejects file and LOTK_EREJECT. */
+static int refuse_rejected(struct score_run *r)
+{
+    const struct lotk_evidence *ev = r->evidence.ev;
+    if (!r->strict || (r->counts.rejected == 0 && !(ev && ev->counts.rejected > 0)))
+        return 0;
+    /* The rejects file is what the user needs to see now: it is written all the same. */
+    int rc = write_rejects_file(r);
     if (rc)
-        lotk_err_print(&err, stderr);
-done_printed:
-    lotk_result_table_clear(&table);
-    lotk_result_free(result);
-    lotk_survey_free(survey);
-    lotk_scorer_free(scorer);
-    lotk_plugins_free(plugins);
-    lotk_standard_free(s);
-    lotk_diags_free(&diags);
-    lotk_rejects_clear(&rejects);
-    stats_free(&stats);
-    lotk_rejects_clear(&evidence.rejects);
-    lotk_evidence_free(evidence.ev); /* after the result, which borrows it */
-    free(path);
+        return rc;
+    if (r->counts.rejected > 0)
+        return lotk_err_set(&r->err, LOTK_EREJECT, NULL, 0, 0,
+                            "%ld of %ld rows rejected under --strict; no result written",
+                            r->counts.rejected, r->counts.rows);
+    return lotk_err_set(&r->err, LOTK_EREJECT, NULL, 0, 0,
+                        "%ld of %ld evidence rows rejected under --strict; no result written",
+                        ev->counts.rejected, ev->counts.rows);
+}
+
+/* --partial: this shard's state, finished later by lotk merge, and its rejects file. */
+static int write_partial(struct score_run *r)
+{
+    struct lotk_buf part = {0};
+    int rc = write_rejects_file(r);
+    if (rc)
+        return rc;
+    lotk_partial_write(r->s, r->scorer, r->counts, &part);
+    rc = write_output(r->output, &part, &r->err);
+    lotk_buf_free(&part);
+    return rc;
+}
+
+/* The result: scored, the rules applied, percentile ranks and the bootstrap added. */
+static int finish_result(struct score_run *r)
+{
+    int rc;
+    if ((rc = lotk_scorer_finish(r->scorer, r->counts, &r->result, &r->err)) != 0 ||
+        (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
+        return rc;
+    return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
+                        strcmp(r->format, "json") == 0 || r->stats.norms_path, &r->err);
+}
+
+/* Only now, with everything scored, does anything reach a file: the rejects, the result. */
+static int write_result(struct score_run *r)
+{
+    int rc = write_rejects_file(r);
+    if (rc)
+        return rc;
+    struct lotk_write_opts opts = {.respondents = r->respondents,
+                                   .bom = r->bom,
+                                   .jobs = (int)r->jobs};
+    lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot, true);
+    return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
+                             &r->err);
+}
+
+static void score_run_clear(struct score_run *r)
+{
+    lotk_result_table_clear(&r->table);
+    lotk_result_free(r->result);
+    lotk_survey_free(r->survey);
+    lotk_scorer_free(r->scorer);
+    lotk_plugins_free(r->plugins);
+    lotk_standard_free(r->s);
+    lotk_diags_free(&r->diags);
+    lotk_rejects_clear(&r->rejects);
+    stats_free(&r->stats);
+    lotk_rejects_clear(&r->evidence.rejects);
+    lotk_evidence_free(r->evidence.ev); /* after the result, which borrows it */
+    free(r->path);
+}
+
+static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
+{
+    struct score_run run = {0};
+    int rc;
+    lotk_err_clear(&run.err);
+    if ((rc = read_options(&run, cmd, args)) != 0 ||
+        (rc = load_standard(&run, args->pos[0])) != 0 ||
+        (rc = start_extras(&run, cmd, args)) != 0 || (rc = read_inputs(&run, args)) != 0 ||
+        (rc = refuse_rejected(&run)) != 0)
+        goto done;
+    if (run.partial) {
+        rc = write_partial(&run);
+        goto done;
+    }
+    if ((rc = finish_result(&run)) != 0)
+        goto done;
+    rc = write_result(&run);
+done:
+    if (rc && !run.printed)
+        lotk_err_print(&run.err, stderr);
+    score_run_clear(&run);
     return rc;
 }
 
@@ -376,7 +466,7 @@ const struct lotk_cmd lotk_cmd_score = {
         "Rows that cannot be scored are rejected with their line and reason; the count of\n"
         "rows read, scored and rejected goes to stderr and into the JSON input block.\n"
         "Large files are read by --jobs threads; the result is identical to one thread's.\n",
-    .opts = score_opts,
+    LOTK_CLI_OPTIONS(score_opts),
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_score,

@@ -18,12 +18,14 @@
 #include "base/num.h"
 #include "base/file.h"
 
-static const struct lotk_opt validate_opts[] = {
-    {"format", 'f', "FORMAT", "table (default) or json"},
-    {"output", 'o', "FILE", "write the report to FILE (atomically) instead of stdout"},
-    {"delimiter", 'd', "SEP", "comma, tab or semicolon (default: detected from each header)"},
-    {"encoding", 0, "ENC", "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
-    {0},
+static const struct lotk_opt validate_opts[VALIDATE_NOPTS] = {
+    [VALIDATE_FORMAT] = {"format", 'f', "FORMAT", "table (default) or json"},
+    [VALIDATE_OUTPUT] = {"output", 'o', "FILE",
+                         "write the report to FILE (atomically) instead of stdout"},
+    [VALIDATE_DELIMITER] = {"delimiter", 'd', "SEP",
+                            "comma, tab or semicolon (default: detected from each header)"},
+    [VALIDATE_ENCODING] = {"encoding", 0, "ENC",
+                           "auto (default: UTF-8 or GB18030, detected), utf-8 or gb18030"},
 };
 
 /* Answers seen for one item: each distinct value with its count, kept sorted. */
@@ -322,7 +324,7 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     int rc = 0;
 
     lotk_err_clear(&err);
-    const char *format = lotk_cli_get(cmd, args, "format");
+    const char *format = lotk_cli_value(args, VALIDATE_FORMAT);
     if (!format)
         format = "table";
     if (strcmp(format, "table") && strcmp(format, "json")) {
@@ -349,8 +351,8 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     survey = lotk_survey_new(s, &sink);
     lotk_survey_on_header(survey, on_header, &v);
     struct lotk_survey_options opts = {0};
-    if ((rc = lotk_survey_options_parse("validate", lotk_cli_get(cmd, args, "delimiter"),
-                                        lotk_cli_get(cmd, args, "encoding"), &opts, &err)) != 0)
+    if ((rc = lotk_survey_options_parse("validate", lotk_cli_value(args, VALIDATE_DELIMITER),
+                                        lotk_cli_value(args, VALIDATE_ENCODING), &opts, &err)) != 0)
         goto done;
     lotk_survey_set_options(survey, &opts);
     for (size_t i = 1; i < args->npos; i++)
@@ -361,7 +363,7 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
         write_json(&v, &rejects, counts, &out);
     else
         write_table(&v, &rejects, counts, &out);
-    const char *output = lotk_cli_get(cmd, args, "output");
+    const char *output = lotk_cli_value(args, VALIDATE_OUTPUT);
     rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)
@@ -397,7 +399,7 @@ const struct lotk_cmd lotk_cmd_validate = {
                "given to each item, items that look reverse-keyed the wrong way (a negative\n"
                "corrected item-total correlation), and every rejected or screened-out row\n"
                "with its reason. Exits 0 even when rows are rejected: the report is the point.\n",
-    .opts = validate_opts,
+    LOTK_CLI_OPTIONS(validate_opts),
     .min_pos = 2,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_validate,

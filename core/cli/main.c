@@ -1,4 +1,5 @@
-/* main.c — the subcommand table and the exit code; every command lives in cmd_*.c. */
+/* main.c — dispatch to a command, the overview, `lotk help` and the exit code; the
+ * commands live in cmd_*.c, their list in commands.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,24 +7,12 @@
 #include "base/err.h"
 #include "base/text.h"
 
-static const struct lotk_cmd *const commands[] = {
-    &lotk_cmd_score,
-    &lotk_cmd_check,
-    &lotk_cmd_validate,
-    &lotk_cmd_standards,
-    &lotk_cmd_plugins,
-    &lotk_cmd_merge,
-    &lotk_cmd_norms,
-    &lotk_cmd_compare,
-    NULL,
-};
-
 static void usage(FILE *out)
 {
     fputs("lotk — score learning organizations against assessment standards\n\n"
           "usage: lotk COMMAND [ARGS]\n\ncommands:\n", out);
-    for (int i = 0; commands[i]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    for (int i = 0; lotk_commands[i]; i++)
+        fprintf(out, "  %-10s %s\n", lotk_commands[i]->name, lotk_commands[i]->summary);
     fputs("  help       show the options of a command: lotk help COMMAND\n\n"
           "lotk --version prints the version.\n"
           "exit codes: 0 ok, 1 data rejected under --strict, 2 usage or I/O error,\n"
@@ -31,23 +20,15 @@ static void usage(FILE *out)
           out);
 }
 
-static const struct lotk_cmd *find_command(const char *name)
-{
-    for (int i = 0; commands[i]; i++)
-        if (strcmp(commands[i]->name, name) == 0)
-            return commands[i];
-    return NULL;
-}
-
 static void no_command(const char *name)
 {
     const char *best = NULL;
     size_t best_d = 3; /* further than two edits is no suggestion */
-    for (int i = 0; commands[i]; i++) {
-        size_t d = lotk_edit_distance(name, commands[i]->name);
+    for (int i = 0; lotk_commands[i]; i++) {
+        size_t d = lotk_edit_distance(name, lotk_commands[i]->name);
         if (d < best_d) {
             best_d = d;
-            best = commands[i]->name;
+            best = lotk_commands[i]->name;
         }
     }
     if (best)
@@ -76,7 +57,12 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        const struct lotk_cmd *cmd = find_command(argv[2]);
+        /* Not in the overview: a listing for tests and tooling (docs/cli.md). */
+        if (strcmp(argv[2], "--options") == 0) {
+            lotk_cli_print_options(lotk_commands, stdout);
+            return 0;
+        }
+        const struct lotk_cmd *cmd = lotk_commands_find(argv[2]);
         if (!cmd) {
             no_command(argv[2]);
             return LOTK_EXIT_USAGE;
@@ -84,7 +70,7 @@ int main(int argc, char **argv)
         lotk_cli_help(cmd, stdout);
         return 0;
     }
-    const struct lotk_cmd *cmd = find_command(name);
+    const struct lotk_cmd *cmd = lotk_commands_find(name);
     if (!cmd) {
         no_command(name);
         return LOTK_EXIT_USAGE;

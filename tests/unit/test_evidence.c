@@ -784,7 +784,7 @@ static void order_does_not_matter(void **state)
     lotk_standard_free(s);
 }
 
-/* --evidence FILE repeats; every value is kept in order (cli.c's lotk_cli_get_all). */
+/* --evidence FILE repeats; every value is kept in order (cli.c's lotk_cli_values). */
 static void evidence_option_repeats(void **state)
 {
     (void)state;
@@ -796,14 +796,14 @@ static void evidence_option_repeats(void **state)
     lotk_err_clear(&err);
     assert_int_equal(lotk_cli_parse(&lotk_cmd_score, 8, (char **)argv, &args, &help, &err), 0);
     const char *files[4] = {NULL};
-    assert_int_equal(lotk_cli_get_all(&lotk_cmd_score, &args, "evidence", files, 4), 3);
+    assert_int_equal(lotk_cli_values(&args, SCORE_EVIDENCE, files, 4), 3);
     assert_string_equal(files[0], "team.csv");
     assert_string_equal(files[1], "self.csv");
     assert_string_equal(files[2], "more.csv");
-    assert_int_equal(lotk_cli_get_all(&lotk_cmd_score, &args, "evidence", files, 1), 3);
-    assert_string_equal(lotk_cli_get(&lotk_cmd_score, &args, "evidence"), "more.csv");
-    assert_int_equal(lotk_cli_get_all(&lotk_cmd_score, &args, "rejects", files, 4), 0);
-    assert_int_equal(lotk_cli_get_all(&lotk_cmd_score, &args, "no-such", files, 4), 0);
+    assert_int_equal(lotk_cli_values(&args, SCORE_EVIDENCE, files, 1), 3);
+    assert_string_equal(lotk_cli_value(&args, SCORE_EVIDENCE), "more.csv");
+    assert_int_equal(lotk_cli_values(&args, SCORE_REJECTS, files, 4), 0);
+    /* An option score lacks (SCORE_NO_SUCH) no longer compiles: nothing to ask at run time. */
     assert_int_equal(args.npos, 2);
 }
 
