@@ -9,14 +9,18 @@
 
 #include "base/mem.h"
 
-enum { HOOK_EVERY = 1000, CLOSE_INSTRUCTIONS = 1000000 };
+enum { HOOK_EVERY = 1000, CLOSE_INSTRUCTIONS = 1000000, FROZEN_DEPTH = 64 };
 
 struct lotk_lhost {
     lua_State *L;
     size_t used, cap;
     bool over_memory;
-    long budget, spent;
+    long budget;            /* the default budget of a call */
+    long report_budget;     /* kept for the registry, which knows the kinds */
+    long active;            /* the budget of the outermost call running now */
+    long spent;
     bool over_budget;
+    int depth;              /* calls running now; > 1 while a call loads a library */
     char budget_where[256]; /* where the budget ran out first */
 };
 
@@ -47,7 +51,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     struct lotk_lhost *h;
     lua_getallocf(L, (void **)&h);
     h->spent += HOOK_EVERY;
-    if (h->spent <= h->budget)
+    if (h->spent <= h->active)
         return;
     if (!h->over_budget) {
         h->over_budget = true;
@@ -59,7 +63,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
     /* Raised again every HOOK_EVERY instructions, so a pcall that swallows it gains
      * nothing: the plugin cannot run on past its budget. */
-    luaL_error(L, "instruction budget of %d exceeded", (int)h->budget);
+    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)h->active);
 }
 
 /* ---- the safe library subset ------------------------------------------------------ */
@@ -112,6 +116,56 @@ void lotk_lhost_push_readonly(lua_State *L, int idx)
     lua_pushliteral(L, "read-only");
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
+}
+
+/* Builds the frozen view of the table at idx; visited maps each table seen to its view. */
+static void push_frozen(lua_State *L, int idx, int visited, int depth)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, visited) != LUA_TNIL)
+        return; /* seen before: the same view, so sharing and cycles survive */
+    lua_pop(L, 1);
+    if (depth > FROZEN_DEPTH)
+        luaL_error(L, "a table nested deeper than %d levels cannot be made read-only",
+                   FROZEN_DEPTH);
+    luaL_checkstack(L, 8, "freezing a table");
+    lua_newtable(L); /* the copy the view reads: the original stays the plugin's own */
+    int copy = lua_gettop(L);
+    /* A metatable keeps a library's inheritance working, but one that gained __gc after
+     * setmetatable checked it would give the copy a finalizer no budget covers. */
+    if (lua_getmetatable(L, idx)) {
+        if (lua_getfield(L, -1, "__gc") == LUA_TNIL) {
+            lua_pop(L, 1);
+            lua_setmetatable(L, copy);
+        } else {
+            lua_pop(L, 2);
+        }
+    }
+    lotk_lhost_push_readonly(L, copy);
+    lua_pushvalue(L, idx);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, visited);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            push_frozen(L, -1, visited, depth + 1);
+            lua_remove(L, -2);
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, copy);
+    }
+    lua_remove(L, copy);
+}
+
+void lotk_lhost_push_frozen(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    int visited = lua_gettop(L);
+    push_frozen(L, idx, visited, 0);
+    lua_remove(L, visited);
 }
 
 static int l_plain_find(lua_State *L)
@@ -312,6 +366,9 @@ struct lotk_lhost *lotk_lhost_new(const struct lotk_lhost_limits *limits, struct
     h->cap = limits && limits->memory ? limits->memory : LOTK_LHOST_DEFAULT_MEMORY;
     h->budget = limits && limits->instructions ? limits->instructions
                                                : LOTK_LHOST_DEFAULT_INSTRUCTIONS;
+    h->report_budget = limits && limits->report_instructions
+                           ? limits->report_instructions
+                           : LOTK_LHOST_DEFAULT_REPORT_INSTRUCTIONS;
     h->L = lua_newstate(capped_alloc, h);
     if (!h->L) {
         free(h);
@@ -385,7 +442,8 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
 {
     lua_State *L = h->L;
     char *chunkname = lotk_xasprintf("@%s", path);
-    h->over_memory = false;
+    if (h->depth == 0) /* inside a call, an earlier overrun must still fail that call */
+        h->over_memory = false;
     int status = luaL_loadbufferx(L, source, len, chunkname, "t");
     free(chunkname);
     if (status != LUA_OK) {
@@ -414,6 +472,12 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
 int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nresults,
                     struct lotk_err *err)
 {
+    return lotk_lhost_call_budget(h, plugin, 0, nargs, nresults, err);
+}
+
+int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instructions,
+                           int nargs, int nresults, struct lotk_err *err)
+{
     lua_State *L = h->L;
     int base = lua_gettop(L) - nargs;
     /* Below the function: a copy of it (to name where it is defined should the error carry
@@ -424,13 +488,23 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
     lua_insert(L, base);
     lua_pushcfunction(L, traceback_handler);
     lua_insert(L, base + 1);
-    h->spent = 0;
-    h->over_budget = false;
-    h->over_memory = false;
-    h->budget_where[0] = '\0';
-    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    /* A nested call (a plugin loading a library) runs on the outer call's budget and hook:
+     * resetting them would hand the plugin a fresh budget per require, and removing the
+     * hook on return would leave the rest of the outer call unbounded. */
+    bool outermost = h->depth == 0;
+    if (outermost) {
+        h->active = instructions > 0 ? instructions : h->budget;
+        h->spent = 0;
+        h->over_budget = false;
+        h->over_memory = false;
+        h->budget_where[0] = '\0';
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    }
+    h->depth++;
     int status = lua_pcall(L, nargs, nresults, base + 1);
-    lua_sethook(L, NULL, 0, 0);
+    h->depth--;
+    if (outermost)
+        lua_sethook(L, NULL, 0, 0);
     if (status == LUA_OK && !h->over_budget && !h->over_memory) {
         lua_remove(L, base + 1); /* the handler */
         lua_remove(L, base);     /* the copy */
@@ -444,7 +518,7 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
     if (h->over_budget) {
         fill_from_message(err, plugin, h->budget_where[0] ? h->budget_where : "");
         snprintf(err->msg, sizeof err->msg,
-                 "instruction budget of %ld exceeded (an endless loop?)", h->budget);
+                 "instruction budget of %ld exceeded (an endless loop?)", h->active);
     } else if (h->over_memory || status == LUA_ERRMEM) {
         fill_from_message(err, plugin, fallback);
         snprintf(err->msg, sizeof err->msg,
@@ -464,6 +538,16 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
     /* Whatever the plugin allocated before failing is garbage now. */
     lua_gc(L, LUA_GCCOLLECT);
     return LOTK_EPLUGIN;
+}
+
+long lotk_lhost_report_budget(const struct lotk_lhost *h)
+{
+    return h->report_budget;
+}
+
+size_t lotk_lhost_limit(const struct lotk_lhost *h)
+{
+    return h->cap;
 }
 
 size_t lotk_lhost_memory(const struct lotk_lhost *h)

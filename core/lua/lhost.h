@@ -17,11 +17,17 @@
 enum {
     LOTK_LHOST_DEFAULT_MEMORY = 64 << 20,      /* bytes per state */
     LOTK_LHOST_DEFAULT_INSTRUCTIONS = 10000000, /* per call */
+    /* Per call of a report plugin (and the libraries it uses): rendering a batch of
+     * thousands of organizations is far more work than scoring one, but still bounded. */
+    LOTK_LHOST_DEFAULT_REPORT_INSTRUCTIONS = 100 * LOTK_LHOST_DEFAULT_INSTRUCTIONS,
 };
 
+/* Zero fields take the defaults above. */
 struct lotk_lhost_limits {
-    size_t memory;        /* hard cap on the state's allocations, bytes */
-    long instructions;    /* VM instructions one call may run */
+    size_t memory;             /* hard cap on the state's allocations, bytes */
+    long instructions;         /* VM instructions one call may run */
+    long report_instructions;  /* the same for a call of a report or library plugin; the
+                                * lhost only stores it, the plugin registry applies it */
 };
 
 struct lotk_lhost;
@@ -42,6 +48,13 @@ void lotk_lhost_set_global(struct lotk_lhost *h, const char *name);
  * the original, the metatable is locked. */
 void lotk_lhost_push_readonly(lua_State *L, int idx);
 
+/* Pushes a read-only view of the table at idx in which every table reachable through
+ * values is read-only too (one view per table, so shared and cyclic tables stay so).
+ * Functions and other values are kept as they are; metatables are kept unless they carry
+ * __gc. Raises a Lua error for tables nested deeper than 64 levels, so call it from inside
+ * a protected call. */
+void lotk_lhost_push_frozen(lua_State *L, int idx);
+
 /* Loads a plugin's source (text only, never bytecode) as a function whose _ENV is a fresh
  * environment: the safe globals, read-only, and an error on reading any undefined name.
  * Pushes the function. Returns 0, or LOTK_ESTANDARD with err naming path:line. */
@@ -49,12 +62,27 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
                     struct lotk_err *err);
 
 /* Calls the function below nargs arguments on the stack, like lua_pcall, under a fresh
- * instruction budget and with a traceback handler. A budget overrun is reported even when
- * the plugin caught the error with pcall: the count hook re-arms and fires again until
- * the call returns. On failure returns LOTK_EPLUGIN with err naming the plugin, the file
- * and line where Lua stopped, and the traceback; nothing is left on the stack. */
+ * instruction budget (the state's default) and with a traceback handler. A budget overrun
+ * is reported even when the plugin caught the error with pcall: the count hook re-arms and
+ * fires again until the call returns. On failure returns LOTK_EPLUGIN with err naming the
+ * plugin, the file and line where Lua stopped, and the traceback; nothing is left on the
+ * stack. */
 int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nresults,
                     struct lotk_err *err);
+
+/* lotk_lhost_call with a budget of instructions (0: the state's default). A call made
+ * while another is running (a C function of the host API, called by a plugin, loading a
+ * library) is part of the outer call: it shares what is left of the outer budget, whatever
+ * instructions says, and a memory or budget overrun inside it fails the outer call too. */
+int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instructions,
+                           int nargs, int nresults, struct lotk_err *err);
+
+/* The report budget the state was created with (limits->report_instructions, else
+ * LOTK_LHOST_DEFAULT_REPORT_INSTRUCTIONS). */
+long lotk_lhost_report_budget(const struct lotk_lhost *h);
+
+/* The memory cap, bytes. */
+size_t lotk_lhost_limit(const struct lotk_lhost *h);
 
 /* Bytes the state holds now. */
 size_t lotk_lhost_memory(const struct lotk_lhost *h);

@@ -1,11 +1,19 @@
 /* plugin.h — Lua plugins: discovery, metadata checks, the registry, the lotk.* host API,
- * and calling each kind (DESIGN §5, docs/plugin-api.md).
+ * and calling each kind (DESIGN §5, docs/plugin-api.md). The one header of the lua tier
+ * that callers include; behind it:
+ *   lhost.c     the sandboxed state: allocator cap, instruction budget, protected calls
+ *   registry.c  the search path, finding, loading and checking plugin files, lotk.require
+ *   api.c       the lotk.* host functions and lotk.standard
+ *   marshal.c   C values and JSON trees into Lua, numbers back out
+ *   call.c      one call per kind: aggregate, respondent, rule, report
+ *   ptest.c     a plugin's own tests
  *
  * A plugin file returns one table: api = 1, name, version, kind, description, the
- * function named after its kind, and optionally tests. Its file is named after it
- * (name.lua). A standard names plugins by name, found on the search path (plugins/ beside
- * the standard, $LOTK_PLUGIN_PATH, the plugins beside the lotk binary's tree, the
- * installed plugins), or by a path ending in .lua, relative to the standard. */
+ * function named after its kind (a library: its exports table instead), and optionally
+ * tests. Its file is named after it (name.lua). A standard names plugins by name, found on
+ * the search path (plugins/ beside the standard, $LOTK_PLUGIN_PATH, the plugins beside the
+ * lotk binary's tree, the installed plugins), or by a path ending in .lua, relative to the
+ * standard. */
 #ifndef LOTK_PLUGIN_H
 #define LOTK_PLUGIN_H
 
@@ -22,21 +30,24 @@ enum lotk_plugin_kind {
     LOTK_PLUGIN_RESPONDENT,
     LOTK_PLUGIN_RULE,
     LOTK_PLUGIN_REPORT,
+    LOTK_PLUGIN_LIBRARY, /* shared Lua helpers: an exports table, got by lotk.require */
 };
 
 struct lotk_plugin {
     char *name, *version, *description, *path;
     enum lotk_plugin_kind kind;
-    int table_ref; /* the plugin's table in the Lua registry */
-    int fn_ref;    /* its function */
-    int fn_line;   /* where that function is defined, for errors about what it returned */
+    int table_ref;   /* the plugin's table in the Lua registry */
+    int fn_ref;      /* its function (LUA_NOREF for a library) */
+    int fn_line;     /* where that function is defined, for errors about what it returned */
+    int exports_ref; /* a library's read-only exports, made on the first lotk.require */
 };
 
 struct lotk_plugins;
 
-/* Creates an empty registry with its own sandboxed Lua state. standard may be NULL (for
- * `lotk plugins`); when given, its directory's plugins/ is searched first and lotk.standard
- * shows it. Returns NULL with err filled when Lua cannot start. */
+/* Creates an empty registry with its own sandboxed Lua state (limits may be NULL: the
+ * defaults). standard may be NULL (for `lotk plugins`); when given, its directory's
+ * plugins/ is searched first and lotk.standard shows it. Returns NULL with err filled when
+ * Lua cannot start. */
 struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
                                       const struct lotk_standard *standard,
                                       struct lotk_err *err);
@@ -46,6 +57,15 @@ struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
  * error. Returns 0 and sets *out, LOTK_ESTANDARD for a missing or invalid plugin. */
 int lotk_plugins_get(struct lotk_plugins *p, const char *name, const struct lotk_plugin **out,
                      struct lotk_err *err);
+
+/* Finds a plugin of kind want by name for presenting results: a report plugin (`-f NAME`)
+ * or a library (lotk.require). Like lotk_plugins_get, except that when several files on
+ * the search path have the name the first one wins, so a user's html.lua beside the
+ * standard replaces the shipped one (restyling is the point; two scoring plugins of one
+ * name stay an error). Returns 0 and sets *out, or LOTK_ESTANDARD when the plugin is
+ * missing, does not load, or is of another kind. */
+int lotk_plugins_find(struct lotk_plugins *p, const char *name, enum lotk_plugin_kind want,
+                      const struct lotk_plugin **out, struct lotk_err *err);
 
 /* Loads the plugin file at path (for `lotk plugins test FILE`). */
 int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
@@ -62,7 +82,9 @@ void lotk_plugins_each_file(struct lotk_plugins *p, void (*fn)(const char *path,
 
 /* Runs the plugin's own tests table: each entry {args = {...}, expect = value, name = "..."}
  * calls the plugin's function with args and compares its first result (numbers to 1e-9,
- * tables deeply). Prints a line per failure to out. */
+ * tables deeply); a library's tests name the export they call, fn = "name". Prints a line
+ * per failure to out. Calls run under the kind's budget (a report's or library's is the
+ * report budget). */
 int lotk_plugin_test(struct lotk_plugins *p, const struct lotk_plugin *pl, int *passed,
                      int *failed, FILE *out, struct lotk_err *err);
 
@@ -96,9 +118,29 @@ int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
                      const struct lotk_rule *rule, const struct json_t *result,
                      struct lotk_rule_effect *out, struct lotk_err *err);
 
-/* report(result) → text; result is the whole JSON result. Appends the text to out. */
+/* One entry of the message table handed to report plugins (core/output/messages.def,
+ * already in the chosen language). */
+struct lotk_report_message {
+    const char *key;
+    const char *text;
+};
+
+/* What a report plugin is told besides the result: ctx = {format =, lang =,
+ * messages = {key = text, ...}} in Lua. NULL strings are left out of the table. */
+struct lotk_report_ctx {
+    const char *format;                          /* "html", "md", ...: the -f asked for */
+    const char *lang;                            /* "zh" or "en" */
+    const struct lotk_report_message *messages;  /* nmessages entries; keys unique */
+    size_t nmessages;
+};
+
+/* report(result, ctx) → text; result is the whole JSON result, ctx as above (NULL: an empty
+ * table). Both are plain tables, built afresh for this call. Runs under the report budget
+ * (struct lotk_lhost_limits.report_instructions). Appends the text to out; anything but a
+ * string is LOTK_EPLUGIN naming the plugin's file and the line of its function. */
 int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
-                       const struct json_t *result, struct lotk_buf *out, struct lotk_err *err);
+                       const struct json_t *result, const struct lotk_report_ctx *ctx,
+                       struct lotk_buf *out, struct lotk_err *err);
 
 const char *lotk_plugin_kind_name(enum lotk_plugin_kind kind);
 

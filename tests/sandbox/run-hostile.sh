@@ -5,6 +5,13 @@
 #   -- expect-stderr: TEXT
 # (or the same lines without "-- " in NAME.expect beside a plugin that is not text)
 # and lotk must neither crash (exit > 4, or a signal) nor write any result.
+# Two more header lines, for plugins that cannot be a standard's aggregate:
+#   -- driver: NAME       drivers/NAME.lua (HOSTILE in it replaced by the plugin's name) is
+#                         copied beside the plugin and is the root aggregate instead: a
+#                         hostile library is loaded by the driver's lotk.require
+#   -- run: plugins-test  runs `lotk plugins test PLUGIN` instead of scoring: the message is
+#                         looked for in a "FAIL" line (for report plugins, which scoring
+#                         does not call)
 # usage: run-hostile.sh LOTK PLUGIN.lua
 set -u
 lotk=$1
@@ -16,15 +23,30 @@ spec=$plugin
 [ -f "${plugin%.lua}.expect" ] && spec="${plugin%.lua}.expect"
 want_exit=$(sed -n 's/^\(-- \)\{0,1\}expect-exit: *//p' "$spec")
 want_text=$(sed -n 's/^\(-- \)\{0,1\}expect-stderr: *//p' "$spec")
+driver=$(sed -n 's/^-- driver: *//p' "$spec")
+run=$(sed -n 's/^-- run: *//p' "$spec")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/plugins"
 cp "$plugin" "$work/plugins/$name.lua"
-sed "s/HOSTILE/$name/" "$here/standard.yaml" > "$work/standard.yaml"
+root=$name
+if [ -n "$driver" ]; then
+    sed "s/HOSTILE/$name/g" "$here/drivers/$driver.lua" > "$work/plugins/$driver.lua"
+    root=$driver
+fi
+sed "s/HOSTILE/$root/" "$here/standard.yaml" > "$work/standard.yaml"
 # A limit that takes long to reach must still end: the timeout is only a backstop.
-timeout 60 "$lotk" score "$work/standard.yaml" "$here/responses.csv" -f json \
-    -o "$work/result.json" --plugin-memory 64 >"$work/stdout" 2>"$work/stderr"
-status=$?
+if [ "$run" = plugins-test ]; then
+    timeout 60 "$lotk" plugins test "$work/plugins/$name.lua" >"$work/stdout" 2>"$work/stderr"
+    status=$?
+    # What a failing test prints goes to stdout; check it as the error.
+    grep '^FAIL ' "$work/stdout" | sed 's/^FAIL /lotk: error: /' >> "$work/stderr"
+    : > "$work/stdout"
+else
+    timeout 60 "$lotk" score "$work/standard.yaml" "$here/responses.csv" -f json \
+        -o "$work/result.json" --plugin-memory 64 >"$work/stdout" 2>"$work/stderr"
+    status=$?
+fi
 fail=0
 if [ "$status" != "$want_exit" ]; then
     echo "FAIL $name: exit $status, expected $want_exit"

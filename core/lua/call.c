@@ -1,0 +1,312 @@
+/* call.c — calling plugins, one function per kind: aggregate, respondent, rule and
+ * report, each building its arguments and checking what came back; see plugin.h. */
+#include "lua/call.h"
+
+#include <jansson.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "lua/marshal.h"
+#include "lua/registry.h"
+
+void lotk_call_push(struct lotk_plugins *p, const struct lotk_plugin *pl)
+{
+    lua_rawgeti(lotk_lhost_state(p->host), LUA_REGISTRYINDEX, pl->fn_ref);
+}
+
+int lotk_call_run(struct lotk_plugins *p, const struct lotk_plugin *pl, int nargs,
+                  int nresults, struct lotk_err *err)
+{
+    /* A library's functions are called by report plugins: they render, not score. */
+    long budget = pl->kind == LOTK_PLUGIN_REPORT || pl->kind == LOTK_PLUGIN_LIBRARY
+                      ? lotk_lhost_report_budget(p->host)
+                      : 0;
+    const char *was = p->current;
+    p->current = pl->name;
+    int rc = lotk_lhost_call_budget(p->host, pl->name, budget, nargs, nresults, err);
+    p->current = was;
+    return rc;
+}
+
+int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                          const struct lotk_standard *s, int node, const double *norm,
+                          double *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    const struct lotk_node *n = &s->nodes[node];
+    lotk_call_push(p, pl);
+    lua_createtable(L, (int)n->nchildren, 0);
+    int k = 0;
+    for (size_t c = 0; c < n->nchildren; c++) {
+        int child = n->children[c];
+        if (norm[child] != norm[child])
+            continue;
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, s->nodes[child].id);
+        lua_setfield(L, -2, "id");
+        lua_pushnumber(L, norm[child]);
+        lua_setfield(L, -2, "norm");
+        lua_pushnumber(L, s->nodes[child].weight);
+        lua_setfield(L, -2, "weight");
+        lua_rawseti(L, -2, ++k);
+    }
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, n->id);
+    lua_setfield(L, -2, "id");
+    if (n->params.type == LOTK_VALUE_MAP)
+        lotk_marshal_push_value(L, &n->params);
+    else
+        lua_newtable(L);
+    lua_setfield(L, -2, "params");
+    int rc = lotk_call_run(p, pl, 2, 1, err);
+    if (rc)
+        return rc;
+    rc = lotk_marshal_number(L, -1, pl, "aggregate", out, err);
+    lua_pop(L, 1);
+    if (rc == 0 && (*out < 0 || *out > 1)) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "aggregate returned %g for %s, outside [0, 1]", *out, n->id);
+        lotk_err_set_plugin(err, pl->name);
+        rc = LOTK_EPLUGIN;
+    }
+    return rc;
+}
+
+static void push_respondent_context(lua_State *L, const struct lotk_standard *s)
+{
+    lua_newtable(L);
+    lua_newtable(L);
+    int k = 0;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const struct lotk_node *n = &s->nodes[i];
+        if (n->nitems == 0)
+            continue;
+        lua_createtable(L, 0, 7);
+        lua_pushstring(L, n->id);
+        lua_setfield(L, -2, "id");
+        lua_pushnumber(L, n->min_answered);
+        lua_setfield(L, -2, "min_answered");
+        /* The answered items the built-in rule needs (min_answered of them, at least one),
+         * so a plugin need not redo the rounding for every row. */
+        long need = n->min_answered > 0 ? (long)ceil(n->min_answered * (double)n->nitems - 1e-9)
+                                        : 1;
+        lua_pushinteger(L, need < 1 ? 1 : need);
+        lua_setfield(L, -2, "need");
+        /* A leaf's items are consecutive in the standard: items[first..last] are its values,
+         * one table read each. */
+        lua_pushinteger(L, n->items[0] + 1);
+        lua_setfield(L, -2, "first");
+        lua_pushinteger(L, n->items[n->nitems - 1] + 1);
+        lua_setfield(L, -2, "last");
+        lua_createtable(L, (int)n->nitems, 0);
+        for (size_t j = 0; j < n->nitems; j++) {
+            lua_pushinteger(L, n->items[j] + 1);
+            lua_rawseti(L, -2, (lua_Integer)j + 1);
+        }
+        lua_setfield(L, -2, "items");
+        lua_rawseti(L, -2, ++k);
+    }
+    lua_setfield(L, -2, "leaves");
+}
+
+int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                           const struct lotk_standard *s, const double *keyed, double *values,
+                           struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    lotk_call_push(p, pl);
+    /* One items table, rewritten per row: a million rows must not mean a million tables. */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
+    lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
+    /* The context is built once and handed over as a plain table: a read-only proxy would
+     * cost a metamethod on every item lookup of every row, and the table is only ever
+     * seen by this one plugin, so changing it can only confuse the plugin itself. */
+    static char context_key;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        push_respondent_context(L, s);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
+    }
+    int rc = lotk_call_run(p, pl, 2, 1, err);
+    if (rc)
+        return rc;
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "respondent returned %s where a list of leaf values belongs",
+                     luaL_typename(L, -1));
+        lotk_err_set_plugin(err, pl->name);
+        lua_pop(L, 1);
+        return LOTK_EPLUGIN;
+    }
+    lua_Integer k = 0;
+    for (size_t i = 0; i < s->nnodes && rc == 0; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        if (lua_rawgeti(L, -1, ++k) == LUA_TNIL) {
+            values[i] = NAN;
+        } else if ((rc = lotk_marshal_number(L, -1, pl, "respondent", &values[i], err)) == 0) {
+            const struct lotk_scale *sc = &s->scales[s->nodes[i].scale];
+            if (values[i] < sc->min || values[i] > sc->max) {
+                lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                             "respondent returned %g for %s, outside its scale [%g, %g]",
+                             values[i], s->nodes[i].id, sc->min, sc->max);
+                lotk_err_set_plugin(err, pl->name);
+                rc = LOTK_EPLUGIN;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+void lotk_rule_effect_clear(struct lotk_rule_effect *e)
+{
+    free(e->grade);
+    free(e->max_grade);
+    free(e->reason);
+    memset(e, 0, sizeof *e);
+}
+
+static int rule_error(struct lotk_err *err, const struct lotk_plugin *pl, const char *msg)
+{
+    lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "rule returned %s", msg);
+    lotk_err_set_plugin(err, pl->name);
+    return LOTK_EPLUGIN;
+}
+
+static int rule_string(lua_State *L, const char *field, char **out)
+{
+    int t = lua_getfield(L, -1, field);
+    if (t == LUA_TSTRING)
+        *out = lotk_xstrdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
+}
+
+int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                     const struct lotk_rule *rule, const struct json_t *result,
+                     struct lotk_rule_effect *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    memset(out, 0, sizeof *out);
+    lotk_call_push(p, pl);
+    lotk_marshal_push_json(L, result);
+    lotk_marshal_push_value(L, &rule->params);
+    int rc = lotk_call_run(p, pl, 2, 1, err);
+    if (rc)
+        return rc;
+    if (lua_type(L, -1) == LUA_TNIL || (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        rc = rule_error(err, pl, "something other than nil or a table {grade, max_grade, "
+                                 "points, reason}");
+        goto done;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        if (strcmp(k, "grade") && strcmp(k, "max_grade") && strcmp(k, "points") &&
+            strcmp(k, "reason")) {
+            lua_pop(L, 2);
+            rc = rule_error(err, pl, "an unknown field; expected grade, max_grade, points "
+                                     "and reason");
+            goto done;
+        }
+        lua_pop(L, 1);
+    }
+    if (rule_string(L, "grade", &out->grade) || rule_string(L, "max_grade", &out->max_grade) ||
+        rule_string(L, "reason", &out->reason)) {
+        rc = rule_error(err, pl, "a grade, max_grade or reason that is not a string");
+        goto done;
+    }
+    if (!out->reason || !out->reason[0]) {
+        rc = rule_error(err, pl, "an adjustment without a reason; every adjustment needs one");
+        goto done;
+    }
+    if (lua_getfield(L, -1, "points") != LUA_TNIL)
+        rc = lotk_marshal_number(L, -1, pl, "rule points", &out->points, err);
+    lua_pop(L, 1);
+    out->applied = rc == 0;
+done:
+    lua_pop(L, 1);
+    if (rc)
+        lotk_rule_effect_clear(out);
+    return rc;
+}
+
+/* ctx = {format =, lang =, messages = {key = text}}: a plain table, like result. */
+static void push_report_ctx(lua_State *L, const struct lotk_report_ctx *ctx)
+{
+    lua_createtable(L, 0, 3);
+    if (!ctx)
+        return;
+    if (ctx->format) {
+        lua_pushstring(L, ctx->format);
+        lua_setfield(L, -2, "format");
+    }
+    if (ctx->lang) {
+        lua_pushstring(L, ctx->lang);
+        lua_setfield(L, -2, "lang");
+    }
+    lua_createtable(L, 0, (int)ctx->nmessages);
+    for (size_t i = 0; i < ctx->nmessages; i++) {
+        lua_pushstring(L, ctx->messages[i].text);
+        lua_setfield(L, -2, ctx->messages[i].key);
+    }
+    lua_setfield(L, -2, "messages");
+}
+
+static int l_push_report_args(lua_State *L)
+{
+    const json_t *result = lua_touserdata(L, 1);
+    const struct lotk_report_ctx *ctx = lua_touserdata(L, 2);
+    lua_settop(L, 0);
+    lotk_marshal_push_json(L, result);
+    push_report_ctx(L, ctx);
+    return 2;
+}
+
+int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                       const struct json_t *result, const struct lotk_report_ctx *ctx,
+                       struct lotk_buf *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    lotk_call_push(p, pl);
+    /* A batch's result is large: built outside a protected call, a result beyond the
+     * memory cap would be a Lua panic (an abort) instead of an error. */
+    lua_pushcfunction(L, l_push_report_args);
+    lua_pushlightuserdata(L, (void *)result);
+    lua_pushlightuserdata(L, (void *)ctx);
+    if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
+        lua_pop(L, 2);
+        lua_gc(L, LUA_GCCOLLECT);
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "the result does not fit in the "
+                     "plugins' memory limit of %zu MiB (--plugin-memory raises it)",
+                     lotk_lhost_limit(p->host) >> 20);
+        lotk_err_set_plugin(err, pl->name);
+        return LOTK_EPLUGIN;
+    }
+    int rc = lotk_call_run(p, pl, 2, 1, err);
+    if (rc)
+        return rc;
+    if (lua_type(L, -1) != LUA_TSTRING) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "report returned %s where the report text belongs", luaL_typename(L, -1));
+        lotk_err_set_plugin(err, pl->name);
+        lua_pop(L, 1);
+        return LOTK_EPLUGIN;
+    }
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    lotk_buf_append(out, text, len);
+    lua_pop(L, 1);
+    return 0;
+}

@@ -1,0 +1,27 @@
+/* registry.h — the plugin registry's insides, shared by the lua tier's modules (api.c,
+ * call.c, ptest.c); callers outside lua/ see only struct lotk_plugins' name (plugin.h). */
+#ifndef LOTK_REGISTRY_H
+#define LOTK_REGISTRY_H
+
+#include "lua/api.h"
+#include "lua/plugin.h"
+
+/* Libraries loading libraries: deeper than this is surely a mistake. */
+enum { LOTK_REGISTRY_MAX_NESTING = 32 };
+
+struct lotk_plugins {
+    struct lotk_lhost *host;
+    const struct lotk_standard *standard;
+    char **dirs; /* the search path, in order */
+    size_t ndirs;
+    struct lotk_plugin *list; /* pointers to entries are handed out: never realloc'd */
+    size_t count, cap;
+    const char *current; /* the plugin being called or loaded, for lotk.log */
+    /* Files whose chunk is running now, outermost first: requiring one is a cycle. */
+    char *loading[LOTK_REGISTRY_MAX_NESTING];
+    size_t nloading;
+    struct lotk_api api;
+    int respondent_items_ref; /* reused per row: the item values table */
+};
+
+#endif
