@@ -2,6 +2,10 @@
  * each command's one table; see cli.h. */
 #include "cli/cli.h"
 
+#include "output/report.h"
+#include "output/writer.h"
+#include "standard/standard.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,4 +188,40 @@ void lotk_cli_print_options(const struct lotk_cmd *const *cmds, FILE *out)
                 fprintf(out, "-%c", o->short_name);
             fprintf(out, "\t%s\t%s\n", o->arg ? o->arg : "", o->help);
         }
+}
+
+int lotk_cli_format(const char *command, const char **format, bool pdf, bool reports_only,
+                    const char *output, struct lotk_err *err)
+{
+    const char *f = *format;
+    if (pdf && f && strcmp(f, "pdf") != 0)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: --pdf and -f %s ask for two formats; give one", command, f);
+    if (pdf)
+        f = "pdf";
+    if (!f)
+        f = reports_only ? "html" : "table";
+    bool known = reports_only ? lotk_report_format(f) : lotk_write_format_known(f);
+    if (!known)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0, "%s: unknown format '%s'; expected %s",
+                            command, f, reports_only ? "html, md, xlsx or pdf" :
+                                                       "table, json, csv, html, md, xlsx or pdf");
+    if ((strcmp(f, "xlsx") == 0 || strcmp(f, "pdf") == 0) && (!output || strcmp(output, "-") == 0))
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "%s: -f %s writes a file, not text: give it with -o FILE", command, f);
+    *format = f;
+    return 0;
+}
+
+int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err)
+{
+    if (!lang || strcmp(lang, "zh") == 0 || strcmp(lang, "en") == 0)
+        return 0;
+    return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                        "%s: --lang takes zh or en, not '%s'", command, lang);
+}
+
+const char *lotk_cli_standard_lang(const struct lotk_standard *s)
+{
+    return s->title.zh || !s->title.en ? "zh" : "en";
 }

@@ -85,4 +85,25 @@ void lotk_cli_help(const struct lotk_cmd *cmd, FILE *out);
  * name or no value. For tests and tooling (`lotk help --options`, docs/cli.md). */
 void lotk_cli_print_options(const struct lotk_cmd *const *cmds, FILE *out);
 
+/* ---- options shared by the commands that write results ---------------------------- */
+
+/* The default --plugin-memory of a run that renders a report, in MiB: a report plugin
+ * holds the whole result of a batch as Lua tables. */
+enum { LOTK_CLI_REPORT_MEMORY_MIB = 1024 };
+
+/* Settles -f and --pdf for command: *format NULL becomes "table" (or "html" when
+ * reports_only), --pdf means pdf (and contradicts another -f), a format must be one the
+ * command writes, and xlsx and pdf need an output file (-o), not standard output. Returns
+ * 0 or LOTK_EUSAGE with err saying what is wrong. */
+int lotk_cli_format(const char *command, const char **format, bool pdf, bool reports_only,
+                    const char *output, struct lotk_err *err);
+
+/* Checks --lang (NULL: not given). Returns 0 or LOTK_EUSAGE. */
+int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err);
+
+struct lotk_standard;
+
+/* The language of labels when --lang is not given: the standard's first title language. */
+const char *lotk_cli_standard_lang(const struct lotk_standard *s);
+
 #endif

@@ -196,7 +196,10 @@ static int finish_result(struct merge_run *r, const struct lotk_args *args)
 static int write_result(struct merge_run *r, bool bom)
 {
     struct lotk_write_opts opts = {.bom = bom, .jobs = lotk_batch_default_jobs()};
-    lotk_result_table_init(&r->table, r->result, r->ranks, NULL, true);
+    /* As lotk score writes it: the batch summary where the format shows it. */
+    lotk_result_table_init(&r->table, r->result, r->ranks, NULL,
+                           LOTK_TABLE_BASIS |
+                               (strcmp(r->format, "json") == 0 ? LOTK_TABLE_SUMMARY : 0));
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
                              &r->err);
 }

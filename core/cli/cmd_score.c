@@ -12,6 +12,7 @@
 #include "lua/plugin.h"
 #include "base/progress.h"
 #include "input/rejects.h"
+#include "output/report.h"
 #include "output/writer.h"
 #include "score/rules.h"
 #include "score/score.h"
@@ -24,7 +25,8 @@
 enum { REJECTS_SHOWN = 10 };
 
 static const struct lotk_opt score_opts[SCORE_NOPTS] = {
-    [SCORE_FORMAT] = {"format", 'f', "FORMAT", "table (default), json or csv"},
+    [SCORE_FORMAT] = {"format", 'f', "FORMAT",
+                      "table (default), json, csv, or a report: html, md, xlsx or pdf"},
     [SCORE_OUTPUT] = {"output", 'o', "FILE",
                       "write the result to FILE (atomically) instead of stdout"},
     [SCORE_RESPONDENTS] = {"respondents", 0, NULL, "json: add each respondent's node values"},
@@ -55,13 +57,18 @@ static const struct lotk_opt score_opts[SCORE_NOPTS] = {
     [SCORE_EVIDENCE] = {"evidence", 'e', "FILE",
                         "assessor evidence sheet (CSV) for the evidence indicators; "
                         "repeatable"},
+    [SCORE_ORG] = {"org", 0, "ID",
+                   "show only this organization (repeatable), ranked against the whole batch"},
+    [SCORE_LANG] = {"lang", 0, "LANG",
+                    "zh or en: labels and titles (default: the standard's first language)"},
+    [SCORE_PDF] = {"pdf", 0, NULL, "the same as -f pdf: the HTML report printed by Chromium"},
 };
 
 /* Options that belong to the finished result, refused with --partial, in the order they are
  * looked for (the first one given is the one named). */
-static const enum score_opt whole_run_opts[] = {SCORE_RESPONDENTS, SCORE_EVIDENCE,
-                                                SCORE_BOOTSTRAP,   SCORE_NORMS,
-                                                SCORE_FORMAT,      SCORE_BOM};
+static const enum score_opt whole_run_opts[] = {
+    SCORE_RESPONDENTS, SCORE_EVIDENCE, SCORE_BOOTSTRAP, SCORE_NORMS, SCORE_FORMAT,
+    SCORE_BOM,         SCORE_ORG,      SCORE_LANG,      SCORE_PDF};
 
 static int write_output(const char *path, const struct lotk_buf *b, struct lotk_err *err)
 {
@@ -210,6 +217,9 @@ struct score_run {
     const char *format;
     const char *rejects_path; /* --rejects, or NULL */
     const char *output;       /* -o, or NULL for stdout */
+    const char *lang;         /* --lang, or NULL: the standard's first language */
+    const char *orgs[LOTK_CLI_MAX_POS]; /* --org, in command-line order */
+    size_t norgs;
     bool quiet, respondents, partial, strict, bom;
     long jobs, memory_mib;
     struct lotk_survey_options survey_options;
@@ -239,18 +249,18 @@ static int read_options(struct score_run *r, const struct lotk_cmd *cmd,
 {
     int rc;
     r->format = lotk_cli_value(args, SCORE_FORMAT);
-    if (!r->format)
-        r->format = "table";
-    if (!lotk_writer_find(r->format))
-        return lotk_err_set(&r->err, LOTK_EUSAGE, NULL, 0, 0,
-                            "score: unknown format '%s'; expected table, json or csv",
-                            r->format);
+    r->output = lotk_cli_value(args, SCORE_OUTPUT);
+    r->lang = lotk_cli_value(args, SCORE_LANG);
+    r->norgs = lotk_cli_values(args, SCORE_ORG, r->orgs, LOTK_CLI_MAX_POS);
+    if ((rc = lotk_cli_format("score", &r->format, lotk_cli_flag(args, SCORE_PDF), false,
+                              r->output, &r->err)) != 0 ||
+        (rc = lotk_cli_lang("score", r->lang, &r->err)) != 0)
+        return rc;
     r->quiet = lotk_cli_flag(args, SCORE_QUIET);
     r->respondents = lotk_cli_flag(args, SCORE_RESPONDENTS);
     r->partial = lotk_cli_flag(args, SCORE_PARTIAL);
     r->strict = lotk_cli_flag(args, SCORE_STRICT);
     r->bom = lotk_cli_flag(args, SCORE_BOM);
-    r->output = lotk_cli_value(args, SCORE_OUTPUT);
     r->rejects_path = lotk_cli_value(args, SCORE_REJECTS);
     r->rejects.keep_fields = r->rejects_path != NULL;
     r->jobs = lotk_batch_default_jobs();
@@ -258,6 +268,10 @@ static int read_options(struct score_run *r, const struct lotk_cmd *cmd,
         (rc = lotk_cli_number(cmd, args, SCORE_PLUGIN_MEMORY, 1, 65536, &r->memory_mib,
                               &r->err)) != 0)
         return rc;
+    /* A report of a thousand organizations holds their whole result in Lua: unless told,
+     * its plugins get room for that. */
+    if (!r->memory_mib && lotk_report_format(r->format))
+        r->memory_mib = LOTK_CLI_REPORT_MEMORY_MIB;
     r->limits.memory = (size_t)r->memory_mib << 20;
     return lotk_survey_options_parse("score", lotk_cli_value(args, SCORE_DELIMITER),
                                      lotk_cli_value(args, SCORE_ENCODING), &r->survey_options,
@@ -398,7 +412,9 @@ static int finish_result(struct score_run *r)
         (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
         return rc;
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
-                        strcmp(r->format, "json") == 0 || r->stats.norms_path, &r->err);
+                        strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
+                            r->stats.norms_path,
+                        &r->err);
 }
 
 /* Only now, with everything scored, does anything reach a file: the rejects, the result. */
@@ -409,8 +425,15 @@ static int write_result(struct score_run *r)
         return rc;
     struct lotk_write_opts opts = {.respondents = r->respondents,
                                    .bom = r->bom,
-                                   .jobs = (int)r->jobs};
-    lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot, true);
+                                   .jobs = (int)r->jobs,
+                                   .lang = r->lang ? r->lang : lotk_cli_standard_lang(r->s),
+                                   .plugins = r->plugins};
+    /* The batch summary (medians, ranks) is for the formats that show it. */
+    bool summary = strcmp(r->format, "json") == 0 || lotk_report_format(r->format);
+    lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot,
+                           LOTK_TABLE_BASIS | (summary ? LOTK_TABLE_SUMMARY : 0));
+    if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
+        return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
                              &r->err);
 }

@@ -28,6 +28,9 @@ enum score_opt {
     SCORE_SEED,
     SCORE_CONFIDENCE,
     SCORE_EVIDENCE,
+    SCORE_ORG,
+    SCORE_LANG,
+    SCORE_PDF,
     SCORE_NOPTS
 };
 
@@ -54,6 +57,16 @@ enum validate_opt {
 
 enum norms_opt { NORMS_OUTPUT, NORMS_MIN_GROUP, NORMS_QUIET, NORMS_NOPTS };
 
+enum report_opt {
+    REPORT_FORMAT,
+    REPORT_OUTPUT,
+    REPORT_PDF,
+    REPORT_ORG,
+    REPORT_LANG,
+    REPORT_PLUGIN_MEMORY,
+    REPORT_NOPTS
+};
+
 enum compare_opt { COMPARE_FORMAT, COMPARE_OUTPUT, COMPARE_STANDARD, COMPARE_QUIET, COMPARE_NOPTS };
 
 extern const struct lotk_cmd lotk_cmd_score;
@@ -64,6 +77,7 @@ extern const struct lotk_cmd lotk_cmd_plugins;
 extern const struct lotk_cmd lotk_cmd_merge;
 extern const struct lotk_cmd lotk_cmd_norms;
 extern const struct lotk_cmd lotk_cmd_compare;
+extern const struct lotk_cmd lotk_cmd_report;
 
 /* Every command, in the order `lotk --help` lists them, NULL-terminated. */
 extern const struct lotk_cmd *const lotk_commands[];

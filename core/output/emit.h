@@ -9,11 +9,14 @@
 #include "analysis/result_table.h"
 #include "base/buf.h"
 
+struct lotk_plugins;
+
 struct lotk_write_opts {
     bool respondents; /* JSON: include the respondents array */
     bool bom;         /* CSV: start with a UTF-8 byte-order mark, for Excel */
     int jobs;         /* threads formatting organizations (0 or 1: this one) */
     const char *lang; /* labels: "zh" or "en" (NULL: en); the standard's texts follow it */
+    struct lotk_plugins *plugins; /* runs the report plugins (html, md, pdf) */
     /* Called with the text so far whenever it grows large; it takes the text and resets
      * the buffer. NULL keeps everything in the buffer. Set by lotk_write_result. */
     void (*flush)(void *ctx, struct lotk_buf *text);

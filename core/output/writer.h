@@ -27,9 +27,15 @@ struct lotk_writer {
 /* The writer of format (table, json or csv), or NULL. */
 const struct lotk_writer *lotk_writer_find(const char *format);
 
-/* Writes t in format (which lotk_writer_find knows) to path ("-" = stdout), streamed
+/* Whether format is one lotk_write_result writes: a writer of the table above, or a
+ * report (output/report.h: html, md, xlsx, pdf). */
+bool lotk_write_format_known(const char *format);
+
+/* Writes t in format (which lotk_write_format_known knows) to path ("-" = stdout), streamed
  * through an atomic output (base/file.h): nothing replaces the file unless all of it was
- * written. Returns 0 or LOTK_EIO. */
+ * written. A report is rendered from the JSON document of t, in opts->lang (NULL: the
+ * standard's first language), by opts->plugins. Returns 0, LOTK_EIO, or what a report
+ * plugin failed with (LOTK_EPLUGIN, LOTK_ESTANDARD). */
 int lotk_write_result(const struct lotk_result_table *t, const char *format, const char *path,
                       const struct lotk_write_opts *opts, struct lotk_err *err);
 

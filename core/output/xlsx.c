@@ -442,7 +442,7 @@ static void organization_row(struct xw *w, lxw_row_t row, const json_t *org, siz
     json_t *words = json_array();
     const json_t *flag;
     json_array_foreach(json_object_get(org, "flags"), i, flag) {
-        const char *text = word_of(w, "flag_", json_string_value(flag));
+        const char *text = word_of(w, "flagname_", json_string_value(flag));
         if (text && json_array_append_new(words, json_string(text)) != 0)
             oom(w);
     }
