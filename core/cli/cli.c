@@ -223,5 +223,5 @@ int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err)
 
 const char *lotk_cli_standard_lang(const struct lotk_standard *s)
 {
-    return s->title.zh || !s->title.en ? "zh" : "en";
+    return s->lang ? s->lang : "zh";
 }

@@ -98,11 +98,13 @@ static json_t *standard_json(const struct lotk_standard *s)
     json_object_set_new(std, "title", lotk_result_text_json(&s->title));
     json_object_set_new(std, "points", json_real(s->points));
     json_object_set_new(std, "kind", json_string(s->kind));
+    /* The title's languages, the one it names first first: the default of --lang. */
     json_t *langs = json_array();
-    if (s->title.zh)
-        json_array_append_new(langs, json_string("zh"));
-    if (s->title.en)
-        json_array_append_new(langs, json_string("en"));
+    const char *first = s->lang ? s->lang : "zh", *second = strcmp(first, "zh") ? "zh" : "en";
+    if (strcmp(first, "zh") == 0 ? s->title.zh != NULL : s->title.en != NULL)
+        json_array_append_new(langs, json_string(first));
+    if (strcmp(second, "zh") == 0 ? s->title.zh != NULL : s->title.en != NULL)
+        json_array_append_new(langs, json_string(second));
     json_object_set_new(std, "languages", langs);
     json_t *bands = json_array();
     for (size_t b = 0; b < s->nbands; b++) {

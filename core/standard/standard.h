@@ -190,6 +190,7 @@ struct lotk_standard {
     char sha256[65];      /* of the file's bytes, lowercase hex */
     char *id, *version, *kind;
     struct lotk_text title;
+    const char *lang;     /* "zh" or "en": the language title names first (static text) */
     char *description;
     struct lotk_scale *scales;
     size_t nscales;

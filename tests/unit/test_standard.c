@@ -729,6 +729,80 @@ static void regex_error_column_counts_characters(void **state)
     lotk_diags_free(&d);
 }
 
+/* What an indicator may say depends on its shape: each misplaced key is reported at its
+ * value, and the shape's own problems at the indicator (issue 16 split load_indicator). */
+static void indicator_keys_that_do_not_fit_its_shape(void **state)
+{
+    (void)state;
+    struct lotk_diags d = load_bad(HEAD
+                                   "  - id: A\n"                                   /* 14 */
+                                   "    aggregate: min\n"                          /* 15 */
+                                   "    params: {k: 1}\n"                          /* 16 */
+                                   "    source: paper\n"                           /* 17 */
+                                   "    items: [{id: a, scale: s5}]\n"             /* 18 */
+                                   "    indicators: [{id: A1, items: [{id: b}]}]\n" /* 19 */
+                                   "  - id: B\n"                                   /* 20 */
+                                   "    min_children: 0.5\n"                       /* 21 */
+                                   "    source: evidence\n"                        /* 22 */
+                                   "    items: [{id: c, scale: s5}]\n"             /* 23 */
+                                   "  - id: C\n"                                   /* 24 */
+                                   "    rubric: {yes_no: ok}\n"                    /* 25 */
+                                   "    items: [{id: d}]\n");                      /* 26 */
+    expect_diag(&d, 16, 13,
+                "indicator 'A': params are for an aggregate plugin, and this indicator uses "
+                "the built-in min");
+    expect_diag(&d, 17, 13, "source: expected survey or evidence");
+    expect_diag(&d, 14, 5,
+                "indicator 'A': has both items and indicators; give one or the other");
+    expect_diag(&d, 21, 19,
+                "indicator 'B': min_children is for indicators with indicators below them");
+    expect_diag(&d, 20, 5, "indicator 'B': an evidence indicator has no items or indicators");
+    expect_diag(&d, 20, 5,
+                "indicator 'B': an evidence indicator needs a rubric (levels, fact or yes_no) "
+                "or a scale");
+    expect_diag(&d, 25, 13,
+                "indicator 'C': rubric is for evidence indicators (source: evidence)");
+    expect_diag(&d, 26, 13,
+                "item 'd': missing required key 'scale' (or give the indicator a scale)");
+    /* A's children are not read when it also has items: A1's scale-less item says nothing. */
+    assert_int_equal(tu_find_diag(&d, "item 'b'"), -1);
+    assert_int_equal(d.errors, 8);
+    lotk_diags_free(&d);
+}
+
+/* An inner indicator's scale and min_answered are defaults for the indicators below it;
+ * a child's own settings win. */
+static void inner_indicators_hand_down_scale_and_min_answered(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok(HEAD
+                                         "  - id: E\n"
+                                         "    scale: s3\n"
+                                         "    min_answered: 0.5\n"
+                                         "    indicators:\n"
+                                         "      - id: E1\n"
+                                         "        items: [{id: e1}]\n"
+                                         "      - id: E2\n"
+                                         "        scale: s5\n"
+                                         "        min_answered: 1\n"
+                                         "        items: [{id: e2}]\n");
+    int i3 = -1, i5 = -1;
+    for (size_t i = 0; i < s->nscales; i++) {
+        if (strcmp(s->scales[i].id, "s3") == 0)
+            i3 = (int)i;
+        if (strcmp(s->scales[i].id, "s5") == 0)
+            i5 = (int)i;
+    }
+    const struct lotk_node *e1 = &s->nodes[tu_node(s, "E1")], *e2 = &s->nodes[tu_node(s, "E2")];
+    assert_int_equal(e1->scale, i3);
+    assert_close(e1->min_answered, 0.5, 1e-15);
+    assert_int_equal(s->items[e1->items[0]].scale, i3);
+    assert_int_equal(e2->scale, i5);
+    assert_close(e2->min_answered, 1, 1e-15);
+    assert_int_equal(s->items[e2->items[0]].scale, i5);
+    lotk_standard_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -750,6 +824,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(several_errors_in_one_load),
         cmocka_unit_test(missing_file_is_io),
         cmocka_unit_test(resolve_by_path_and_id),
+        cmocka_unit_test(indicator_keys_that_do_not_fit_its_shape),
+        cmocka_unit_test(inner_indicators_hand_down_scale_and_min_answered),
     };
     const struct CMUnitTest bugs[] = {
         cmocka_unit_test(duplicate_ids_still_checked),

@@ -1,0 +1,254 @@
+/* yaml.c — the standard loader's toolbox over libyaml: parsing a document, typed getters
+ * that report at the node's line and column, key checks with did-you-mean, texts, and
+ * copying a subtree into a plugin value. Knows nothing of what a standard contains. */
+#include "standard/load_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/num.h"
+#include "base/text.h"
+
+int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_document_t *doc,
+                    struct lotk_diags *diags)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        if (diags)
+            lotk_diags_add(diags, false, LOTK_EIO, path, 0, 0, "cannot start the YAML parser");
+        return LOTK_EIO;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    int rc = 0;
+    /* On failure libyaml has already freed what it loaded of the document. */
+    if (!yaml_parser_load(&parser, doc)) {
+        rc = LOTK_ESTANDARD;
+        const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.mark;
+        if (diags)
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m->line + 1,
+                           (long)m->column + 1, "YAML syntax: %s%s%s",
+                           parser.problem ? parser.problem : "invalid document",
+                           parser.context ? " " : "", parser.context ? parser.context : "");
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+const char *lotk_yaml_type_name(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
+    }
+}
+
+/* A string value: any scalar. Returns a new copy, or NULL after reporting. */
+char *lotk_yaml_string(struct lotk_loader *ld, const yaml_node_t *n, const char *what)
+{
+    if (n->type != YAML_SCALAR_NODE) {
+        problem(ld, n, "%s: expected a string, found %s", what, lotk_yaml_type_name(n));
+        return NULL;
+    }
+    return lotk_xstrdup(scalar(n));
+}
+
+/* A number: a plain scalar that reads as a finite decimal. */
+bool lotk_yaml_number(struct lotk_loader *ld, const yaml_node_t *n, const char *what,
+                      double *out)
+{
+    if (is_plain(n) && lotk_parse_double(scalar(n), strlen(scalar(n)), out) == 0)
+        return true;
+    if (n->type == YAML_SCALAR_NODE)
+        problem(ld, n, "%s: expected a number, found '%s'", what, scalar(n));
+    else
+        problem(ld, n, "%s: expected a number, found %s", what, lotk_yaml_type_name(n));
+    return false;
+}
+
+bool lotk_yaml_bool(struct lotk_loader *ld, const yaml_node_t *n, const char *what, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", NULL};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", NULL};
+    if (is_plain(n)) {
+        for (int i = 0; yes[i]; i++)
+            if (strcmp(scalar(n), yes[i]) == 0)
+                return *out = true, true;
+        for (int i = 0; no[i]; i++)
+            if (strcmp(scalar(n), no[i]) == 0)
+                return *out = false, true;
+    }
+    problem(ld, n, "%s: expected true or false, found %s%s%s", what,
+            n->type == YAML_SCALAR_NODE ? "'" : "",
+            n->type == YAML_SCALAR_NODE ? scalar(n) : lotk_yaml_type_name(n),
+            n->type == YAML_SCALAR_NODE ? "'" : "");
+    return false;
+}
+
+bool lotk_yaml_expect(struct lotk_loader *ld, const yaml_node_t *n, yaml_node_type_t type,
+                      const char *what)
+{
+    if (n->type == type)
+        return true;
+    const char *want = type == YAML_MAPPING_NODE ? "a mapping" :
+                       type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
+    problem(ld, n, "%s: expected %s, found %s", what, want, lotk_yaml_type_name(n));
+    return false;
+}
+
+/* Reports unknown and duplicate keys of a mapping, suggesting the nearest allowed key. */
+void lotk_yaml_check_keys(struct lotk_loader *ld, const yaml_node_t *map,
+                          const char *const *allowed, const char *what)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        if (k->type != YAML_SCALAR_NODE) {
+            problem(ld, k, "%s: keys must be strings, found %s", what, lotk_yaml_type_name(k));
+            continue;
+        }
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            yaml_node_t *k2 = node_at(ld, q->key);
+            if (k2->type == YAML_SCALAR_NODE && strcmp(scalar(k2), scalar(k)) == 0) {
+                problem(ld, k, "%s: duplicate key '%s' (first at line %ld)", what, scalar(k),
+                        (long)k2->start_mark.line + 1);
+                break;
+            }
+        }
+        if (!allowed)
+            continue;
+        const char *best = NULL;
+        size_t best_d = (size_t)-1;
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++) {
+            if (strcmp(allowed[i], scalar(k)) == 0) {
+                ok = true;
+                break;
+            }
+            size_t d = lotk_edit_distance(allowed[i], scalar(k));
+            if (d < best_d) {
+                best_d = d;
+                best = allowed[i];
+            }
+        }
+        if (ok)
+            continue;
+        if (best && best_d <= (strlen(scalar(k)) + 2) / 3 + 1)
+            problem(ld, k, "%s: unknown key '%s'; did you mean '%s'?", what, scalar(k), best);
+        else
+            problem(ld, k, "%s: unknown key '%s'", what, scalar(k));
+    }
+}
+
+yaml_node_t *lotk_yaml_get(struct lotk_loader *ld, const yaml_node_t *map, const char *key)
+{
+    if (map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node_at(ld, p->key);
+        if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), key) == 0)
+            return node_at(ld, p->value);
+    }
+    return NULL;
+}
+
+yaml_node_t *lotk_yaml_require(struct lotk_loader *ld, const yaml_node_t *map,
+                               const char *key, const char *what)
+{
+    yaml_node_t *v = lotk_yaml_get(ld, map, key);
+    if (!v)
+        problem(ld, map, "%s: missing required key '%s'", what, key);
+    return v;
+}
+
+bool lotk_yaml_valid_id(const char *s, bool allow_upper_and_dots)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        char c = *s;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                  (allow_upper_and_dots &&
+                   ((c >= 'A' && c <= 'Z') || c == '.' || c == '_'));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+void lotk_yaml_text(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_text *t,
+                    const char *what)
+{
+    static const char *const keys[] = {"zh", "en", NULL};
+    if (n->type == YAML_SCALAR_NODE) {
+        /* A plain title is Chinese when it has any non-ASCII character, else English. */
+        bool ascii = true;
+        for (const char *p = scalar(n); *p; p++)
+            ascii &= (unsigned char)*p < 0x80;
+        *(ascii ? &t->en : &t->zh) = lotk_xstrdup(scalar(n));
+        return;
+    }
+    if (!lotk_yaml_expect(ld, n, YAML_MAPPING_NODE, what))
+        return;
+    lotk_yaml_check_keys(ld, n, keys, what);
+    yaml_node_t *v;
+    if ((v = lotk_yaml_get(ld, n, "zh")))
+        t->zh = lotk_yaml_string(ld, v, what);
+    if ((v = lotk_yaml_get(ld, n, "en")))
+        t->en = lotk_yaml_string(ld, v, what);
+    if (!t->zh && !t->en)
+        problem(ld, n, "%s: give the text in zh, en or both", what);
+}
+
+void lotk_yaml_text_free(struct lotk_text *t)
+{
+    free(t->zh);
+    free(t->en);
+}
+
+/* Copies a YAML subtree into a plain value tree for plugins. */
+void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_value *v)
+{
+    memset(v, 0, sizeof *v);
+    v->loc = loc_of(n);
+    if (ld->visits > STANDARD_MAX_VISITS)
+        return;
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *text = scalar(n);
+        if (is_plain(n) && (strcmp(text, "~") == 0 || strcmp(text, "null") == 0)) {
+            v->type = LOTK_VALUE_NULL;
+        } else if (is_plain(n) && lotk_parse_double(text, strlen(text), &v->number) == 0) {
+            v->type = LOTK_VALUE_NUMBER;
+        } else if (is_plain(n) && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)) {
+            v->type = LOTK_VALUE_BOOL;
+            v->boolean = text[0] == 't';
+        } else {
+            v->type = LOTK_VALUE_STRING;
+            v->string = lotk_xstrdup(text);
+        }
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        v->type = LOTK_VALUE_LIST;
+        v->count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+        v->items = lotk_xcalloc(v->count, sizeof *v->items);
+        for (size_t i = 0; i < v->count; i++)
+            lotk_yaml_value(ld, node_at(ld, n->data.sequence.items.start[i]), &v->items[i]);
+    } else if (n->type == YAML_MAPPING_NODE) {
+        v->type = LOTK_VALUE_MAP;
+        v->count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        v->items = lotk_xcalloc(v->count, sizeof *v->items);
+        v->keys = lotk_xcalloc(v->count, sizeof *v->keys);
+        for (size_t i = 0; i < v->count; i++) {
+            yaml_node_t *k = node_at(ld, n->data.mapping.pairs.start[i].key);
+            v->keys[i] = lotk_xstrdup(k->type == YAML_SCALAR_NODE ? scalar(k) : "");
+            lotk_yaml_value(ld, node_at(ld, n->data.mapping.pairs.start[i].value),
+                            &v->items[i]);
+        }
+    }
+}
