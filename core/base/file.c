@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +14,47 @@
 #include "base/buf.h"
 #include "base/mem.h"
 
-int lotk_file_read(const char *path, size_t max_bytes, char **data, size_t *len,
-                   struct lotk_err *err)
+/* Opens path for reading without blocking on a FIFO that has no writer (a FIFO on a
+ * search path must not hang lotk), then checks what it is. */
+static FILE *open_input(const char *path, bool regular_only, struct lotk_err *err)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
     }
+    struct stat st;
+    const char *what = NULL;
+    if (fstat(fd, &st) != 0)
+        what = strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        what = "it is a directory";
+    else if (regular_only && !S_ISREG(st.st_mode))
+        what = S_ISFIFO(st.st_mode) ? "it is a FIFO, not a regular file" :
+                                      "it is a device, not a regular file";
+    if (what) {
+        lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot read: %s", what);
+        close(fd);
+        return NULL;
+    }
+    /* Blocking again from here: a pipe given as an input is read to its end. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+static int read_whole(const char *path, bool regular_only, size_t max_bytes, char **data,
+                      size_t *len, struct lotk_err *err)
+{
+    FILE *f = open_input(path, regular_only, err);
+    if (!f)
+        return LOTK_EIO;
     struct lotk_buf b = {0};
     char chunk[65536];
     size_t n;
@@ -31,9 +67,8 @@ int lotk_file_read(const char *path, size_t max_bytes, char **data, size_t *len,
         }
         lotk_buf_append(&b, chunk, n);
     }
-    if (rc == 0 && ferror(f)) {
+    if (rc == 0 && ferror(f))
         rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
-    }
     if (f != stdin)
         fclose(f);
     if (rc) {
@@ -45,6 +80,73 @@ int lotk_file_read(const char *path, size_t max_bytes, char **data, size_t *len,
     *data = b.data;
     *len = b.len;
     return 0;
+}
+
+int lotk_file_read(const char *path, size_t max_bytes, char **data, size_t *len,
+                   struct lotk_err *err)
+{
+    return read_whole(path, false, max_bytes, data, len, err);
+}
+
+int lotk_file_read_regular(const char *path, size_t max_bytes, char **data, size_t *len,
+                           struct lotk_err *err)
+{
+    return read_whole(path, true, max_bytes, data, len, err);
+}
+
+/* ---- temporary files, removed however the run ends ------------------------------------ */
+
+/* The temporary files being written, for a signal handler or a fatal exit to remove: a
+ * fixed table of pointers set and cleared atomically, so the handler needs no lock. */
+enum { MAX_TEMPS = 64 };
+static char *_Atomic temps[MAX_TEMPS];
+
+void lotk_file_track_temp(char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *expected = NULL;
+        if (atomic_compare_exchange_strong(&temps[i], &expected, path))
+            return;
+    }
+    /* More than MAX_TEMPS outputs at once: this one is not cleaned up by a signal. */
+}
+
+void lotk_file_untrack_temp(const char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *expected = (char *)path;
+        if (atomic_compare_exchange_strong(&temps[i], &expected, NULL))
+            return;
+    }
+}
+
+void lotk_file_remove_temps(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *p = atomic_exchange(&temps[i], NULL);
+        if (p)
+            unlink(p); /* async-signal-safe */
+    }
+}
+
+static void on_fatal_signal(int sig)
+{
+    lotk_file_remove_temps();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void lotk_file_cleanup_on_signals(void)
+{
+    lotk_mem_on_failure(lotk_file_remove_temps);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 int lotk_output_open(struct lotk_output *o, const char *path, struct lotk_err *err)
@@ -77,6 +179,7 @@ int lotk_output_open(struct lotk_output *o, const char *path, struct lotk_err *e
         o->tmp = NULL;
         return LOTK_EIO;
     }
+    lotk_file_track_temp(o->tmp);
     /* Results files are meant to be shared: the usual permissions, not mkstemp's 0600. */
     mode_t mask = umask(0);
     umask(mask);
@@ -121,6 +224,7 @@ int lotk_output_commit(struct lotk_output *o, struct lotk_err *err)
     if (o->tmp) {
         if (rc)
             unlink(o->tmp);
+        lotk_file_untrack_temp(o->tmp); /* after the rename: a signal between is harmless */
         free(o->tmp);
         o->tmp = NULL;
     }
@@ -133,6 +237,7 @@ void lotk_output_abort(struct lotk_output *o)
         fclose(o->file);
     if (o->tmp) {
         unlink(o->tmp);
+        lotk_file_untrack_temp(o->tmp);
         free(o->tmp);
     }
     memset(o, 0, sizeof *o);

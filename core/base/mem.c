@@ -6,8 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void (*failure_hook)(void);
+
+void lotk_mem_on_failure(void (*fn)(void))
+{
+    failure_hook = fn;
+}
+
 static void out_of_memory(void)
 {
+    if (failure_hook) /* such as removing half-written outputs */
+        failure_hook();
     fputs("lotk: error: out of memory\n", stderr);
     exit(2);
 }

@@ -19,4 +19,8 @@ char *lotk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* Grows *array (of elem_size) so that it holds at least need elements. */
 void lotk_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size);
 
+/* Calls fn (async-signal-safe, quick) before lotk exits for want of memory: base/file.c
+ * removes the temporary files of outputs being written. */
+void lotk_mem_on_failure(void (*fn)(void));
+
 #endif

@@ -2,6 +2,7 @@
  * each command's one table; see cli.h. */
 #include "cli/cli.h"
 
+#include "base/guard.h"
 #include "output/report.h"
 #include "output/writer.h"
 #include "standard/standard.h"
@@ -224,4 +225,15 @@ int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err)
 const char *lotk_cli_standard_lang(const struct lotk_standard *s)
 {
     return s->lang ? s->lang : "zh";
+}
+
+int lotk_cli_check_output(const char *option, const char *output, const char *const *inputs,
+                          size_t n, const char *role, struct lotk_err *err)
+{
+    struct lotk_guard g = {0};
+    for (size_t i = 0; i < n; i++)
+        lotk_guard_input(&g, inputs[i], role);
+    int rc = lotk_guard_output(&g, output, option, err);
+    lotk_guard_free(&g);
+    return rc;
 }

@@ -101,6 +101,12 @@ int lotk_cli_format(const char *command, const char **format, bool pdf, bool rep
 /* Checks --lang (NULL: not given). Returns 0 or LOTK_EUSAGE. */
 int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err);
 
+/* Checks that output, the file option (such as "-o") names, is none of inputs[0..n) (what
+ * they are: role) — a command's one output against what it reads (base/guard.h). NULL or
+ * "-" is fine. Returns 0 or LOTK_EUSAGE. */
+int lotk_cli_check_output(const char *option, const char *output, const char *const *inputs,
+                          size_t n, const char *role, struct lotk_err *err);
+
 struct lotk_standard;
 
 /* The language of labels when --lang is not given: the standard's first title language. */

@@ -45,6 +45,8 @@ static int run_compare(const struct lotk_cmd *cmd, const struct lotk_args *args)
     else
         lotk_write_table_comparison(c, &out);
     const char *output = lotk_cli_value(args, COMPARE_OUTPUT);
+    if ((rc = lotk_cli_check_output("-o", output, args->pos, args->npos, "the result", &err)))
+        goto done;
     if ((rc = lotk_output_open(&dest, output ? output : "-", &err)) != 0)
         goto done;
     lotk_output_write(&dest, out.data ? out.data : "", out.len);

@@ -108,6 +108,11 @@ static int read_options(struct merge_run *r, const struct lotk_cmd *cmd,
                             "merge: unknown format '%s'; expected table, json or csv",
                             r->format);
     r->output = lotk_cli_value(args, MERGE_OUTPUT);
+    const char *others[] = {lotk_cli_value(args, MERGE_STANDARD), lotk_cli_value(args, MERGE_NORMS)};
+    if ((rc = lotk_cli_check_output("-o", r->output, args->pos, args->npos, "the partial result",
+                                    &r->err)) != 0 ||
+        (rc = lotk_cli_check_output("-o", r->output, others, 2, "an input", &r->err)) != 0)
+        return rc;
     long memory_mib = 0;
     r->min_group = LOTK_NORMS_MIN_GROUP;
     if ((rc = lotk_cli_number(cmd, args, MERGE_PLUGIN_MEMORY, 1, 65536, &memory_mib,

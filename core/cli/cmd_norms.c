@@ -48,6 +48,8 @@ static int run_norms(const struct lotk_cmd *cmd, const struct lotk_args *args)
         goto done;
     lotk_write_json_norms(nm, &out);
     const char *output = lotk_cli_value(args, NORMS_OUTPUT);
+    if ((rc = lotk_cli_check_output("-o", output, args->pos, args->npos, "the result", &err)))
+        goto done;
     rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)

@@ -84,6 +84,7 @@ static int run_report(const struct lotk_cmd *cmd, const struct lotk_args *args)
         (rc = lotk_cli_lang("report", lang, &err)) != 0 ||
         (rc = lotk_cli_number(cmd, args, REPORT_PLUGIN_MEMORY, 1, 65536, &memory_mib, &err)) !=
             0 ||
+        (rc = lotk_cli_check_output("-o", output, args->pos, 1, "the result", &err)) != 0 ||
         (rc = read_result(args->pos[0], &doc, &err)) != 0)
         goto done;
     if (norgs && (rc = lotk_report_select(doc, orgs, norgs, &err)) != 0)

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/num.h"
 #include "base/file.h"
+#include "base/guard.h"
 
 enum { REJECTS_SHOWN = 10 };
 
@@ -240,6 +241,7 @@ struct score_run {
     struct lotk_survey_counts counts;
     struct lotk_result *result;
     struct lotk_result_table table;
+    struct lotk_guard guard;
 };
 
 /* The options that need no standard: format, messages, threads, plugin memory and how to
@@ -298,6 +300,23 @@ static int load_standard(struct score_run *r, const char *standard)
         return LOTK_ESTANDARD;
     }
     return 0;
+}
+
+/* Nothing this run writes may be a file it reads, or another of its outputs. */
+static int guard_files(struct score_run *r, const struct lotk_args *args)
+{
+    static const char *evidence[LOTK_CLI_MAX_POS];
+    size_t n = lotk_cli_values(args, SCORE_EVIDENCE, evidence, LOTK_CLI_MAX_POS);
+    lotk_guard_input(&r->guard, r->path, "the standard");
+    for (size_t i = 1; i < args->npos; i++)
+        lotk_guard_input(&r->guard, args->pos[i], "the survey");
+    for (size_t i = 0; i < n && i < LOTK_CLI_MAX_POS; i++)
+        lotk_guard_input(&r->guard, evidence[i], "the evidence sheet");
+    lotk_guard_input(&r->guard, lotk_cli_value(args, SCORE_NORMS), "the norm table");
+    int rc = lotk_guard_output(&r->guard, r->output, "-o", &r->err);
+    if (rc == 0)
+        rc = lotk_guard_output(&r->guard, r->rejects_path, "--rejects", &r->err);
+    return rc;
 }
 
 /* What needs the standard before any survey is read: --partial's refusals, the norms and
@@ -440,6 +459,7 @@ static int write_result(struct score_run *r)
 
 static void score_run_clear(struct score_run *r)
 {
+    lotk_guard_free(&r->guard);
     lotk_result_table_clear(&r->table);
     lotk_result_free(r->result);
     lotk_survey_free(r->survey);
@@ -460,7 +480,7 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     int rc;
     lotk_err_clear(&run.err);
     if ((rc = read_options(&run, cmd, args)) != 0 ||
-        (rc = load_standard(&run, args->pos[0])) != 0 ||
+        (rc = load_standard(&run, args->pos[0])) != 0 || (rc = guard_files(&run, args)) != 0 ||
         (rc = start_extras(&run, cmd, args)) != 0 || (rc = read_inputs(&run, args)) != 0 ||
         (rc = refuse_rejected(&run)) != 0)
         goto done;

@@ -364,6 +364,11 @@ static int run_validate(const struct lotk_cmd *cmd, const struct lotk_args *args
     else
         write_table(&v, &rejects, counts, &out);
     const char *output = lotk_cli_value(args, VALIDATE_OUTPUT);
+    const char *inputs[] = {path};
+    if ((rc = lotk_cli_check_output("-o", output, inputs, 1, "the standard", &err)) != 0 ||
+        (rc = lotk_cli_check_output("-o", output, args->pos + 1, args->npos - 1, "the survey",
+                                    &err)) != 0)
+        goto done;
     rc = lotk_file_write_atomic(output ? output : "-", out.data, out.len, &err);
 done:
     if (rc)

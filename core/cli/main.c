@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "cli/commands.h"
 #include "base/err.h"
 #include "base/text.h"
@@ -39,6 +40,8 @@ static void no_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* An interrupted run leaves no half-written output behind (base/file.h). */
+    lotk_file_cleanup_on_signals();
     if (argc < 2) {
         usage(stderr);
         return LOTK_EXIT_USAGE;

@@ -274,7 +274,7 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
     char *source = NULL;
     size_t len;
     struct lotk_err io;
-    if (lotk_file_read(path, PLUGIN_MAX_BYTES, &source, &len, &io) != 0)
+    if (lotk_file_read_regular(path, PLUGIN_MAX_BYTES, &source, &len, &io) != 0)
         return lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0, "plugin: %s", io.msg);
     lua_State *L = lotk_lhost_state(p->host);
     int rc = lotk_lhost_load(p->host, path, source, len, err);

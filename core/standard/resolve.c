@@ -84,7 +84,7 @@ static char *peek_id(const char *path)
     char *data = NULL, *id = NULL;
     size_t len;
     struct lotk_err io;
-    if (lotk_file_read(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0)
+    if (lotk_file_read_regular(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0)
         return NULL;
     struct lotk_loader ld = {.file = path};
     if (lotk_yaml_parse(path, data, len, &ld.doc, NULL) == 0) {

@@ -125,7 +125,7 @@ int lotk_standard_load(const char *path, struct lotk_standard **out, struct lotk
 
     *out = NULL;
     struct lotk_err io;
-    if (lotk_file_read(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0) {
+    if (lotk_file_read_regular(path, STANDARD_MAX_BYTES, &data, &len, &io) != 0) {
         lotk_diags_add_err(diags, false, &io);
         return LOTK_EIO;
     }
