@@ -21,7 +21,17 @@ static const char *source_name(const struct lotk_node *n)
 {
     if (n->nchildren > 0)
         return "inner";
-    return n->source == LOTK_SOURCE_EVIDENCE ? "evidence" : "survey";
+    switch (n->source) {
+    case LOTK_SOURCE_EVIDENCE:
+        return "evidence";
+    case LOTK_SOURCE_STATISTIC:
+        return "statistic";
+    case LOTK_SOURCE_MEMBERS:
+        return "members";
+    case LOTK_SOURCE_SURVEY:
+        break;
+    }
+    return "survey";
 }
 
 static const char *rubric_name(const struct lotk_rubric *rb)
@@ -83,6 +93,31 @@ static json_t *node_json(const struct lotk_standard *s, size_t i)
         json_object_set_new(j, "items", json_integer((json_int_t)n->nitems));
     if (n->rubric)
         json_object_set_new(j, "rubric", json_string(rubric_name(n->rubric)));
+    if (n->statistic) {
+        const struct lotk_statistic *st = n->statistic;
+        json_t *o = json_object(), *gp = json_array();
+        json_object_set_new(o, "column", lotk_json_string_or_null(st->column));
+        json_array_append_new(gp, lotk_json_real_or_null(st->low));
+        json_array_append_new(gp, lotk_json_real_or_null(st->high));
+        json_object_set_new(o, "goalposts", gp);
+        if (st->unit)
+            json_object_set_new(o, "unit", json_string(st->unit));
+        if (st->note.zh || st->note.en)
+            json_object_set_new(o, "source_note", lotk_result_text_json(&st->note));
+        json_object_set_new(j, "statistic", o);
+    }
+    if (n->members) {
+        const struct lotk_members *m = n->members;
+        json_t *o = json_object();
+        if (m->kind)
+            json_object_set_new(o, "kind", json_string(m->kind));
+        if (m->standard)
+            json_object_set_new(o, "standard", json_string(m->standard));
+        json_object_set_new(o, "at_least", lotk_json_string_or_null(m->at_least));
+        json_object_set_new(o, "measure", json_string(m->measure == LOTK_MEMBERS_MEAN_POINTS ?
+                                                          "mean_points" : "share"));
+        json_object_set_new(j, "members", o);
+    }
     json_object_set_new(j, "binary", json_boolean(is_binary(s, n)));
     return j;
 }

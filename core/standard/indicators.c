@@ -239,10 +239,21 @@ static void load_indicator_settings(struct lotk_loader *ld, int index, int paren
                         inner_keys[k]);
     }
     if ((v = lotk_yaml_get(ld, n, "source"))) {
-        if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "evidence") == 0)
-            ld->s->nodes[index].source = LOTK_SOURCE_EVIDENCE;
-        else if (!(v->type == YAML_SCALAR_NODE && strcmp(scalar(v), "survey") == 0))
-            problem(ld, v, "source: expected survey or evidence");
+        static const struct {
+            const char *name;
+            enum lotk_source source;
+        } sources[] = {{"survey", LOTK_SOURCE_SURVEY},
+                       {"evidence", LOTK_SOURCE_EVIDENCE},
+                       {"statistic", LOTK_SOURCE_STATISTIC},
+                       {"members", LOTK_SOURCE_MEMBERS}};
+        bool ok = false;
+        for (size_t k = 0; k < sizeof sources / sizeof *sources; k++)
+            if (v->type == YAML_SCALAR_NODE && strcmp(scalar(v), sources[k].name) == 0) {
+                ld->s->nodes[index].source = sources[k].source;
+                ok = true;
+            }
+        if (!ok)
+            problem(ld, v, "source: expected survey, evidence, statistic or members");
     }
 }
 
@@ -285,6 +296,11 @@ static void load_indicator_body(struct lotk_loader *ld, int index, const yaml_no
     yaml_node_t *v;
     yaml_node_t *items = lotk_yaml_get(ld, n, "items");
     yaml_node_t *children = lotk_yaml_get(ld, n, "indicators");
+    if (ld->s->nodes[index].source == LOTK_SOURCE_STATISTIC ||
+        ld->s->nodes[index].source == LOTK_SOURCE_MEMBERS) {
+        lotk_units_load_leaf(ld, index, n, what);
+        return;
+    }
     if (ld->s->nodes[index].source == LOTK_SOURCE_EVIDENCE) {
         if (items || children)
             problem(ld, n, "%s: an evidence indicator has no items or indicators", what);
@@ -312,7 +328,7 @@ static void load_indicator(struct lotk_loader *ld, int parent, const yaml_node_t
     static const char *const keys[] = {"id", "title", "description", "weight", "aggregate",
                                        "min_answered", "min_children", "indicators", "items",
                                        "source", "scale", "params", "rubric", "evidence",
-                                       "rationale", NULL};
+                                       "rationale", "statistic", "members", NULL};
     if (!lotk_yaml_expect(ld, n, YAML_MAPPING_NODE, "indicator"))
         return;
     yaml_node_t *idn = lotk_yaml_require(ld, n, "id", "indicator");

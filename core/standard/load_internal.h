@@ -184,6 +184,16 @@ void lotk_indicators_link(struct lotk_standard *s);
 /* Read the top-level `bands:`, `rules:`, `agreement:`, `evidence:` and `crosswalk:`
  * sections into the standard. The crosswalk is read after the indicators, whose ids its
  * `to`s must name. */
+/* units.c: a statistic or member leaf nodes[index] (its source already set) from the
+ * indicator mapping n; the targets block; the checks that need the whole standard (a
+ * target grade that is a band); freeing. */
+void lotk_units_load_leaf(struct lotk_loader *ld, int index, const yaml_node_t *n,
+                          const char *what);
+void lotk_units_load_targets(struct lotk_loader *ld, const yaml_node_t *n);
+void lotk_units_check(struct lotk_loader *ld);
+void lotk_units_free(struct lotk_node *node);
+void lotk_units_free_targets(struct lotk_targets *t);
+
 void lotk_sections_bands(struct lotk_loader *ld, const yaml_node_t *n);
 void lotk_sections_rules(struct lotk_loader *ld, const yaml_node_t *n);
 void lotk_sections_agreement(struct lotk_loader *ld, const yaml_node_t *n);

@@ -40,7 +40,7 @@ static void load_root(struct lotk_loader *ld, const yaml_node_t *root)
                                        "description", "scales", "survey", "points",
                                        "aggregate", "bands", "indicators", "rules",
                                        "respondent", "agreement", "crosswalk", "evidence", "screening",
-                                       NULL};
+                                       "targets", NULL};
     struct lotk_standard *s = ld->s;
     if (!lotk_yaml_expect(ld, root, YAML_MAPPING_NODE, "standard"))
         return;
@@ -101,6 +101,9 @@ static void load_root(struct lotk_loader *ld, const yaml_node_t *root)
     if ((v = lotk_yaml_get(ld, root, "evidence")))
         lotk_sections_evidence(ld, v);
     lotk_sections_evidence_defaults(ld, root);
+    if ((v = lotk_yaml_get(ld, root, "targets")))
+        lotk_units_load_targets(ld, v);
+    lotk_units_check(ld);
 }
 
 static void hash_file(const char *data, size_t len, char out[65])
@@ -201,7 +204,9 @@ void lotk_standard_free(struct lotk_standard *s)
         free(s->nodes[i].aggregate_plugin);
         lotk_value_clear(&s->nodes[i].params);
         lotk_rubrics_free(s->nodes[i].rubric);
+        lotk_units_free(&s->nodes[i]);
     }
+    lotk_units_free_targets(&s->targets);
     for (size_t i = 0; i < s->nrules; i++) {
         free(s->rules[i].plugin);
         lotk_value_clear(&s->rules[i].params);

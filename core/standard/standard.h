@@ -25,10 +25,41 @@ enum lotk_aggregate {
     LOTK_AGG_PLUGIN,   /* a Lua aggregate plugin, named by aggregate_plugin */
 };
 
-enum lotk_source { LOTK_SOURCE_SURVEY, LOTK_SOURCE_EVIDENCE };
-
 struct lotk_text {
     char *zh, *en; /* either may be NULL */
+};
+
+/* Where a leaf's value comes from: staff answers, assessors' ratings, a statistic of the
+ * unit (city standards, DESIGN §10), or the unit's member organizations' own results. */
+enum lotk_source {
+    LOTK_SOURCE_SURVEY,
+    LOTK_SOURCE_EVIDENCE,
+    LOTK_SOURCE_STATISTIC,
+    LOTK_SOURCE_MEMBERS,
+};
+
+/* `statistic: {column, goalposts: [LOW, HIGH], unit, source_note}`: the value x is read from
+ * the statistics file's column; norm = (x − LOW) / (HIGH − LOW) clipped to [0, 1], so LOW >
+ * HIGH means lower is better. */
+struct lotk_statistic {
+    char *column;
+    double low, high;
+    char *unit;               /* NULL when not given */
+    struct lotk_text note;    /* source_note: where the figure comes from */
+};
+
+enum lotk_members_measure {
+    LOTK_MEMBERS_SHARE,       /* the share of members graded at_least or better */
+    LOTK_MEMBERS_MEAN_POINTS, /* the members' mean points as a share of their standard's */
+};
+
+/* `members: {kind | standard, at_least, measure}`: the unit's member organizations of one
+ * kind (or of one standard id), from their own results. */
+struct lotk_members {
+    char *kind;       /* NULL when standard is given */
+    char *standard;   /* NULL when kind is given */
+    char *at_least;   /* a grade of the members' standard (checked against their results) */
+    enum lotk_members_measure measure;
 };
 
 struct lotk_scale {
@@ -163,6 +194,8 @@ struct lotk_node {
     int *items;          /* indices into items; leaves only */
     size_t nitems;
     struct lotk_rubric *rubric; /* evidence leaves: how they are rated; NULL otherwise */
+    struct lotk_statistic *statistic; /* statistic leaves; NULL otherwise */
+    struct lotk_members *members;     /* member leaves; NULL otherwise */
     struct lotk_loc loc;
 };
 
@@ -182,6 +215,21 @@ struct lotk_rule {
  * (renamed or moved), so that lotk compare can match results across versions. */
 struct lotk_crosswalk {
     char *from, *to;
+    struct lotk_loc loc;
+};
+
+/* `targets: {group_by, at_least, share: {GROUP: SHARE}}` (city standards): per group of
+ * units (a column of the statistics file), the share that must reach a grade. */
+struct lotk_target_share {
+    char *group;
+    double share;
+};
+
+struct lotk_targets {
+    char *group_by;   /* NULL: the standard sets no targets */
+    char *at_least;   /* a band of this standard */
+    struct lotk_target_share *shares;
+    size_t nshares;
     struct lotk_loc loc;
 };
 
@@ -218,6 +266,9 @@ struct lotk_standard {
      * icc2 per leaf over the batch. */
     double min_rwg_j, min_icc1, min_icc2;
     size_t nevidence;     /* evidence leaves, rated from evidence sheets (evidence.h) */
+    size_t nstatistic;    /* statistic leaves, read from --statistics */
+    size_t nmembers;      /* member leaves, from --members results */
+    struct lotk_targets targets;
     struct lotk_evidence_spec evidence;
     struct lotk_crosswalk *crosswalk; /* earlier node ids → this version's; `to` is a node */
     size_t ncrosswalk;
