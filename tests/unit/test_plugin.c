@@ -149,6 +149,12 @@ static void test_leaf_mean_plugin(void **state)
 
 /* ---- library plugins and lotk.require --------------------------------------------- */
 
+/* Writes dir/name (tu_write without the path to free). */
+static void put(const char *dir, const char *name, const char *text, long len)
+{
+    free(tu_write(dir, name, text, len));
+}
+
 /* A registry whose search path is dirs (colon-separated), with limits (NULL: defaults). */
 static struct lotk_plugins *registry_on(const char *dirs, const struct lotk_lhost_limits *limits)
 {
@@ -185,16 +191,16 @@ static void test_library_fields(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    tu_write(dir, "lib_ok.lua", PLUGIN_HEAD("lib_ok", "library") "exports = {f = tostring}}", -1);
-    tu_write(dir, "lib_none.lua", PLUGIN_HEAD("lib_none", "library") "}", -1);
-    tu_write(dir, "lib_str.lua", PLUGIN_HEAD("lib_str", "library") "exports = 'x'}", -1);
-    tu_write(dir, "lib_fn.lua",
+    put(dir, "lib_ok.lua", PLUGIN_HEAD("lib_ok", "library") "exports = {f = tostring}}", -1);
+    put(dir, "lib_none.lua", PLUGIN_HEAD("lib_none", "library") "}", -1);
+    put(dir, "lib_str.lua", PLUGIN_HEAD("lib_str", "library") "exports = 'x'}", -1);
+    put(dir, "lib_fn.lua",
              PLUGIN_HEAD("lib_fn", "library") "exports = {}, report = function() end}", -1);
-    tu_write(dir, "lib_self.lua",
+    put(dir, "lib_self.lua",
              PLUGIN_HEAD("lib_self", "library") "exports = {}, library = function() end}", -1);
-    tu_write(dir, "agg_exp.lua", PLUGIN_HEAD("agg_exp", "aggregate")
+    put(dir, "agg_exp.lua", PLUGIN_HEAD("agg_exp", "aggregate")
              "exports = {}, aggregate = function() return 0 end}", -1);
-    tu_write(dir, "bad_kind.lua", PLUGIN_HEAD("bad_kind", "helper") "exports = {}}", -1);
+    put(dir, "bad_kind.lua", PLUGIN_HEAD("bad_kind", "helper") "exports = {}}", -1);
     struct lotk_plugins *p = registry_on(dir, NULL);
     struct lotk_err err;
     const struct lotk_plugin *pl = load_expect(p, dir, "lib_ok", 0, NULL, &err);
@@ -246,7 +252,7 @@ static void test_require_once_readonly(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    tu_write(dir, "fmt.lua", counter_lib, -1);
+    put(dir, "fmt.lua", counter_lib, -1);
     /* Two report plugins require it when they load; they get one table and one state. */
     const char *rep = "local fmt = lotk.require('fmt')\n"
                       PLUGIN_HEAD("%s", "report")
@@ -264,7 +270,7 @@ static void test_require_once_readonly(void **state)
                                    "return {api = 1, name = '%s', version = '1', kind = 'report',"
                                    " description = 'x',\n%s", name,
                                    strstr(rep, "report = function"));
-        tu_write(dir, file, src, -1);
+        put(dir, file, src, -1);
         free(src);
     }
     struct lotk_plugins *p = registry_on(dir, NULL);
@@ -289,15 +295,15 @@ static void test_require_user_replaces_shipped(void **state)
 {
     (void)state;
     char *user = tu_tempdir(), *shipped = tu_tempdir();
-    tu_write(user, "fmt.lua", counter_lib, -1);
+    put(user, "fmt.lua", counter_lib, -1);
     char *theirs = lotk_xstrdup(counter_lib);
     memcpy(strstr(theirs, "'user'"), "'ship'", 6);
-    tu_write(shipped, "fmt.lua", theirs, -1);
+    put(shipped, "fmt.lua", theirs, -1);
     free(theirs);
     const char *rep = PLUGIN_HEAD("html", "report")
                       "report = function(result, ctx) return lotk.require('fmt').who end}\n";
-    tu_write(user, "html.lua", rep, -1);
-    tu_write(shipped, "html.lua", "error('the shipped html must not be loaded')", -1);
+    put(user, "html.lua", rep, -1);
+    put(shipped, "html.lua", "error('the shipped html must not be loaded')", -1);
     char *path = lotk_xasprintf("%s:%s", user, shipped);
     struct lotk_plugins *p = registry_on(path, NULL);
     /* The first file on the path wins for a report plugin and for a library... */
@@ -326,22 +332,22 @@ static void test_require_errors(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    tu_write(dir, "cyc_a.lua", "local b = lotk.require('cyc_b')\n"
+    put(dir, "cyc_a.lua", "local b = lotk.require('cyc_b')\n"
              PLUGIN_HEAD("cyc_a", "library") "exports = {}}", -1);
-    tu_write(dir, "cyc_b.lua", "\nlocal a = lotk.require('cyc_a')\n"
+    put(dir, "cyc_b.lua", "\nlocal a = lotk.require('cyc_a')\n"
              PLUGIN_HEAD("cyc_b", "library") "exports = {}}", -1);
-    tu_write(dir, "use_cyc.lua", "local a = lotk.require('cyc_a')\n"
+    put(dir, "use_cyc.lua", "local a = lotk.require('cyc_a')\n"
              PLUGIN_HEAD("use_cyc", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "use_missing.lua", "\n\nlocal a = lotk.require('nowhere')\n"
+    put(dir, "use_missing.lua", "\n\nlocal a = lotk.require('nowhere')\n"
              PLUGIN_HEAD("use_missing", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "plain.lua", PLUGIN_HEAD("plain", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "use_report.lua", "local a = lotk.require('plain')\n"
+    put(dir, "plain.lua", PLUGIN_HEAD("plain", "report") "report = function() return '' end}", -1);
+    put(dir, "use_report.lua", "local a = lotk.require('plain')\n"
              PLUGIN_HEAD("use_report", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "use_path.lua", "local a = lotk.require('../fmt.lua')\n"
+    put(dir, "use_path.lua", "local a = lotk.require('../fmt.lua')\n"
              PLUGIN_HEAD("use_path", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "use_broken.lua", "local a = lotk.require('broken')\n"
+    put(dir, "use_broken.lua", "local a = lotk.require('broken')\n"
              PLUGIN_HEAD("use_broken", "report") "report = function() return '' end}", -1);
-    tu_write(dir, "broken.lua", "local x = 1\nerror('broken library')\n", -1);
+    put(dir, "broken.lua", "local x = 1\nerror('broken library')\n", -1);
     struct lotk_plugins *p = registry_on(dir, NULL);
     struct lotk_err err;
     char *where;
@@ -371,8 +377,8 @@ static void test_require_errors(void **state)
     assert_int_equal(err.line, 2);
     free(where);
     /* After all that, the registry still works: nothing is left marked as loading. */
-    tu_write(dir, "fine.lua", PLUGIN_HEAD("fine", "library") "exports = {x = 1}}", -1);
-    tu_write(dir, "use_fine.lua", "local f = lotk.require('fine')\n"
+    put(dir, "fine.lua", PLUGIN_HEAD("fine", "library") "exports = {x = 1}}", -1);
+    put(dir, "use_fine.lua", "local f = lotk.require('fine')\n"
              PLUGIN_HEAD("use_fine", "report") "report = function() return ''..f.x end}", -1);
     char *text = report_text(p, "use_fine", "{}", NULL);
     assert_string_equal(text, "1");
@@ -387,7 +393,7 @@ static void test_report_ctx(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    tu_write(dir, "show.lua", PLUGIN_HEAD("show", "report")
+    put(dir, "show.lua", PLUGIN_HEAD("show", "report")
              "report = function(result, ctx)\n"
              "  local t = {tostring(ctx.format), tostring(ctx.lang),\n"
              "             tostring(ctx.messages and ctx.messages.total),\n"
@@ -444,22 +450,22 @@ static void test_report_budget(void **state)
     const char *spin = "local n = 0 for i = 1, 300000 do n = n + 1 end return n\n";
     char *src = lotk_xasprintf(PLUGIN_HEAD("slow_report", "report")
                                "report = function() return tostring((function() %s end)()) end}\n", spin);
-    tu_write(dir, "slow_report.lua", src, -1);
+    put(dir, "slow_report.lua", src, -1);
     free(src);
     src = lotk_xasprintf("local lib = lotk.require('slow_lib')\n" PLUGIN_HEAD("lib_user", "report")
                          "report = function() return tostring(lib.spin()) end}\n");
-    tu_write(dir, "lib_user.lua", src, -1);
+    put(dir, "lib_user.lua", src, -1);
     free(src);
     src = lotk_xasprintf(PLUGIN_HEAD("slow_lib", "library")
                          "exports = {spin = function() %s end}}\n", spin);
-    tu_write(dir, "slow_lib.lua", src, -1);
+    put(dir, "slow_lib.lua", src, -1);
     free(src);
     src = lotk_xasprintf(PLUGIN_HEAD("slow_agg", "aggregate")
                          "aggregate = function() %s end,\n"
                          "tests = {{args = {}, expect = 300000}}}\n", spin);
-    tu_write(dir, "slow_agg.lua", src, -1);
+    put(dir, "slow_agg.lua", src, -1);
     free(src);
-    tu_write(dir, "loop_report.lua", PLUGIN_HEAD("loop_report", "report")
+    put(dir, "loop_report.lua", PLUGIN_HEAD("loop_report", "report")
              "report = function() while true do end end}\n", -1);
     struct lotk_lhost_limits limits = {.instructions = 100000, .report_instructions = 5000000};
     struct lotk_plugins *p = registry_on(dir, &limits);
@@ -498,7 +504,7 @@ static void test_library_tests(void **state)
 {
     (void)state;
     char *dir = tu_tempdir();
-    tu_write(dir, "twice.lua", PLUGIN_HEAD("twice", "library")
+    put(dir, "twice.lua", PLUGIN_HEAD("twice", "library")
              "exports = {double = function(x) return 2 * x end, pi = 3},\n"
              "tests = {{name = 'two', fn = 'double', args = {2}, expect = 4},\n"
              "         {name = 'wrong', fn = 'double', args = {2}, expect = 5},\n"
