@@ -61,8 +61,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
             snprintf(h->budget_where, sizeof h->budget_where, "%s:%d: ", where.short_src,
                      where.currentline);
     }
-    /* Raised again every HOOK_EVERY instructions, so a pcall that swallows it gains
-     * nothing: the plugin cannot run on past its budget. */
+    /* From now on raised before every instruction, so a pcall that swallows it gains
+     * nothing: the first instruction run outside every pcall raises it on to lotk's own
+     * protected call. (Re-raising only every HOOK_EVERY instructions let a loop that
+     * retries the pcall run forever: each error landed inside a pcall again.) */
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)h->active);
 }
 
