@@ -751,7 +751,7 @@ static void indicator_keys_that_do_not_fit_its_shape(void **state)
     expect_diag(&d, 16, 13,
                 "indicator 'A': params are for an aggregate plugin, and this indicator uses "
                 "the built-in min");
-    expect_diag(&d, 17, 13, "source: expected survey or evidence");
+    expect_diag(&d, 17, 13, "source: expected survey, evidence, statistic or members");
     expect_diag(&d, 14, 5,
                 "indicator 'A': has both items and indicators; give one or the other");
     expect_diag(&d, 21, 19,
