@@ -6,6 +6,7 @@
 
 enum { FRACTION_BITS = 128 };
 
+__extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
 /* Adds (negate = 0) or subtracts the fixed-point form of x. */
@@ -133,4 +134,42 @@ double lotk_exact_value(const struct lotk_exact *a)
         }
     }
     return lotk_limbs_to_double(m, 4, negative, FRACTION_BITS);
+}
+
+void lotk_exact_buckets_add(struct lotk_exact_buckets *f, double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    unsigned e = (unsigned)(b >> 52) & 0x7ff;
+    if (e == 0x7ff) {
+        f->nonfinite = 1;
+        return;
+    }
+    int64_t m = (int64_t)(b & 0x000fffffffffffffu) | (e ? (int64_t)1 << 52 : 0);
+    f->bucket[e] += b >> 63 ? -m : m; /* below 2^53 · 2^31 terms: no overflow */
+}
+
+double lotk_exact_buckets_value(const struct lotk_exact_buckets *f)
+{
+    if (f->nonfinite)
+        return NAN;
+    struct lotk_exact acc = {{0, 0, 0, 0}};
+    for (int e = 0; e < 2047; e++) {
+        i128 v = f->bucket[e];
+        if (v == 0)
+            continue;
+        u128 mag = v < 0 ? -(u128)v : (u128)v;
+        int scale = (e ? e : 1) - 1075; /* the value is v · 2^scale */
+        for (int piece = 0; piece < 3; piece++) { /* 43-bit pieces: exact doubles */
+            uint64_t chunk = (uint64_t)(mag >> (43 * piece)) & ((1ULL << 43) - 1);
+            if (!chunk)
+                continue;
+            double x = ldexp((double)chunk, scale + 43 * piece);
+            if (v < 0)
+                lotk_exact_sub(&acc, x);
+            else
+                lotk_exact_add(&acc, x);
+        }
+    }
+    return lotk_exact_value(&acc);
 }

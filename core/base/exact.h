@@ -32,4 +32,19 @@ double lotk_limbs_to_double(const uint64_t *m, int n, int negative, int frac_bit
 /* The sum, rounded to the nearest double. */
 double lotk_exact_value(const struct lotk_exact *a);
 
+/* An order-independent sum of many doubles, cheaper per term than lotk_exact (one integer
+ * addition): the mantissas of terms with the same exponent add up as integers, exactly,
+ * and only the per-exponent sums are combined at the end. 32 KiB; start it zeroed. */
+struct lotk_exact_buckets {
+    __extension__ __int128 bucket[2047]; /* by biased exponent */
+    int nonfinite;
+};
+
+/* Adds x (any double; fewer than 2^31 terms in all). */
+void lotk_exact_buckets_add(struct lotk_exact_buckets *f, double x);
+
+/* The exact sum of the terms (parts below 2^-128 dropped, as lotk_exact drops them),
+ * rounded once; NaN when a term was infinite or NaN. */
+double lotk_exact_buckets_value(const struct lotk_exact_buckets *f);
+
 #endif

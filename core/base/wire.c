@@ -41,6 +41,12 @@ void lotk_wire_put_exact(struct lotk_buf *b, const struct lotk_exact *e)
         lotk_wire_put_u64(b, e->limb[i]);
 }
 
+void lotk_wire_set_u64(struct lotk_buf *b, size_t at, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b->data[at + (size_t)i] = (char)(unsigned char)(v >> (8 * i));
+}
+
 void lotk_wire_reader_init(struct lotk_wire_reader *r, const void *data, size_t len)
 {
     r->p = data;

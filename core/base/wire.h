@@ -22,6 +22,9 @@ void lotk_wire_put_u64(struct lotk_buf *b, uint64_t v);
 void lotk_wire_put_str(struct lotk_buf *b, const char *s);
 /* The limbs of an exact sum, lowest first, each a u64. */
 void lotk_wire_put_exact(struct lotk_buf *b, const struct lotk_exact *e);
+/* Overwrites the u64 at offset at of b (put there before as a placeholder: a length known
+ * only once what it measures has been written) with v. */
+void lotk_wire_set_u64(struct lotk_buf *b, size_t at, uint64_t v);
 
 struct lotk_wire_reader {
     const unsigned char *p, *end;

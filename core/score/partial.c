@@ -1,36 +1,17 @@
-/* partial.c — see partial.h. */
+/* partial.c — a shard's partial result file: header, counts, scorer state and checksum, in
+ * lotk's wire format (base/wire.h). See partial.h. */
 #include "score/partial.h"
-#include "base/mem.h"
-#include "base/buf.h"
 
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/wire.h"
+
 enum { FORMAT_VERSION = 1, MAGIC_LEN = 8 };
 static const char magic[MAGIC_LEN] = {'L', 'O', 'T', 'K', 'P', 'A', 'R', 'T'};
-
-static void put_u32(struct lotk_buf *b, uint32_t v)
-{
-    char c[4];
-    for (int i = 0; i < 4; i++)
-        c[i] = (char)(v >> (8 * i));
-    lotk_buf_append(b, c, 4);
-}
-
-static void put_u64(struct lotk_buf *b, uint64_t v)
-{
-    char c[8];
-    for (int i = 0; i < 8; i++)
-        c[i] = (char)(v >> (8 * i));
-    lotk_buf_append(b, c, 8);
-}
-
-static void put_str(struct lotk_buf *b, const char *s)
-{
-    put_u32(b, (uint32_t)strlen(s));
-    lotk_buf_append(b, s, strlen(s));
-}
 
 static void digest(const char *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
 {
@@ -46,53 +27,22 @@ void lotk_partial_write(const struct lotk_standard *s, const struct lotk_scorer 
     size_t start = out->len;
     struct lotk_buf part = {0};
     lotk_buf_append(out, magic, MAGIC_LEN);
-    put_u32(out, FORMAT_VERSION);
-    put_str(out, s->id);
-    put_str(out, s->version);
-    put_str(out, s->sha256);
-    put_str(out, s->path);
-    put_u64(out, (uint64_t)counts.rows);
-    put_u64(out, (uint64_t)counts.scored);
-    put_u64(out, (uint64_t)counts.rejected);
-    put_u64(out, (uint64_t)counts.screened);
+    lotk_wire_put_u32(out, FORMAT_VERSION);
+    lotk_wire_put_str(out, s->id);
+    lotk_wire_put_str(out, s->version);
+    lotk_wire_put_str(out, s->sha256);
+    lotk_wire_put_str(out, s->path);
+    lotk_wire_put_u64(out, (uint64_t)counts.rows);
+    lotk_wire_put_u64(out, (uint64_t)counts.scored);
+    lotk_wire_put_u64(out, (uint64_t)counts.rejected);
+    lotk_wire_put_u64(out, (uint64_t)counts.screened);
     lotk_scorer_write(scorer, &part);
-    put_u64(out, part.len);
+    lotk_wire_put_u64(out, part.len);
     lotk_buf_append(out, part.data ? part.data : "", part.len);
     lotk_buf_free(&part);
     uint8_t sum[SHA256_DIGEST_SIZE];
     digest(out->data + start, out->len - start, sum);
     lotk_buf_append(out, (const char *)sum, sizeof sum);
-}
-
-/* A bounds-checked reader over a partial file. */
-struct cursor {
-    const unsigned char *p, *end;
-    bool bad;
-};
-
-static uint64_t get_u(struct cursor *c, int bytes)
-{
-    if (c->bad || c->end - c->p < bytes) {
-        c->bad = true;
-        return 0;
-    }
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v |= (uint64_t)c->p[i] << (8 * i);
-    c->p += bytes;
-    return v;
-}
-
-static char *get_str(struct cursor *c)
-{
-    uint64_t n = get_u(c, 4);
-    if (c->bad || (uint64_t)(c->end - c->p) < n) {
-        c->bad = true;
-        return lotk_xstrdup("");
-    }
-    char *s = lotk_xstrndup((const char *)c->p, (size_t)n);
-    c->p += n;
-    return s;
 }
 
 void lotk_partial_info_clear(struct lotk_partial_info *info)
@@ -121,17 +71,17 @@ int lotk_partial_inspect(const char *file, const char *data, size_t len,
     digest(data, len - SHA256_DIGEST_SIZE, sum);
     if (memcmp(sum, data + len - SHA256_DIGEST_SIZE, SHA256_DIGEST_SIZE) != 0)
         return bad_file(err, file, "its checksum does not match (truncated or damaged)");
-    struct cursor c = {(const unsigned char *)data + MAGIC_LEN,
-                       (const unsigned char *)data + len - SHA256_DIGEST_SIZE, false};
-    uint64_t version = get_u(&c, 4);
+    struct lotk_wire_reader c;
+    lotk_wire_reader_init(&c, data + MAGIC_LEN, len - MAGIC_LEN - SHA256_DIGEST_SIZE);
+    uint64_t version = lotk_wire_get(&c, 4);
     if (version != FORMAT_VERSION)
         return lotk_err_set(err, LOTK_EIO, file, 0, 0,
                             "partial result format %llu; this lotk reads format %d",
                             (unsigned long long)version, FORMAT_VERSION);
-    info->standard_id = get_str(&c);
-    info->standard_version = get_str(&c);
-    info->standard_sha256 = get_str(&c);
-    info->standard_path = get_str(&c);
+    info->standard_id = lotk_wire_get_str(&c);
+    info->standard_version = lotk_wire_get_str(&c);
+    info->standard_sha256 = lotk_wire_get_str(&c);
+    info->standard_path = lotk_wire_get_str(&c);
     if (c.bad) {
         lotk_partial_info_clear(info);
         return bad_file(err, file, "its header is cut short");
@@ -143,16 +93,17 @@ int lotk_partial_merge(const char *file, const char *data, size_t len,
                        struct lotk_scorer *scorer, struct lotk_survey_counts *counts,
                        struct lotk_err *err)
 {
-    struct cursor c = {(const unsigned char *)data + MAGIC_LEN + 4,
-                       (const unsigned char *)data + len - SHA256_DIGEST_SIZE, false};
+    struct lotk_wire_reader c;
+    lotk_wire_reader_init(&c, data + MAGIC_LEN + 4, len - MAGIC_LEN - 4 - SHA256_DIGEST_SIZE);
     for (int i = 0; i < 4; i++)
-        free(get_str(&c));
-    long rows = (long)get_u(&c, 8), scored = (long)get_u(&c, 8), rejected = (long)get_u(&c, 8);
-    long screened = (long)get_u(&c, 8);
-    uint64_t n = get_u(&c, 8);
-    if (c.bad || (uint64_t)(c.end - c.p) < n)
+        free(lotk_wire_get_str(&c));
+    long rows = (long)lotk_wire_get(&c, 8), scored = (long)lotk_wire_get(&c, 8);
+    long rejected = (long)lotk_wire_get(&c, 8), screened = (long)lotk_wire_get(&c, 8);
+    uint64_t n = lotk_wire_get(&c, 8);
+    const unsigned char *state = lotk_wire_get_bytes(&c, (size_t)n);
+    if (!state)
         return bad_file(err, file, "its scoring state is cut short");
-    int rc = lotk_scorer_read(scorer, (const char *)c.p, (size_t)n, file, err);
+    int rc = lotk_scorer_read(scorer, (const char *)state, (size_t)n, file, err);
     if (rc)
         return rc;
     counts->rows += rows;

@@ -1,4 +1,7 @@
-/* score.c — per-organization accumulation and tree scoring; see score.h. */
+/* scorer.c — the scorer: respondent rows into per-organization exact sums and the
+ * statistics' accumulators, merging scorers, and scoring every organization's tree at the
+ * end. Its state's file form is in scorer_wire.c, the result's upkeep in result.c, the
+ * aggregation of a node in aggregate.c. See score.h. */
 #include "score/score.h"
 
 #include <malloc.h>
@@ -7,73 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "score/evidence.h"
 #include "base/exact.h"
-#include "lua/plugin.h"
 #include "base/mem.h"
-#include "base/buf.h"
 #include "base/strmap.h"
 #include "base/text.h"
-
-static const char *const flag_names[LOTK_FLAG_COUNT] = {
-    "few_respondents", "incomplete", "no_band", "low_agreement", "evidence_only", "unrated",
-    "assessor_spread", "self_exceeds", "self_only", "uncited"};
-
-const char *lotk_flag_name(unsigned bit_index)
-{
-    return bit_index < LOTK_FLAG_COUNT ? flag_names[bit_index] : "?";
-}
-
-/* A leaf as the hot path needs it: flat item indices and keying constants. */
-struct leaf_plan {
-    int node;
-    int first_item;   /* into plan_items */
-    int nitems;
-    int need;         /* answered items a respondent needs for a value */
-};
-
-struct plan_item {
-    int item;
-    double reverse_sum; /* min + max of the scale when reverse-keyed, else 0 */
-};
-
-struct org_acc {
-    char *id;
-    size_t id_len;
-    long respondents;
-    /* Per survey leaf, in plan order. Exact sums: the mean must not depend on the order in
-     * which rows, threads or shards arrive (see exact.h). */
-    struct leaf_acc {
-        struct lotk_exact sum;
-        long n;
-    } *leaf;
-};
-
-struct lotk_scorer {
-    const struct lotk_standard *s;
-    struct lotk_plugins *plugins;
-    const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
-    double *keyed;  /* scratch: one row's keyed items, for statistics and plugins */
-    struct lotk_stats *stats;
-    void (*observer)(void *ctx, int org, const double *values, const double *keyed);
-    void *observer_ctx;
-    bool keep_respondents;
-    struct leaf_plan *leaves;
-    int *leaf_of;   /* node → index into leaves, -1 for other nodes */
-    size_t nleaves;
-    struct plan_item *items;
-    struct lotk_strmap org_index;
-    struct org_acc *orgs;
-    size_t norgs, cap_orgs;
-    int last_org; /* rows usually come grouped by organization */
-    bool keying_keeps_small; /* reverse keying maps small whole answers to whole numbers
-                              * within ±127 (lotk_stats_add_small) */
-    double *values; /* scratch: one row's node values */
-    struct lotk_respondent *respondents;
-    size_t nrespondents, cap_respondents;
-    struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
-    int jobs; /* threads lotk_scorer_finish may use */
-};
+#include "lua/plugin.h"
+#include "score/evidence.h"
+#include "score/scorer_impl.h"
 
 struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
                                     bool keep_respondents)
@@ -144,6 +87,11 @@ static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
     }
     sc->last_org = index;
     return index;
+}
+
+int lotk_scorer_org_for(struct lotk_scorer *sc, const char *id, size_t len)
+{
+    return org_for(sc, id, len);
 }
 
 static double norm_of(const struct lotk_standard *s, int node, double value)
@@ -283,104 +231,6 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
     free(map);
 }
 
-static void put_u64(struct lotk_buf *b, uint64_t v)
-{
-    char c[8];
-    for (int i = 0; i < 8; i++)
-        c[i] = (char)(v >> (8 * i));
-    lotk_buf_append(b, c, 8);
-}
-
-static uint64_t get_u64(const unsigned char **p, const unsigned char *end, bool *bad)
-{
-    if (*bad || end - *p < 8) {
-        *bad = true;
-        return 0;
-    }
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)(*p)[i] << (8 * i);
-    *p += 8;
-    return v;
-}
-
-void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
-{
-    const struct lotk_standard *s = sc->s;
-    put_u64(out, s->nnodes);
-    put_u64(out, sc->norgs);
-    for (size_t i = 0; i < sc->norgs; i++) {
-        const struct org_acc *o = &sc->orgs[i];
-        put_u64(out, strlen(o->id));
-        lotk_buf_puts(out, o->id);
-        put_u64(out, (uint64_t)o->respondents);
-        for (size_t l = 0; l < sc->nleaves; l++) {
-            put_u64(out, (uint64_t)o->leaf[l].n);
-            for (int k = 0; k < 4; k++)
-                put_u64(out, o->leaf[l].sum.limb[k]);
-        }
-    }
-    struct lotk_buf stats = {0};
-    lotk_stats_write(sc->stats, &stats);
-    put_u64(out, stats.len);
-    lotk_buf_append(out, stats.data ? stats.data : "", stats.len);
-    lotk_buf_free(&stats);
-}
-
-int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
-                     struct lotk_err *err)
-{
-    const struct lotk_standard *s = sc->s;
-    const unsigned char *p = (const unsigned char *)data, *end = p + len;
-    bool bad = false;
-    int *map = NULL;
-    int rc = 0;
-    if (get_u64(&p, end, &bad) != s->nnodes || bad)
-        return lotk_err_set(err, LOTK_EIO, file, 0, 0,
-                            "the partial result was made with a standard of another shape");
-    uint64_t norgs = get_u64(&p, end, &bad);
-    if (bad || norgs > (uint64_t)(end - p)) /* every organization takes bytes */
-        goto damaged;
-    map = lotk_xmalloc((size_t)(norgs ? norgs : 1) * sizeof *map);
-    for (uint64_t i = 0; i < norgs; i++) {
-        uint64_t idlen = get_u64(&p, end, &bad);
-        if (bad || idlen > (uint64_t)(end - p))
-            goto damaged;
-        int index = org_for(sc, (const char *)p, (size_t)idlen);
-        p += idlen;
-        struct org_acc *o = &sc->orgs[index];
-        map[i] = index;
-        o->respondents += (long)get_u64(&p, end, &bad);
-        for (size_t l = 0; l < sc->nleaves; l++) {
-            struct lotk_exact part;
-            o->leaf[l].n += (long)get_u64(&p, end, &bad);
-            for (int k = 0; k < 4; k++)
-                part.limb[k] = get_u64(&p, end, &bad);
-            lotk_exact_merge(&o->leaf[l].sum, &part);
-        }
-        if (bad)
-            goto damaged;
-    }
-    uint64_t stats_len = get_u64(&p, end, &bad);
-    if (bad || stats_len != (uint64_t)(end - p))
-        goto damaged;
-    size_t used;
-    rc = lotk_stats_read(sc->stats, (const char *)p, (size_t)stats_len, &used, map, err);
-    if (rc && !err->file[0])
-        snprintf(err->file, sizeof err->file, "%s", file);
-    goto done;
-damaged:
-    rc = lotk_err_set(err, LOTK_EIO, file, 0, 0, "the partial result's state is damaged");
-done:
-    free(map);
-    return rc;
-}
-
-int lotk_result_org_index(const struct lotk_result *r, int org)
-{
-    return org >= 0 && (size_t)org < r->norgs ? r->org_order[org] : -1;
-}
-
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
 {
     struct lotk_scorer *sc = scorer;
@@ -426,86 +276,6 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
     r->org = org;
     r->values = v;
     return 0;
-}
-
-int lotk_score_aggregate(const struct lotk_standard *s, struct lotk_plugins *plugins, int node,
-                         const double *norm, double *out, bool *incomplete,
-                         struct lotk_err *err)
-{
-    const struct lotk_node *p = &s->nodes[node];
-    size_t present = 0;
-    *out = NAN;
-    for (size_t c = 0; c < p->nchildren; c++)
-        present += norm[p->children[c]] == norm[p->children[c]];
-    if (present == 0 || present < p->nchildren) {
-        bool enough = present > 0 && p->min_children >= 0 &&
-                      (double)present >= p->min_children * (double)p->nchildren - 1e-9;
-        if (!enough) {
-            *incomplete = true;
-            return 0;
-        }
-    }
-    if (p->aggregate == LOTK_AGG_PLUGIN) {
-        const struct lotk_plugin *pl;
-        int rc = lotk_plugins_get(plugins, p->aggregate_plugin, &pl, err);
-        return rc ? rc : lotk_plugin_aggregate(plugins, pl, s, node, norm, out, err);
-    }
-    double acc = 0, wsum = 0;
-    double best = NAN;
-    for (size_t c = 0; c < p->nchildren; c++) {
-        double x = norm[p->children[c]];
-        double w = s->nodes[p->children[c]].weight;
-        if (x != x)
-            continue;
-        switch (p->aggregate) {
-        case LOTK_AGG_WEIGHTED_MEAN:
-            acc += w * x;
-            wsum += w;
-            break;
-        case LOTK_AGG_MEAN:
-            acc += x;
-            wsum += 1;
-            break;
-        case LOTK_AGG_GEOMEAN:
-            /* A zero child makes the product zero; log(0) would make it -inf · w. */
-            acc += x > 0 ? w * log(x) : -INFINITY;
-            wsum += w;
-            break;
-        case LOTK_AGG_MIN:
-            best = best == best && best < x ? best : x;
-            break;
-        case LOTK_AGG_MAX:
-            best = best == best && best > x ? best : x;
-            break;
-        case LOTK_AGG_PLUGIN:
-            break; /* handled above */
-        }
-    }
-    switch (p->aggregate) {
-    case LOTK_AGG_MIN:
-    case LOTK_AGG_MAX:
-        *out = best;
-        break;
-    case LOTK_AGG_GEOMEAN:
-        *out = acc == -INFINITY ? 0 : exp(acc / wsum);
-        break;
-    default:
-        *out = acc / wsum;
-        break;
-    }
-    return 0;
-}
-
-int lotk_score_band(const struct lotk_standard *s, double points)
-{
-    for (size_t b = 0; b < s->nbands; b++) {
-        /* Points come from products of weight shares: a total meant to be exactly 85 may
-         * land at 84.99999999999999, which must still reach the 85 band. */
-        double slack = 1e-9 * (fabs(s->bands[b].min) > 1 ? fabs(s->bands[b].min) : 1);
-        if (points >= s->bands[b].min - slack)
-            return (int)b;
-    }
-    return -1;
 }
 
 static int compare_orgs(const void *a, const void *b)
@@ -737,34 +507,4 @@ void lotk_scorer_free(struct lotk_scorer *sc)
     free(sc->keyed);
     lotk_stats_free(sc->stats);
     free(sc);
-}
-
-void lotk_result_free(struct lotk_result *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->norgs; i++) {
-        free(r->orgs[i].id);
-        free(r->orgs[i].mean); /* the block of all six per-node arrays */
-        for (size_t k = 0; k < r->orgs[i].nadjustments; k++) {
-            struct lotk_adjustment *a = &r->orgs[i].adjustments[k];
-            free(a->rule);
-            free(a->reason);
-            free(a->grade);
-            free(a->max_grade);
-        }
-        free(r->orgs[i].adjustments);
-    }
-    free(r->orgs);
-    for (size_t i = 0; i < r->nrespondents; i++) {
-        free(r->respondents[i].id);
-        free(r->respondents[i].values);
-    }
-    free(r->respondents);
-    if (r->leaf_stats)
-        for (size_t i = 0; i < r->standard->nnodes; i++)
-            lotk_reliability_clear(&r->leaf_stats[i].reliability);
-    free(r->leaf_stats);
-    free(r->org_order);
-    free(r);
 }

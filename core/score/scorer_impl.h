@@ -1,0 +1,70 @@
+/* scorer_impl.h — the scorer's accumulators, shared by scorer.c (adding rows, merging,
+ * finishing) and scorer_wire.c (their file form) and by no one else. Callers use score.h. */
+#ifndef LOTK_SCORER_IMPL_H
+#define LOTK_SCORER_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/exact.h"
+#include "base/strmap.h"
+#include "score/score.h"
+
+/* A survey leaf as the hot path needs it: flat item indices and keying constants. */
+struct leaf_plan {
+    int node;
+    int first_item;   /* into plan_items */
+    int nitems;
+    int need;         /* answered items a respondent needs for a value */
+};
+
+/* One item of a leaf, in plan order. */
+struct plan_item {
+    int item;
+    double reverse_sum; /* min + max of the scale when reverse-keyed, else 0 */
+};
+
+/* One organization's sums. */
+struct org_acc {
+    char *id;
+    size_t id_len;
+    long respondents;
+    /* Per survey leaf, in plan order. Exact sums: the mean must not depend on the order in
+     * which rows, threads or shards arrive (see exact.h). */
+    struct leaf_acc {
+        struct lotk_exact sum;
+        long n;
+    } *leaf;
+};
+
+struct lotk_scorer {
+    const struct lotk_standard *s;
+    struct lotk_plugins *plugins;
+    const struct lotk_plugin *respondent_plugin; /* NULL: the built-in leaf mean */
+    double *keyed;  /* scratch: one row's keyed items, for statistics and plugins */
+    struct lotk_stats *stats;
+    void (*observer)(void *ctx, int org, const double *values, const double *keyed);
+    void *observer_ctx;
+    bool keep_respondents;
+    struct leaf_plan *leaves;
+    int *leaf_of;   /* node → index into leaves, -1 for other nodes */
+    size_t nleaves;
+    struct plan_item *items;
+    struct lotk_strmap org_index;
+    struct org_acc *orgs;
+    size_t norgs, cap_orgs;
+    int last_org; /* rows usually come grouped by organization */
+    bool keying_keeps_small; /* reverse keying maps small whole answers to whole numbers
+                              * within ±127 (lotk_stats_add_small) */
+    double *values; /* scratch: one row's node values */
+    struct lotk_respondent *respondents;
+    size_t nrespondents, cap_respondents;
+    struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
+    int jobs; /* threads lotk_scorer_finish may use */
+};
+
+/* The scorer's index of the organization with this id (len bytes, no NUL needed), added
+ * with empty sums when new. May move sc->orgs. */
+int lotk_scorer_org_for(struct lotk_scorer *sc, const char *id, size_t len);
+
+#endif

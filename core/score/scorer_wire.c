@@ -1,0 +1,90 @@
+/* scorer_wire.c — the scorer's state as bytes for a partial result (lotk_scorer_write,
+ * lotk_scorer_read), in lotk's wire format (base/wire.h). See score.h.
+ *
+ * Layout: u64 nodes of the standard; u64 organizations; per organization {u64 id length;
+ * the id's bytes; u64 respondents; per survey leaf {u64 n; exact Σ}}; u64 length of the
+ * statistics record (lotk_stats_write) that fills the rest. */
+#include "score/score.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/exact.h"
+#include "base/mem.h"
+#include "base/wire.h"
+#include "score/scorer_impl.h"
+
+void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
+{
+    const struct lotk_standard *s = sc->s;
+    lotk_wire_put_u64(out, s->nnodes);
+    lotk_wire_put_u64(out, sc->norgs);
+    for (size_t i = 0; i < sc->norgs; i++) {
+        const struct org_acc *o = &sc->orgs[i];
+        lotk_wire_put_u64(out, strlen(o->id));
+        lotk_buf_puts(out, o->id);
+        lotk_wire_put_u64(out, (uint64_t)o->respondents);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            lotk_wire_put_u64(out, (uint64_t)o->leaf[l].n);
+            lotk_wire_put_exact(out, &o->leaf[l].sum);
+        }
+    }
+    struct lotk_buf stats = {0};
+    lotk_stats_write(sc->stats, &stats);
+    lotk_wire_put_u64(out, stats.len);
+    lotk_buf_append(out, stats.data ? stats.data : "", stats.len);
+    lotk_buf_free(&stats);
+}
+
+int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
+                     struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
+    struct lotk_wire_reader r;
+    int *map = NULL;
+    int rc = 0;
+    lotk_wire_reader_init(&r, data, len);
+    if (lotk_wire_get(&r, 8) != s->nnodes || r.bad)
+        return lotk_err_set(err, LOTK_EIO, file, 0, 0,
+                            "the partial result was made with a standard of another shape");
+    uint64_t norgs = lotk_wire_get(&r, 8);
+    if (r.bad || norgs > lotk_wire_left(&r)) /* every organization takes bytes */
+        goto damaged;
+    map = lotk_xmalloc((size_t)(norgs ? norgs : 1) * sizeof *map);
+    for (uint64_t i = 0; i < norgs; i++) {
+        uint64_t idlen = lotk_wire_get(&r, 8);
+        const unsigned char *id = lotk_wire_get_bytes(&r, (size_t)idlen);
+        if (!id)
+            goto damaged;
+        int index = lotk_scorer_org_for(sc, (const char *)id, (size_t)idlen);
+        struct org_acc *o = &sc->orgs[index];
+        map[i] = index;
+        /* Added as read, before the whole state is known to be sound: after an error sc
+         * holds part of it (lotk merge stops at the first error and never finishes it). */
+        o->respondents += (long)lotk_wire_get(&r, 8);
+        for (size_t l = 0; l < sc->nleaves; l++) {
+            struct lotk_exact part;
+            o->leaf[l].n += (long)lotk_wire_get(&r, 8);
+            lotk_wire_get_exact(&r, &part);
+            lotk_exact_merge(&o->leaf[l].sum, &part);
+        }
+        if (r.bad)
+            goto damaged;
+    }
+    uint64_t stats_len = lotk_wire_get(&r, 8);
+    if (r.bad || stats_len != lotk_wire_left(&r))
+        goto damaged;
+    const unsigned char *stats = lotk_wire_get_bytes(&r, (size_t)stats_len);
+    size_t used;
+    rc = lotk_stats_read(sc->stats, (const char *)stats, (size_t)stats_len, &used, map, err);
+    if (rc && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", file);
+    goto done;
+damaged:
+    rc = lotk_err_set(err, LOTK_EIO, file, 0, 0, "the partial result's state is damaged");
+done:
+    free(map);
+    return rc;
+}
