@@ -15,4 +15,8 @@ json_t *lotk_json_string_or_null(const char *s);
  * value is no string. */
 const char *lotk_json_get_string(const json_t *obj, const char *key);
 
+/* Makes jansson allocate with lotk_xmalloc (out of memory: a message and exit 2). Called
+ * once, before any JSON is built. */
+void lotk_json_use_lotk_memory(void);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "base/json_tree.h"
 #include "cli/commands.h"
 #include "base/err.h"
 #include "base/text.h"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 {
     /* An interrupted run leaves no half-written output behind (base/file.h). */
     lotk_file_cleanup_on_signals();
+    /* Running out of memory in a library is what it is in lotk: a message, exit 2. */
+    lotk_json_use_lotk_memory();
     if (argc < 2) {
         usage(stderr);
         return LOTK_EXIT_USAGE;
