@@ -231,9 +231,11 @@ local function strengths_weaknesses(ix, org, count)
     for i = 1, math.min(count, #list) do out[i] = list[i] end
     return out
   end
-  local strengths = pick_top(function(c) return not c.binary and c.diff > 1e-12 end,
+  -- A difference shown as 0.00 is no strength nor weakness: the report rounds to two
+  -- decimals, and a reader must see the sign it is listed for.
+  local strengths = pick_top(function(c) return not c.binary and c.diff >= 0.005 end,
                              function(a, b) return a > b end)
-  local weaknesses = pick_top(function(c) return c.diff < -1e-12 end,
+  local weaknesses = pick_top(function(c) return c.diff <= -0.005 end,
                               function(a, b) return a < b end)
   return strengths, weaknesses
 end

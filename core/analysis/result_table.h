@@ -17,6 +17,7 @@
 #include "analysis/norms.h"
 #include "analysis/summary.h"
 #include "base/err.h"
+#include "input/rejects.h"
 #include "score/score.h"
 
 struct lotk_result_table {
@@ -26,6 +27,8 @@ struct lotk_result_table {
     struct lotk_compare_basis *basis;       /* org_reliability, owned; NULL when not wanted */
     struct lotk_summary *summary;           /* the batch as a whole, owned; NULL when not
                                              * wanted */
+    const struct lotk_rejects *rejects; /* the rows rejected or screened out, borrowed; NULL
+                                         * when the run kept none (lotk merge) */
     size_t *shown;    /* the organizations shown, as indices into result->orgs in result
                        * order; owned */
     size_t nshown;

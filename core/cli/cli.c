@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "base/guard.h"
+#include "output/pdf.h"
 #include "output/report.h"
 #include "output/writer.h"
 #include "standard/standard.h"
@@ -211,7 +212,7 @@ int lotk_cli_format(const char *command, const char **format, bool pdf, bool rep
         return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
                             "%s: -f %s writes a file, not text: give it with -o FILE", command, f);
     *format = f;
-    return 0;
+    return strcmp(f, "pdf") == 0 ? lotk_pdf_ready(err) : 0;
 }
 
 int lotk_cli_lang(const char *command, const char *lang, struct lotk_err *err)

@@ -451,6 +451,10 @@ static int write_result(struct score_run *r)
     bool summary = strcmp(r->format, "json") == 0 || lotk_report_format(r->format);
     lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot,
                            LOTK_TABLE_BASIS | (summary ? LOTK_TABLE_SUMMARY : 0));
+    /* The evidence sheets' rejected rows join the survey's (write_rejects_file may have
+     * moved them already), so that reports list every rejected row. */
+    lotk_rejects_append(&r->rejects, &r->evidence.rejects, 0);
+    r->table.rejects = &r->rejects;
     if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
         return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,

@@ -202,6 +202,26 @@ static json_t *batch_json(const struct lotk_result_table *t)
 
 /* ---- a result ------------------------------------------------------------------------ */
 
+/* The rows rejected or screened out, for a report's "rejected rows" sheet: the first
+ * REJECTS_LISTED of them (the --rejects file has them all, with their fields). */
+enum { REJECTS_LISTED = 1000 };
+
+static json_t *rejects_json(const struct lotk_rejects *rj)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < rj->count && i < REJECTS_LISTED; i++) {
+        const struct lotk_reject_entry *e = &rj->entries[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "file", json_string(e->file ? e->file : ""));
+        json_object_set_new(j, "line", json_integer(e->line));
+        json_object_set_new(j, "column", json_integer(e->column));
+        json_object_set_new(j, "outcome", json_string(e->screened ? "screened" : "rejected"));
+        json_object_set_new(j, "reason", json_string(e->reason ? e->reason : ""));
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
 static json_t *per_item_json(const struct lotk_standard *s, const struct lotk_node *leaf,
                              const double *values)
 {
@@ -446,6 +466,12 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     member(out, "input", input, false);
     if (t->summary)
         member(out, "batch", batch_json(t), false);
+    if (t->rejects) {
+        member(out, "rejects", rejects_json(t->rejects), false);
+        if (t->rejects->count > REJECTS_LISTED)
+            member(out, "rejects_not_listed",
+                   json_integer((json_int_t)(t->rejects->count - REJECTS_LISTED)), false);
+    }
     member(out, "reliability", reliability_json(r), false);
     member(out, "aggregation", aggregation_json(r), false);
     if (s->nevidence > 0)

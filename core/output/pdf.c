@@ -85,17 +85,29 @@ static int starts_as_pdf(const char *path)
     return n == 5 && memcmp(head, "%PDF-", 5) == 0;
 }
 
+static int no_chromium(struct lotk_err *err)
+{
+    return lotk_err_set(err, LOTK_EIO, NULL, 0, 0,
+                        "-f pdf prints the HTML report with headless Chromium, which is not "
+                        "installed: install the Debian package chromium (scripts/install-deps "
+                        "--browser), or give its path in LOTK_CHROMIUM; -f html writes the "
+                        "report to print from any browser");
+}
+
+int lotk_pdf_ready(struct lotk_err *err)
+{
+    char *chromium = find_chromium();
+    free(chromium);
+    return chromium ? 0 : no_chromium(err);
+}
+
 int lotk_pdf_print(const char *html, size_t len, const char *path, struct lotk_err *err)
 {
     char *chromium = find_chromium(), *tmpdir = NULL, *page = NULL, *profile = NULL;
     char *out = NULL, *print_arg = NULL, *profile_arg = NULL, *url = NULL;
     int rc = 0;
     if (!chromium) {
-        rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0,
-                          "-f pdf prints the HTML report with headless Chromium, which is not "
-                          "installed: install the Debian package chromium (scripts/install-deps "
-                          "--browser), or give its path in LOTK_CHROMIUM; -f html writes the "
-                          "report to print from any browser");
+        rc = no_chromium(err);
         goto done;
     }
     const char *base = getenv("TMPDIR");

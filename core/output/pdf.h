@@ -15,4 +15,8 @@
  * two prints of one report are the same pages, not the same bytes. */
 int lotk_pdf_print(const char *html, size_t len, const char *path, struct lotk_err *err);
 
+/* Whether Chromium is there to print with: 0, or LOTK_EIO with the same message
+ * lotk_pdf_print would give. For commands to say so before any long work. */
+int lotk_pdf_ready(struct lotk_err *err);
+
 #endif

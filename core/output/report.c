@@ -105,13 +105,11 @@ static int render(const json_t *doc, const char *format, const char *lang,
 {
     const char *name = strcmp(format, "md") == 0 ? "markdown" : "html";
     const struct lotk_plugin *pl;
-    int rc = lotk_plugins_get(plugins, name, &pl, err);
+    /* The first file of the name on the search path: a user's html.lua beside the
+     * standard replaces the shipped one. */
+    int rc = lotk_plugins_find(plugins, name, LOTK_PLUGIN_REPORT, &pl, err);
     if (rc)
         return rc;
-    if (pl->kind != LOTK_PLUGIN_REPORT)
-        return lotk_err_set(err, LOTK_ESTANDARD, pl->path, 0, 0,
-                            "plugin '%s' renders -f %s, so it must be of kind report, not %s",
-                            name, format, lotk_plugin_kind_name(pl->kind));
     struct lotk_report_ctx ctx = {.format = strcmp(format, "pdf") == 0 ? "html" : format,
                                   .lang = lang};
     struct lotk_report_message *m = messages_in(lang, &ctx.nmessages);

@@ -17,12 +17,17 @@ for f in text-gb18030 number-utf8 number-tencent; do
         fail=1
     }
 done
+# The three files are one survey: their results are byte-identical but for the rows they
+# screen out, which the "rejects" list names by file.
+for f in text-gb18030 number-utf8 number-tencent; do
+    sed '/^  "rejects": \[\],$/d; /^  "rejects": \[$/,/^  \],$/d' "$work/$f.json" > "$work/$f.cmp.json"
+done
 for f in number-utf8 number-tencent; do
-    if cmp -s "$work/text-gb18030.json" "$work/$f.json"; then
+    if cmp -s "$work/text-gb18030.cmp.json" "$work/$f.cmp.json"; then
         echo "ok: $f.csv scores exactly as text-gb18030.csv"
     else
         echo "FAIL: $f.csv and text-gb18030.csv score differently"
-        diff "$work/text-gb18030.json" "$work/$f.json" | head -20
+        diff "$work/text-gb18030.cmp.json" "$work/$f.cmp.json" | head -20
         fail=1
     fi
 done
