@@ -45,7 +45,9 @@ struct lotk_csvread_options {
      * without a row is "empty". */
     bool range;
     long first_line;             /* the line the input starts on; 0: 1 */
-    size_t max_field;            /* bytes in one field; 0: LOTK_CSVREAD_MAX_FIELD */
+    /* Bytes in one field; 0: LOTK_CSVREAD_MAX_FIELD. Measured on libcsv's field buffer,
+     * which grows 128 bytes at a time, so a field a little under the cap may trip it. */
+    size_t max_field;
 };
 
 struct lotk_csvread {
@@ -87,7 +89,8 @@ int lotk_csvread_init(struct lotk_csvread *r, const char *file,
 /* Calls on_field(ctx, text, len, column) for each field (text NUL-terminated, column
  * 0-based) and on_row(ctx, nfields, line) at the end of each row that has a field, line
  * being where the row started. A callback returns 0 to go on, or a negative code (with
- * err filled) or LOTK_CSVREAD_END to stop: nothing more is called then. */
+ * err filled) or LOTK_CSVREAD_END to stop: nothing more is called then. A field over the
+ * cap is never handed over: the read stops there, on the line of its own row. */
 void lotk_csvread_on_rows(struct lotk_csvread *r,
                           int (*on_field)(void *ctx, const char *text, size_t len,
                                           size_t column),
