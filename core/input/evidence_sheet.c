@@ -2,7 +2,6 @@
  * and docs/evidence.md. Combining the ratings is score/evidence.c's job. */
 #include "input/evidence_sheet.h"
 
-#include <csv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,12 +15,12 @@
 #include "base/num.h"
 #include "base/strmap.h"
 #include "base/text.h"
+#include "input/csvread.h"
 #include "input/encoding.h"
 
 enum {
     SHEET_MAX_BYTES = 64 << 20, /* organizations × assessors: never near this */
     MAX_COLUMNS = 1 << 12,
-    MAX_FIELD_BYTES = 1 << 20,  /* one cell; an unclosed quote would otherwise eat the file */
     MAX_REASON = 512,
 };
 
@@ -44,14 +43,14 @@ struct column {
     int leaf; /* position in ev->leaves for RATING, CITE and NOTE */
 };
 
-/* One sheet being read, driven by libcsv's callbacks. */
+/* One sheet being read, driven by the CSV reader's callbacks. */
 struct sheet {
     struct lotk_evidence *ev;
     const char *file;
     struct lotk_diags *warnings;
     struct lotk_err *err;
+    struct lotk_csvread csv;
     int stop;              /* a negative code once the read must end */
-    long line;             /* physical line being fed */
     long row_line;         /* line where the current row started */
     bool in_header;
     struct lotk_buf bytes; /* the row's fields back to back, each NUL-terminated */
@@ -70,28 +69,18 @@ static const char *field(const struct sheet *sh, size_t i)
     return sh->bytes.data + sh->starts[i];
 }
 
-static void on_field(void *data, size_t len, void *vsh)
+/* Keeps one field of the row being read (lotk_csvread_on_rows). */
+static int on_field(void *vsh, const char *text, size_t len, size_t column)
 {
     struct sheet *sh = vsh;
-    const char *text = data ? data : "";
-    if (sh->stop)
-        return;
-    if (sh->nfields == 0) {
-        /* A quoted first cell may span lines; the row starts where it started. */
-        long newlines = 0;
-        for (size_t i = 0; i < len; i++)
-            newlines += text[i] == '\n';
-        sh->row_line = sh->line - newlines;
-    }
-    if (sh->nfields >= MAX_COLUMNS) {
-        sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->row_line, 0,
-                                "more than %d columns in a row", MAX_COLUMNS);
-        return;
-    }
+    if (column >= MAX_COLUMNS)
+        return sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->csv.row_line, 0,
+                                       "more than %d columns in a row", MAX_COLUMNS);
     lotk_grow(&sh->starts, &sh->cap_starts, sh->nfields + 1, sizeof *sh->starts);
     sh->starts[sh->nfields++] = sh->bytes.len;
     lotk_buf_append(&sh->bytes, text, len);
     lotk_buf_putc(&sh->bytes, '\0');
+    return 0;
 }
 
 /* The evidence indicator whose id is name[0..len), or -1. */
@@ -389,57 +378,71 @@ static void free_ratings(const struct lotk_evidence *ev, struct lotk_rating *rat
     free(ratings);
 }
 
-static void process_row(struct sheet *sh)
+/* Why the row being read is rejected: the reason and the 1-based column it is about (0:
+ * the whole row). */
+struct verdict {
+    char reason[2 * MAX_REASON];
+    long column;
+};
+
+static bool reject(struct verdict *v, long column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sets the verdict; returns false, so that a check can end with it. */
+static bool reject(struct verdict *v, long column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->reason, sizeof v->reason, fmt, ap);
+    va_end(ap);
+    v->column = column;
+    return false;
+}
+
+/* Checks who the row is about: as many fields as the header, an organization and an
+ * assessor, a known role (*role), and no earlier row of the same pair, whose key it leaves
+ * in sh->pair. Returns false with v set when one of them fails. */
+static bool check_identity(struct sheet *sh, enum lotk_role *role, struct verdict *v)
+{
+    struct lotk_evidence *ev = sh->ev;
+    const struct lotk_evidence_spec *spec = &ev->s->evidence;
+    if (sh->nfields != sh->nheaders)
+        return reject(v, 0, "the row has %zu fields but the header has %zu", sh->nfields,
+                      sh->nheaders);
+    const char *org = field(sh, (size_t)sh->org_col);
+    const char *assessor = field(sh, (size_t)sh->assessor_col);
+    if (!*org)
+        return reject(v, sh->org_col + 1, "no organization id in column %d (%s)",
+                      sh->org_col + 1, spec->org_column);
+    if (!*assessor)
+        return reject(v, sh->assessor_col + 1, "no assessor in column %d (%s)",
+                      sh->assessor_col + 1, spec->assessor_column);
+    if (sh->role_col >= 0 && !parse_role(field(sh, (size_t)sh->role_col), role))
+        return reject(v, sh->role_col + 1,
+                      "unknown role '%s' in column %d (%s); expected self or third-party "
+                      "(自评 or 第三方)",
+                      field(sh, (size_t)sh->role_col), sh->role_col + 1, spec->role_column);
+    lotk_buf_reset(&sh->pair);
+    lotk_buf_append(&sh->pair, org, strlen(org) + 1); /* the NUL separates the two */
+    lotk_buf_append(&sh->pair, assessor, strlen(assessor));
+    int seen = lotk_strmap_get(&ev->pairs, sh->pair.data, sh->pair.len);
+    if (seen >= 0)
+        return reject(v, sh->assessor_col + 1,
+                      "a second row for organization '%s' and assessor '%s'; the first is "
+                      "%s:%ld",
+                      org, assessor, ev->first[seen].file, ev->first[seen].line);
+    return true;
+}
+
+/* The row's ratings (through each indicator's rubric), citations and notes, per evidence
+ * indicator; NULL with v set when a rating does not fit its rubric or the row rates
+ * nothing. The caller frees them with free_ratings. */
+static struct lotk_rating *read_ratings(struct sheet *sh, struct verdict *v)
 {
     struct lotk_evidence *ev = sh->ev;
     const struct lotk_standard *s = ev->s;
-    const struct lotk_evidence_spec *spec = &s->evidence;
-    char reason[2 * MAX_REASON] = "", why[MAX_REASON];
-    long column = 0;
-    enum lotk_role role = LOTK_ROLE_THIRD_PARTY;
-    struct lotk_rating *ratings = NULL;
-    const char *org = NULL, *assessor = NULL;
-
-    ev->counts.rows++;
-    if (sh->nfields != sh->nheaders) {
-        snprintf(reason, sizeof reason, "the row has %zu fields but the header has %zu",
-                 sh->nfields, sh->nheaders);
-        goto reject;
-    }
-    org = field(sh, (size_t)sh->org_col);
-    assessor = field(sh, (size_t)sh->assessor_col);
-    if (!*org) {
-        column = sh->org_col + 1;
-        snprintf(reason, sizeof reason, "no organization id in column %ld (%s)", column,
-                 spec->org_column);
-        goto reject;
-    }
-    if (!*assessor) {
-        column = sh->assessor_col + 1;
-        snprintf(reason, sizeof reason, "no assessor in column %ld (%s)", column,
-                 spec->assessor_column);
-        goto reject;
-    }
-    if (sh->role_col >= 0 && !parse_role(field(sh, (size_t)sh->role_col), &role)) {
-        column = sh->role_col + 1;
-        snprintf(reason, sizeof reason,
-                 "unknown role '%s' in column %ld (%s); expected self or third-party (自评 "
-                 "or 第三方)", field(sh, (size_t)sh->role_col), column, spec->role_column);
-        goto reject;
-    }
-    size_t olen = strlen(org), alen = strlen(assessor);
-    lotk_buf_reset(&sh->pair);
-    lotk_buf_append(&sh->pair, org, olen + 1); /* the NUL separates the two */
-    lotk_buf_append(&sh->pair, assessor, alen);
-    int seen = lotk_strmap_get(&ev->pairs, sh->pair.data, sh->pair.len);
-    if (seen >= 0) {
-        column = sh->assessor_col + 1;
-        snprintf(reason, sizeof reason,
-                 "a second row for organization '%s' and assessor '%s'; the first is %s:%ld",
-                 org, assessor, ev->first[seen].file, ev->first[seen].line);
-        goto reject;
-    }
-    ratings = lotk_xcalloc(ev->nleaves ? ev->nleaves : 1, sizeof *ratings);
+    char why[MAX_REASON];
+    struct lotk_rating *ratings = lotk_xcalloc(ev->nleaves ? ev->nleaves : 1, sizeof *ratings);
     for (size_t l = 0; l < ev->nleaves; l++)
         ratings[l].recorded = ratings[l].value = NAN;
     bool any = false;
@@ -452,10 +455,9 @@ static void process_row(struct sheet *sh)
         if (col->kind == COL_RATING) {
             int node = ev->leaves[col->leaf];
             if (!rate(s, node, text, r, why, sizeof why)) {
-                column = (long)c + 1;
-                snprintf(reason, sizeof reason, "indicator %s (column '%s'): %s",
-                         s->nodes[node].id, sh->headers[c], why);
-                goto reject;
+                reject(v, (long)c + 1, "indicator %s (column '%s'): %s", s->nodes[node].id,
+                       sh->headers[c], why);
+                goto fail;
             }
             any = true;
         } else if (col->kind == COL_CITE) {
@@ -464,11 +466,21 @@ static void process_row(struct sheet *sh)
             r->note = lotk_xstrdup(text);
         }
     }
-    if (!any) {
-        snprintf(reason, sizeof reason, "the row rates no evidence indicator: every rating "
-                                        "column is empty");
-        goto reject;
-    }
+    if (any)
+        return ratings;
+    reject(v, 0, "the row rates no evidence indicator: every rating column is empty");
+fail:
+    free_ratings(ev, ratings);
+    return NULL;
+}
+
+/* Adds an accepted row to its organization (a new one on its first row) and notes where
+ * its pair (sh->pair) was first seen. Takes ratings. */
+static void keep_row(struct sheet *sh, enum lotk_role role, struct lotk_rating *ratings)
+{
+    struct lotk_evidence *ev = sh->ev;
+    const char *org = field(sh, (size_t)sh->org_col);
+    const char *assessor = field(sh, (size_t)sh->assessor_col);
     int index = lotk_strmap_put(&ev->org_index, org, strlen(org), (int)ev->norgs);
     if (index == (int)ev->norgs) {
         lotk_grow(&ev->orgs, &ev->cap_orgs, ev->norgs + 1, sizeof *ev->orgs);
@@ -483,27 +495,43 @@ static void process_row(struct sheet *sh)
     eo->rows[eo->nrows++] = (struct lotk_evidence_row){lotk_xstrdup(assessor), role, sh->file,
                                                        sh->row_line, ratings};
     ev->counts.used++;
-    return;
-reject:
-    free_ratings(ev, ratings);
-    ev->counts.rejected++;
-    if (ev->sink.on_reject) {
-        const char **fields = lotk_xcalloc(sh->nfields ? sh->nfields : 1, sizeof *fields);
-        for (size_t i = 0; i < sh->nfields; i++)
-            fields[i] = field(sh, i);
-        struct lotk_reject rj = {.file = sh->file, .line = sh->row_line, .column = column,
-                                 .reason = reason, .fields = fields, .nfields = sh->nfields};
-        ev->sink.on_reject(ev->sink.ctx, &rj);
-        free(fields);
-    }
 }
 
-static void on_row_end(int terminator, void *vsh)
+/* Counts a rejected row and hands it to the sink with its fields. */
+static void report_reject(struct sheet *sh, const struct verdict *v)
+{
+    struct lotk_evidence *ev = sh->ev;
+    ev->counts.rejected++;
+    if (!ev->sink.on_reject)
+        return;
+    const char **fields = lotk_xcalloc(sh->nfields ? sh->nfields : 1, sizeof *fields);
+    for (size_t i = 0; i < sh->nfields; i++)
+        fields[i] = field(sh, i);
+    struct lotk_reject rj = {.file = sh->file, .line = sh->row_line, .column = v->column,
+                             .reason = v->reason, .fields = fields, .nfields = sh->nfields};
+    ev->sink.on_reject(ev->sink.ctx, &rj);
+    free(fields);
+}
+
+/* A data row: kept, or rejected whole for the first check it fails. */
+static void process_row(struct sheet *sh)
+{
+    struct verdict v = {"", 0};
+    enum lotk_role role = LOTK_ROLE_THIRD_PARTY;
+    struct lotk_rating *ratings;
+    sh->ev->counts.rows++;
+    if (check_identity(sh, &role, &v) && (ratings = read_ratings(sh, &v)) != NULL)
+        keep_row(sh, role, ratings);
+    else
+        report_reject(sh, &v);
+}
+
+/* The end of a row (lotk_csvread_on_rows): the header is mapped, a data row processed. */
+static int on_row(void *vsh, size_t nfields, long line)
 {
     struct sheet *sh = vsh;
-    (void)terminator;
-    if (sh->stop)
-        return;
+    (void)nfields; /* as many as on_field kept */
+    sh->row_line = line;
     if (sh->in_header) {
         sh->in_header = false;
         map_header(sh);
@@ -512,92 +540,37 @@ static void on_row_end(int terminator, void *vsh)
     }
     sh->nfields = 0;
     lotk_buf_reset(&sh->bytes);
-}
-
-static void feed(struct sheet *sh, struct csv_parser *p, const char *data, size_t len)
-{
-    /* One physical line per call, so the callbacks know their line. */
-    while (len > 0 && !sh->stop) {
-        const char *nl = memchr(data, '\n', len);
-        size_t n = nl ? (size_t)(nl - data) + 1 : len;
-        csv_parse(p, data, n, on_field, on_row_end, sh);
-        if (csv_get_buffer_size(p) > MAX_FIELD_BYTES && !sh->stop)
-            sh->stop = lotk_err_set(sh->err, LOTK_EIO, sh->file, sh->row_line, 0,
-                                    "a field longer than %d bytes (an unclosed quote?)",
-                                    MAX_FIELD_BYTES);
-        if (nl)
-            sh->line++;
-        data += n;
-        len -= n;
-    }
-}
-
-/* A quote left open at the end of the input: libcsv's CSV_STRICT_FINI reports it only
- * together with CSV_STRICT, which would stop the sheet at the first stray quote instead of
- * rejecting one row; so its state is looked at directly, as survey.c does (FIELD_BEGUN in
- * libcsv 3's libcsv.c, with the public `quoted` flag). */
-enum { LIBCSV_FIELD_BEGUN = 2 };
-
-static bool in_quoted_field(const struct csv_parser *p)
-{
-    return p->quoted && p->pstate == LIBCSV_FIELD_BEGUN;
-}
-
-/* The sheet as UTF-8: read whole (sheets are small) and decoded from UTF-8 or GB18030. */
-static int read_text(const char *path, struct lotk_buf *text, struct lotk_err *err)
-{
-    char *data = NULL;
-    size_t len = 0;
-    int rc = lotk_file_read(path, SHEET_MAX_BYTES, &data, &len, err);
-    if (rc)
-        return rc;
-    struct lotk_decoder *dec = lotk_decoder_new(LOTK_ENC_AUTO, path, err);
-    if (!dec)
-        rc = LOTK_EIO;
-    else if ((rc = lotk_decoder_feed(dec, data, len, text, err)) == 0)
-        rc = lotk_decoder_finish(dec, text, err);
-    lotk_decoder_free(dec);
-    free(data);
-    return rc;
+    return sh->stop;
 }
 
 int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_diags *warnings,
                        struct lotk_err *err)
 {
-    struct lotk_buf text = {0};
-    struct csv_parser parser;
-    bool have_parser = false;
+    /* Sheets are always comma-separated, so the delimiter is not guessed from the header. */
+    static const struct lotk_csvread_options opts = {.delimiter = ',',
+                                                     .encoding = LOTK_ENC_AUTO};
     struct lotk_diags ignored = {0};
+    char *data = NULL;
+    size_t len = 0;
     int rc;
 
     ev->files = lotk_xrealloc(ev->files, (ev->nfiles + 1) * sizeof *ev->files);
     ev->files[ev->nfiles++] = lotk_xstrdup(path);
     ev->counts.files++;
     struct sheet sh = {.ev = ev, .file = ev->files[ev->nfiles - 1],
-                       .warnings = warnings ? warnings : &ignored, .err = err, .line = 1,
-                       .row_line = 1, .in_header = true, .org_col = -1, .assessor_col = -1,
-                       .role_col = -1};
-    if ((rc = read_text(path, &text, err)) != 0)
+                       .warnings = warnings ? warnings : &ignored, .err = err,
+                       .in_header = true, .org_col = -1, .assessor_col = -1, .role_col = -1};
+    /* Read whole (sheets are small) and decoded before any row is seen, so that a file
+     * that is not text fails before it has added rows. */
+    if ((rc = lotk_file_read(path, SHEET_MAX_BYTES, &data, &len, err)) != 0)
         goto done;
-    if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
-        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot start the CSV parser");
+    if ((rc = lotk_csvread_init(&sh.csv, sh.file, &opts, err)) != 0)
         goto done;
-    }
-    have_parser = true;
-    feed(&sh, &parser, text.data ? text.data : "", text.len);
-    if (!sh.stop && in_quoted_field(&parser))
-        sh.stop = lotk_err_set(err, LOTK_EIO, path, sh.row_line, 0,
-                               "a quoted field that starts on this line is never closed");
-    if (!sh.stop)
-        csv_fini(&parser, on_field, on_row_end, &sh);
-    if (!sh.stop && sh.in_header)
-        sh.stop = lotk_err_set(err, LOTK_EIO, path, 1, 0,
-                               "the file is empty; expected a header row naming the columns");
-    rc = sh.stop;
+    lotk_csvread_on_rows(&sh.csv, on_field, on_row, &sh);
+    rc = lotk_csvread_all(&sh.csv, data, len);
 done:
-    if (have_parser)
-        csv_free(&parser);
-    lotk_buf_free(&text);
+    lotk_csvread_free(&sh.csv);
+    free(data);
     lotk_buf_free(&sh.bytes);
     lotk_buf_free(&sh.pair);
     free(sh.starts);
@@ -609,7 +582,7 @@ done:
     return rc;
 }
 
-/* ---- combining ------------------------------------------------------------------------ */
+/* ---- the store ------------------------------------------------------------------------ */
 
 struct lotk_evidence *lotk_evidence_new(const struct lotk_standard *s,
                                         const struct lotk_evidence_sink *sink)
@@ -630,9 +603,6 @@ struct lotk_evidence *lotk_evidence_new(const struct lotk_standard *s,
     return ev;
 }
 
-/* The assessors of one role as one value: the mean (an exact sum, so the order of rows
- * cannot matter) or the median. Sorts v. */
-
 const struct lotk_evidence_org *lotk_evidence_find(const struct lotk_evidence *ev,
                                                    const char *id)
 {
@@ -641,7 +611,6 @@ const struct lotk_evidence_org *lotk_evidence_find(const struct lotk_evidence *e
     int i = lotk_strmap_get(&ev->org_index, id, strlen(id));
     return i >= 0 ? &ev->orgs[i] : NULL;
 }
-
 
 void lotk_evidence_free(struct lotk_evidence *ev)
 {

@@ -1,14 +1,14 @@
-/* rejects.c — see rejects.h. */
+/* rejects.c — the list of rejected rows: kept, merged in file order, printed, written as
+ * CSV; see rejects.h. */
 #include "input/rejects.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/err.h"
-#include "base/csvw.h"
-#include "base/mem.h"
 #include "base/buf.h"
 #include "base/csvw.h"
+#include "base/err.h"
+#include "base/mem.h"
 
 void lotk_rejects_add(void *ctx, const struct lotk_reject *rj)
 {

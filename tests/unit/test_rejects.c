@@ -1,0 +1,176 @@
+/* test_rejects.c — the list of rejected rows (core/input/rejects.c): what an entry keeps,
+ * appending one list to another with a line offset (the threads' ranges), the --rejects CSV,
+ * and printing at most N with a pointer to the file for the rest. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "input/rejects.h"
+
+/* Hands r one reject as a reader would. */
+static void add(struct lotk_rejects *r, const char *file, long line, long column,
+                const char *reason, const char *const *fields, size_t nfields, bool screened)
+{
+    struct lotk_reject rj = {file, line, column, reason, fields, nfields, screened};
+    lotk_rejects_add(r, &rj);
+}
+
+/* What lotk_rejects_print writes, as a string the caller frees. */
+static char *printed(const struct lotk_rejects *r, size_t shown, bool to_file)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    lotk_rejects_print(r, shown, to_file, out);
+    fclose(out);
+    return text;
+}
+
+static void add_copies_what_it_is_given(void **state)
+{
+    (void)state;
+    struct lotk_rejects r = {.keep_fields = true};
+    char file[] = "a.csv", reason[] = "no organization id", f0[] = "", f1[] = "5";
+    const char *fields[] = {f0, f1};
+    add(&r, file, 7, 1, reason, fields, 2, false);
+    add(&r, "a.csv", 9, 0, "too fast", fields, 2, true);
+    /* The reader's buffers are reused for the next row: the entry must own its copies. */
+    strcpy(file, "zzzzz");
+    strcpy(reason, "the next row here");
+    f1[0] = '9';
+    assert_int_equal(r.count, 2);
+    assert_string_equal(r.entries[0].file, "a.csv");
+    assert_int_equal(r.entries[0].line, 7);
+    assert_int_equal(r.entries[0].column, 1);
+    assert_string_equal(r.entries[0].reason, "no organization id");
+    assert_false(r.entries[0].screened);
+    assert_int_equal(r.entries[0].nfields, 2);
+    assert_string_equal(r.entries[0].fields[0], "");
+    assert_string_equal(r.entries[0].fields[1], "5");
+    assert_true(r.entries[1].screened);
+    assert_int_equal(r.entries[1].column, 0);
+    lotk_rejects_clear(&r);
+    assert_int_equal(r.count, 0);
+    assert_null(r.entries);
+}
+
+static void fields_only_when_kept(void **state)
+{
+    (void)state;
+    struct lotk_rejects r = {.keep_fields = false};
+    const char *fields[] = {"O1", "x"};
+    add(&r, "a.csv", 2, 2, "bad", fields, 2, false);
+    assert_int_equal(r.entries[0].nfields, 0);
+    assert_null(r.entries[0].fields);
+    lotk_rejects_clear(&r);
+}
+
+/* A thread's range counts lines from its start: appending moves its entries behind the
+ * others with the range's first line added. */
+static void append_moves_with_line_offset(void **state)
+{
+    (void)state;
+    struct lotk_rejects dst = {.keep_fields = true}, src = {.keep_fields = true};
+    const char *fields[] = {"O1"};
+    add(&dst, "a.csv", 3, 1, "first", fields, 1, false);
+    add(&src, "a.csv", 1, 2, "second", fields, 1, false);
+    add(&src, "a.csv", 4, 0, "third", NULL, 0, true);
+    lotk_rejects_append(&dst, &src, 100);
+    assert_int_equal(dst.count, 3);
+    assert_int_equal(src.count, 0); /* moved, not copied: clearing src frees nothing twice */
+    assert_string_equal(dst.entries[0].reason, "first");
+    assert_int_equal(dst.entries[0].line, 3);
+    assert_string_equal(dst.entries[1].reason, "second");
+    assert_int_equal(dst.entries[1].line, 101);
+    assert_int_equal(dst.entries[1].column, 2);
+    assert_string_equal(dst.entries[1].fields[0], "O1");
+    assert_string_equal(dst.entries[2].reason, "third");
+    assert_int_equal(dst.entries[2].line, 104);
+    assert_true(dst.entries[2].screened);
+    /* Appending an empty list changes nothing. */
+    lotk_rejects_append(&dst, &src, 5);
+    assert_int_equal(dst.count, 3);
+    assert_int_equal(dst.entries[2].line, 104);
+    lotk_rejects_clear(&src);
+    lotk_rejects_clear(&dst);
+}
+
+static void csv_quotes_what_needs_it(void **state)
+{
+    (void)state;
+    struct lotk_rejects r = {.keep_fields = true};
+    const char *fields[] = {"O1", "say \"hi\"", "a,b", "two\nlines", ""};
+    add(&r, "dir/a,b.csv", 12, 3, "rating '9' is outside the scale [1, 5]", fields, 5, false);
+    add(&r, "b.csv", 2, 0, "too fast", NULL, 0, true);
+    struct lotk_buf out = {0};
+    lotk_rejects_csv(&r, &out);
+    assert_string_equal(out.data,
+                        "file,line,column,outcome,reason,fields\n"
+                        "\"dir/a,b.csv\",12,3,rejected,\"rating '9' is outside the scale "
+                        "[1, 5]\",O1,\"say \"\"hi\"\"\",\"a,b\",\"two\nlines\",\n"
+                        "b.csv,2,0,screened,too fast\n");
+    lotk_buf_free(&out);
+    lotk_rejects_clear(&r);
+}
+
+static void csv_of_none_is_the_header(void **state)
+{
+    (void)state;
+    struct lotk_rejects r = {0};
+    struct lotk_buf out = {0};
+    lotk_rejects_csv(&r, &out);
+    assert_string_equal(out.data, "file,line,column,outcome,reason,fields\n");
+    lotk_buf_free(&out);
+}
+
+/* At most `shown` warnings; the rest are counted, with a pointer to --rejects FILE unless
+ * the rejects already go to one. */
+static void print_at_most_n(void **state)
+{
+    (void)state;
+    struct lotk_rejects r = {0};
+    add(&r, "a.csv", 2, 3, "bad answer", NULL, 0, false);
+    add(&r, "a.csv", 5, 0, "too fast", NULL, 0, true);
+    add(&r, "b.csv", 7, 1, "no organization id", NULL, 0, false);
+
+    char *text = printed(&r, 2, false);
+    assert_string_equal(text, "lotk: warning: a.csv:2:3: row rejected: bad answer\n"
+                              "lotk: warning: a.csv:5: row screened out: too fast\n"
+                              "lotk: warning: 1 more rejected or screened rows not shown; "
+                              "--rejects FILE lists every one\n");
+    free(text);
+
+    text = printed(&r, 1, true);
+    assert_string_equal(text, "lotk: warning: a.csv:2:3: row rejected: bad answer\n"
+                              "lotk: warning: 2 more rejected or screened rows not shown\n");
+    free(text);
+
+    /* All of them fit: no count at all. */
+    text = printed(&r, 3, false);
+    assert_string_equal(text, "lotk: warning: a.csv:2:3: row rejected: bad answer\n"
+                              "lotk: warning: a.csv:5: row screened out: too fast\n"
+                              "lotk: warning: b.csv:7:1: row rejected: no organization id\n");
+    free(text);
+    lotk_rejects_clear(&r);
+
+    text = printed(&r, 0, false);
+    assert_string_equal(text, "");
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(add_copies_what_it_is_given),
+        cmocka_unit_test(fields_only_when_kept),
+        cmocka_unit_test(append_moves_with_line_offset),
+        cmocka_unit_test(csv_quotes_what_needs_it),
+        cmocka_unit_test(csv_of_none_is_the_header),
+        cmocka_unit_test(print_at_most_n),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
