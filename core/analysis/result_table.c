@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/strmap.h"
 #include "base/text.h"
 
 void lotk_result_table_init(struct lotk_result_table *t, const struct lotk_result *r,
@@ -76,8 +77,27 @@ done:
     return rc;
 }
 
+void lotk_result_table_set_rejects(struct lotk_result_table *t, const struct lotk_rejects *rj)
+{
+    const struct lotk_result *r = t->result;
+    t->rejects = rj;
+    free(t->screened);
+    t->screened = lotk_xcalloc(r->norgs ? r->norgs : 1, sizeof *t->screened);
+    struct lotk_strmap index = {0};
+    for (size_t k = 0; k < r->norgs; k++)
+        lotk_strmap_put(&index, r->orgs[k].id, strlen(r->orgs[k].id), (int)k);
+    for (size_t i = 0; i < rj->count; i++) {
+        const char *org = rj->entries[i].org;
+        int k = org ? lotk_strmap_get(&index, org, strlen(org)) : -1;
+        if (rj->entries[i].screened && k >= 0)
+            t->screened[k]++;
+    }
+    lotk_strmap_free(&index);
+}
+
 void lotk_result_table_clear(struct lotk_result_table *t)
 {
+    free(t->screened);
     lotk_compare_basis_free(t->basis);
     lotk_summary_free(t->summary);
     free(t->shown);

@@ -29,6 +29,8 @@ struct lotk_result_table {
                                              * wanted */
     const struct lotk_rejects *rejects; /* the rows rejected or screened out, borrowed; NULL
                                          * when the run kept none (lotk merge) */
+    long *screened;   /* per organization of the result: respondents screened out; owned;
+                       * NULL without rejects */
     size_t *shown;    /* the organizations shown, as indices into result->orgs in result
                        * order; owned */
     size_t nshown;
@@ -53,6 +55,10 @@ void lotk_result_table_init(struct lotk_result_table *t, const struct lotk_resul
  * closest ones. */
 int lotk_result_table_select(struct lotk_result_table *t, const char *const *ids, size_t n,
                              struct lotk_err *err);
+
+/* Gives t the run's rejected and screened rows (borrowed: they must outlive t), and counts
+ * each organization's screened respondents. */
+void lotk_result_table_set_rejects(struct lotk_result_table *t, const struct lotk_rejects *rj);
 
 /* Frees what t owns and zeroes it; safe on a zeroed table. */
 void lotk_result_table_clear(struct lotk_result_table *t);

@@ -454,7 +454,7 @@ static int write_result(struct score_run *r)
     /* The evidence sheets' rejected rows join the survey's (write_rejects_file may have
      * moved them already), so that reports list every rejected row. */
     lotk_rejects_append(&r->rejects, &r->evidence.rejects, 0);
-    r->table.rejects = &r->rejects;
+    lotk_result_table_set_rejects(&r->table, &r->rejects);
     if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
         return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,

@@ -20,6 +20,7 @@ void lotk_rejects_add(void *ctx, const struct lotk_reject *rj)
     e->column = rj->column;
     e->reason = lotk_xstrdup(rj->reason);
     e->screened = rj->screened;
+    e->org = rj->org ? lotk_xstrdup(rj->org) : NULL;
     e->nfields = r->keep_fields ? rj->nfields : 0;
     e->fields = e->nfields ? lotk_xmalloc(e->nfields * sizeof *e->fields) : NULL;
     for (size_t i = 0; i < e->nfields; i++)
@@ -71,6 +72,7 @@ void lotk_rejects_clear(struct lotk_rejects *r)
     for (size_t i = 0; i < r->count; i++) {
         free(r->entries[i].file);
         free(r->entries[i].reason);
+        free(r->entries[i].org);
         for (size_t k = 0; k < r->entries[i].nfields; k++)
             free(r->entries[i].fields[k]);
         free(r->entries[i].fields);

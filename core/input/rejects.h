@@ -18,6 +18,7 @@ struct lotk_rejects {
         char **fields;
         size_t nfields;
         bool screened; /* screened out by the standard, not a malformed row */
+        char *org;     /* screened rows: their organization's id; NULL otherwise */
     } *entries;
     size_t count, cap;
     bool keep_fields; /* whether rows are kept as read (for the --rejects file) */

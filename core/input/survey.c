@@ -137,7 +137,8 @@ static void report_reject(struct lotk_survey_reader *rd, size_t nfields)
     for (size_t i = 0; rd->keep_fields && i < nfields; i++)
         fields[i] = rd->row_bytes.data + rd->field_starts[i];
     struct lotk_reject rj = {rd->csv.file, rd->csv.row_line, rd->reject_column, rd->reason,
-                             fields, rd->keep_fields ? nfields : 0, rd->screened};
+                             fields, rd->keep_fields ? nfields : 0, rd->screened,
+                             rd->screened && rd->org.data ? rd->org.data : NULL};
     sv->sink.on_reject(sv->sink.reject_ctx, &rj);
     free(fields);
 }

@@ -43,6 +43,8 @@ struct lotk_reject {
     const char *const *fields; /* the row as read */
     size_t nfields;
     bool screened;         /* screened out by the standard's screening, not malformed */
+    const char *org;       /* screened rows: the organization id (a respondent of it was
+                            * screened out); NULL otherwise */
 };
 
 struct lotk_survey_sink {

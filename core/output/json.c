@@ -436,6 +436,8 @@ static void json_org(const struct lotk_result_table *t, const struct lotk_write_
         add_org_percentiles(t->ranks, s, i, o);
     if (t->bootstrap)
         add_org_bootstrap(t->bootstrap, s, i, o);
+    if (t->screened)
+        json_object_set_new(o, "screened", json_integer(t->screened[i]));
     if (t->summary && t->summary->rank[i]) {
         json_t *rank = json_object();
         json_object_set_new(rank, "position", json_integer((json_int_t)t->summary->rank[i]));

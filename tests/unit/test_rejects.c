@@ -14,7 +14,7 @@
 static void add(struct lotk_rejects *r, const char *file, long line, long column,
                 const char *reason, const char *const *fields, size_t nfields, bool screened)
 {
-    struct lotk_reject rj = {file, line, column, reason, fields, nfields, screened};
+    struct lotk_reject rj = {file, line, column, reason, fields, nfields, screened, NULL};
     lotk_rejects_add(r, &rj);
 }
 
