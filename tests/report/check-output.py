@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks one rendered report (HTML or Markdown) against its fixture; used by check.sh.
 
-usage: tests/report/check-output.py FIXTURE.json REPORT.(html|md) LANG MESSAGES.tsv
+usage: tests/report/check-output.py RESULT.json REPORT.(html|md) LANG MESSAGES
+  MESSAGES: core/output/messages.def, or key<TAB>zh<TAB>en lines (harness.lua --messages-tsv)
 
 HTML: well-formed (every opened element closed in order, void elements aside), no external
 reference (http://, https://, src=, url(, @import, <script, <link, <iframe, <object, <embed;
@@ -131,9 +132,18 @@ def main():
     res = json.load(open(fixture, encoding="utf-8"))
     raw = open(report, encoding="utf-8").read()
     messages = []
-    for line in open(tsv, encoding="utf-8"):
-        key, zh, en = line.rstrip("\n").split("\t")
-        messages.append((key, zh, en))
+    if tsv.endswith(".def"):
+        text_def = open(tsv, encoding="utf-8").read()
+        for m in re.finditer(r'^M\((\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\)', text_def, re.M):
+            unescape = lambda t: re.sub(r'\\(.)', lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)), t)
+            messages.append((m.group(1), unescape(m.group(2)), unescape(m.group(3))))
+        if not messages:
+            print("check-output: no messages in %s" % tsv)
+            sys.exit(2)
+    else:
+        for line in open(tsv, encoding="utf-8"):
+            key, zh, en = line.rstrip("\n").split("\t")
+            messages.append((key, zh, en))
     failures = []
     is_html = report.endswith(".html")
     n_orgs = len(res["organizations"])
