@@ -5,8 +5,9 @@
 #
 # usage: tests/report/bench.sh [LOTK [GEN [WORKDIR]]]
 #   LOTK  default build/lotk; GEN default build/tests/lotk_gen (bench/gen.c, built by make)
-#   REPS=N in the environment: runs per command (default 3); the median is shown, with the
-#   fastest and slowest run
+#   REPS=N in the environment: runs per command (default 3); the median wall time is shown,
+#   with the fastest and slowest run, and the median CPU time (user + system: steadier than
+#   wall time on a shared machine)
 # The survey is bench/gen's for bench/standard.yaml: 29,620 rows, seed 1, 30 respondents per
 # organization on average, which makes exactly 1,000 organizations (about 5% of them under
 # the standard's min_respondents, unranked). Each format is timed as `lotk score` (reading
@@ -28,7 +29,8 @@ echo "bench.sh: $(($(wc -l < "$work/survey.csv") - 1)) rows, $orgs organizations
 "$lotk" score "$std" "$work/survey.csv" -q -f json -o "$work/result.json"
 
 reps=${REPS:-3}
-# timed LABEL COMMAND...: REPS runs; the median wall time (min-max) and the largest peak RSS
+# timed LABEL COMMAND...: REPS runs; the median wall time (min-max), the median CPU time and
+# the largest peak RSS
 timed() {
     label=$1
     shift
@@ -36,21 +38,23 @@ timed() {
     i=0
     while [ $i -lt "$reps" ]; do
         if [ -x /usr/bin/time ]; then
-            /usr/bin/time -f "%e %M" -o "$work/time" "$@"
+            /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@"
         else
             start=$(date +%s%N)
             "$@"
             end=$(date +%s%N)
-            echo "$(( (end - start) / 1000000 )).0 0" | awk '{printf "%.3f 0\n", $1 / 1000}' > "$work/time"
+            echo "$(( (end - start) / 1000000 ))" | awk '{printf "%.3f 0 0 0\n", $1 / 1000}' > "$work/time"
         fi
         cat "$work/time" >> "$work/times"
         i=$((i + 1))
     done
-    sort -n "$work/times" | awk -v label="$label" '
+    cpu=$(awk '{ print $3 + $4 }' "$work/times" | sort -n |
+          awk '{ c[NR] = $1 } END { print (NR % 2) ? c[(NR + 1) / 2] : (c[NR / 2] + c[NR / 2 + 1]) / 2 }')
+    sort -n "$work/times" | awk -v label="$label" -v cpu="$cpu" '
         { t[NR] = $1; if ($2 > kb) kb = $2 }
         END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
               printf "bench.sh: %-30s %6.2f s (%.2f-%.2f, %d runs)", label, m, t[1], t[NR], NR
-              if (kb) printf "  %4d MB peak RSS", kb / 1024
+              if (kb) printf "  CPU %5.2f s  %4d MB peak RSS", cpu, kb / 1024
               printf "\n" }'
 }
 for fmt in html md xlsx; do
