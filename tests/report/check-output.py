@@ -202,6 +202,7 @@ def main():
             failures.append("left over %r: …%s…" % (m.group(0), own[max(0, m.start() - 40):m.end() + 40]))
 
     if lang == "zh":
+        frags = {}
         for key, zh, en in messages:
             if en == zh:
                 continue
@@ -211,8 +212,16 @@ def main():
                 letters = " ".join(t for t in re.split(r"[\s,.:;]+", frag) if t and t not in zh)
                 if len(re.sub(r"[^A-Za-z]", "", letters)) < 4:
                     continue
-                if re.search(r"(?<![A-Za-z])" + re.escape(frag) + r"(?![A-Za-z])", own):
-                    failures.append("English message %s (%r) in the zh report" % (key, frag))
+                frags.setdefault(frag, key)
+        # one pass over the text for all of them, longest first
+        rx = re.compile(r"(?<![A-Za-z])(?:%s)(?![A-Za-z])"
+                        % "|".join(re.escape(f) for f in sorted(frags, key=len, reverse=True)))
+        seen = set()
+        for m in rx.finditer(own):
+            if m.group(0) not in seen:
+                seen.add(m.group(0))
+                failures.append("English message %s (%r) in the zh report"
+                                % (frags[m.group(0)], m.group(0)))
     else:
         for m in CJK.finditer(own):
             ctx_ = own[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")
