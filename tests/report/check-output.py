@@ -17,7 +17,6 @@ CJK character except inside text the result table itself provides (standard titl
 notes, names, reasons). Prints "check-output: FAIL: ..." lines and exits 1 on any failure.
 """
 
-import html as htmllib
 import json
 import re
 import sys

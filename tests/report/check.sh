@@ -71,6 +71,7 @@ for fx in sample selected flags; do
             "$lotk" report "$work/$fx.json" -f $fmt --lang $lang -o "$out.again"
             cmp -s "$out" "$out.again" || bad "$fmt $lang of $fx: two runs differ"
             if [ -n "$locale_env" ]; then
+                # shellcheck disable=SC2086  # two VAR=value words
                 env $locale_env TZ=Asia/Shanghai LC_NUMERIC=de_DE.UTF-8 \
                     "$lotk" report "$work/$fx.json" -f $fmt --lang $lang -o "$out.locale"
                 cmp -s "$out" "$out.locale" || bad "$fmt $lang of $fx: differs under $locale_env"

@@ -22,7 +22,6 @@ import time
 import zipfile
 
 import openpyxl
-from openpyxl.chart import BarChart, RadarChart
 
 LOTK, ROOT, WORK = sys.argv[1:4]
 MESSAGES = os.path.join(ROOT, "core", "output", "messages.def")
