@@ -18,10 +18,16 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 $(BUILD)/lotk: deps $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The table on stdout (with the rejected rows in a file), then the HTML report of the same
+# result (scripts/report-screenshot takes the README's picture from it).
 demo: $(BUILD)/lotk
 	$(BUILD)/lotk score standards/enterprise.yaml surveys/enterprise.csv \
 		--evidence surveys/enterprise-evidence.csv --evidence surveys/enterprise-self-evidence.csv \
 		--rejects $(BUILD)/enterprise-rejects.csv
+	@$(BUILD)/lotk score standards/enterprise.yaml surveys/enterprise.csv \
+		--evidence surveys/enterprise-evidence.csv --evidence surveys/enterprise-self-evidence.csv \
+		-q -f html -o $(BUILD)/enterprise-report.html
+	@echo "demo: wrote $(BUILD)/enterprise-report.html, the HTML report of these results (open it in a browser)"
 
 test: $(BUILD)/lotk
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks one rendered report (HTML or Markdown) against its fixture; used by check.sh.
 
-usage: tests/report/check-output.py FIXTURE.json REPORT.(html|md) LANG MESSAGES.tsv
+usage: tests/report/check-output.py RESULT.json REPORT.(html|md) LANG MESSAGES
+  MESSAGES: core/output/messages.def, or key<TAB>zh<TAB>en lines (harness.lua --messages-tsv)
 
 HTML: well-formed (every opened element closed in order, void elements aside), no external
 reference (http://, https://, src=, url(, @import, <script, <link, <iframe, <object, <embed;
@@ -16,7 +17,6 @@ CJK character except inside text the result table itself provides (standard titl
 notes, names, reasons). Prints "check-output: FAIL: ..." lines and exits 1 on any failure.
 """
 
-import html as htmllib
 import json
 import re
 import sys
@@ -131,9 +131,18 @@ def main():
     res = json.load(open(fixture, encoding="utf-8"))
     raw = open(report, encoding="utf-8").read()
     messages = []
-    for line in open(tsv, encoding="utf-8"):
-        key, zh, en = line.rstrip("\n").split("\t")
-        messages.append((key, zh, en))
+    if tsv.endswith(".def"):
+        text_def = open(tsv, encoding="utf-8").read()
+        for m in re.finditer(r'^M\((\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\)', text_def, re.M):
+            unescape = lambda t: re.sub(r'\\(.)', lambda e: {"n": "\n", "t": "\t"}.get(e.group(1), e.group(1)), t)
+            messages.append((m.group(1), unescape(m.group(2)), unescape(m.group(3))))
+        if not messages:
+            print("check-output: no messages in %s" % tsv)
+            sys.exit(2)
+    else:
+        for line in open(tsv, encoding="utf-8"):
+            key, zh, en = line.rstrip("\n").split("\t")
+            messages.append((key, zh, en))
     failures = []
     is_html = report.endswith(".html")
     n_orgs = len(res["organizations"])
@@ -192,6 +201,7 @@ def main():
             failures.append("left over %r: …%s…" % (m.group(0), own[max(0, m.start() - 40):m.end() + 40]))
 
     if lang == "zh":
+        frags = {}
         for key, zh, en in messages:
             if en == zh:
                 continue
@@ -201,8 +211,16 @@ def main():
                 letters = " ".join(t for t in re.split(r"[\s,.:;]+", frag) if t and t not in zh)
                 if len(re.sub(r"[^A-Za-z]", "", letters)) < 4:
                     continue
-                if re.search(r"(?<![A-Za-z])" + re.escape(frag) + r"(?![A-Za-z])", own):
-                    failures.append("English message %s (%r) in the zh report" % (key, frag))
+                frags.setdefault(frag, key)
+        # one pass over the text for all of them, longest first
+        rx = re.compile(r"(?<![A-Za-z])(?:%s)(?![A-Za-z])"
+                        % "|".join(re.escape(f) for f in sorted(frags, key=len, reverse=True)))
+        seen = set()
+        for m in rx.finditer(own):
+            if m.group(0) not in seen:
+                seen.add(m.group(0))
+                failures.append("English message %s (%r) in the zh report"
+                                % (frags[m.group(0)], m.group(0)))
     else:
         for m in CJK.finditer(own):
             ctx_ = own[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")

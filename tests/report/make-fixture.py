@@ -9,11 +9,15 @@ has a field (the C side has caught up), it is kept as lotk wrote it.
 
 usage: tests/report/make-fixture.py [--from RESULT.json] [--lotk build/lotk]
            [--generate N] [--seed S] [--org ID]... [--shuffle-keys SEED]
-           --json OUT.json --lua OUT.lua
+           --json OUT.json [--lua OUT.lua]
 
 --generate N replaces the organizations by N synthetic ones derived from the real ones
 (deterministic, splitmix64), with low agreement, vetoes, small groups and missing values
 mixed in: the performance fixture (1,000 organizations) and a richer test of the flags.
+--shuffle-keys SEED writes every object's keys (JSON and Lua) in a shuffled order: a report
+must not depend on the order of keys in the result (pairs() order in Lua). The JSON output is
+a result `lotk report` renders; the Lua output is for tests/report/harness.lua. python3-yaml
+is needed only for a result without the standard's tree (lotk before issue 11).
 """
 
 import argparse
@@ -24,8 +28,6 @@ import re
 import statistics
 import subprocess
 import sys
-
-import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -122,9 +124,18 @@ def median_or_none(xs):
 
 
 def augment_batch(res, selected=None):
+    """Ranks, screened counts and the batch block, as lotk computes them (core/analysis/
+    summary.h): only organizations with points and at least min_respondents are ranked and in
+    the medians. A result that has its batch block already (lotk wrote it) is left alone."""
     orgs = res["organizations"]
     std = res["standard"]
-    ranked = [o for o in orgs if o.get("points") is not None]
+    if "batch" in res:
+        if selected:
+            res["batch"]["selected"] = selected
+        return
+    min_resp = (std.get("thresholds") or {}).get("min_respondents") or 0
+    ranked = [o for o in orgs if o.get("points") is not None
+              and (o.get("respondents") or 0) >= min_resp]
     order = sorted(ranked, key=lambda o: -o["points"])
     pos = {}
     for i, o in enumerate(order):
@@ -171,9 +182,9 @@ def generate(res, n, seed):
     std = res["standard"]
     nodes = std["nodes"]
     th = std["thresholds"]
-    th.setdefault("rwg_j", 0.7)
-    th.setdefault("icc1", 0.05)
-    th.setdefault("icc2", 0.7)
+    for k, v in (("rwg_j", 0.7), ("icc1", 0.05), ("icc2", 0.7)):  # lotk's defaults
+        if th.get(k) is None:
+            th[k] = v
     templates = [o for o in res["organizations"] if o.get("points") is not None]
     by_id = {nd["id"]: nd for nd in nodes}
     min_resp = th.get("min_respondents", 0)
@@ -365,6 +376,19 @@ def to_lua(v, out, indent=0, rng=None):
         raise TypeError(type(v))
 
 
+def shuffled(v, rng):
+    """v with the keys of every object in a shuffled order (Fisher-Yates, the fixed PRNG)."""
+    if isinstance(v, list):
+        return [shuffled(x, rng) for x in v]
+    if isinstance(v, dict):
+        items = list(v.items())
+        for i in range(len(items) - 1, 0, -1):
+            j = rng.below(i + 1)
+            items[i], items[j] = items[j], items[i]
+        return {k: shuffled(x, rng) for k, x in items}
+    return v
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--from", dest="source", help="a saved JSON result (default: run lotk)")
@@ -374,9 +398,9 @@ def main():
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--org", action="append", help="keep only these organizations (as --org)")
     ap.add_argument("--json", required=True)
-    ap.add_argument("--lua", required=True)
+    ap.add_argument("--lua", help="also write the table as a Lua literal (for harness.lua)")
     ap.add_argument("--shuffle-keys", type=int, metavar="SEED",
-                    help="write the Lua table's keys in a shuffled order (pairs() order test)")
+                    help="write the keys in a shuffled order (pairs() order test)")
     a = ap.parse_args()
 
     if a.source:
@@ -385,10 +409,13 @@ def main():
     else:
         text = subprocess.run([a.lotk] + SAMPLE, cwd=ROOT, check=True, capture_output=True).stdout
         res = json.loads(text)
-    std_path = a.standard or os.path.join(ROOT, "standards", res["standard"]["id"] + ".yaml")
-    with open(std_path, encoding="utf-8") as f:
-        std = yaml.safe_load(f)
-    augment_standard(res, std)
+    if "nodes" not in res["standard"] or a.standard:
+        # a result from before the C side wrote the standard's tree: computed from the YAML
+        import yaml  # python3-yaml, needed only then
+        std_path = a.standard or os.path.join(ROOT, "standards", res["standard"]["id"] + ".yaml")
+        with open(std_path, encoding="utf-8") as f:
+            std = yaml.safe_load(f)
+        augment_standard(res, std)
     if a.generate:
         generate(res, a.generate, a.seed)
     augment_batch(res, a.org)
@@ -396,13 +423,15 @@ def main():
         res["organizations"] = [o for o in res["organizations"] if o["id"] in a.org]
 
     with open(a.json, "w", encoding="utf-8") as f:
-        json.dump(res, f, ensure_ascii=False, indent=1)
+        json.dump(shuffled(res, Rng(a.shuffle_keys)) if a.shuffle_keys is not None else res,
+                  f, ensure_ascii=False, indent=1)
         f.write("\n")
-    out = ["-- generated by tests/report/make-fixture.py; do not edit\nreturn "]
-    to_lua(res, out, 0, Rng(a.shuffle_keys) if a.shuffle_keys is not None else None)
-    out.append("\n")
-    with open(a.lua, "w", encoding="utf-8") as f:
-        f.write("".join(out))
+    if a.lua:
+        out = ["-- generated by tests/report/make-fixture.py; do not edit\nreturn "]
+        to_lua(res, out, 0, Rng(a.shuffle_keys) if a.shuffle_keys is not None else None)
+        out.append("\n")
+        with open(a.lua, "w", encoding="utf-8") as f:
+            f.write("".join(out))
 
 
 if __name__ == "__main__":
