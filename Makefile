@@ -1,11 +1,12 @@
 # Thin wrapper around CMake: every target installs what is missing first.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+VALGRIND_BUILD ?= build-valgrind
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps demo test asan install clean bench
+.PHONY: all deps demo test asan valgrind install clean bench
 
 all: $(BUILD)/lotk
 
@@ -38,10 +39,16 @@ asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)
 
+# The golden CLI cases with lotk under valgrind: no memory error, no definite leak.
+valgrind: deps
+	cmake -S . -B $(VALGRIND_BUILD) -DLOTK_VALGRIND=ON -DLOTK_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(VALGRIND_BUILD) -j $(JOBS) --target lotk
+	cd $(VALGRIND_BUILD) && ctest --output-on-failure -j $(JOBS) -L cli
+
 install: $(BUILD)/lotk
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
 
 FORCE:
