@@ -13,7 +13,7 @@ void lotk_mem_on_failure(void (*fn)(void))
     failure_hook = fn;
 }
 
-static void out_of_memory(void)
+_Noreturn void lotk_mem_fail(void)
 {
     if (failure_hook) /* such as removing half-written outputs */
         failure_hook();
@@ -25,7 +25,7 @@ void *lotk_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        out_of_memory();
+        lotk_mem_fail();
     return p;
 }
 
@@ -33,7 +33,7 @@ void *lotk_xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
-        out_of_memory();
+        lotk_mem_fail();
     return p;
 }
 
@@ -41,7 +41,7 @@ void *lotk_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        out_of_memory();
+        lotk_mem_fail();
     return q;
 }
 

@@ -16,6 +16,10 @@ char *lotk_xstrndup(const char *s, size_t n);
 /* Returns a new printf-formatted string the caller frees. */
 char *lotk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What lotk_x* do when malloc fails, for a library that reports it ran out of memory
+ * (libyaml, PCRE2, libxlsxwriter): "out of memory" on stderr and exit 2. */
+_Noreturn void lotk_mem_fail(void);
+
 /* Grows *array (of elem_size) so that it holds at least need elements. */
 void lotk_grow(void *array_ptr, size_t *cap, size_t need, size_t elem_size);
 

@@ -2,6 +2,8 @@
 #include "output/xlsx.h"
 
 #include "base/err.h"
+#include "base/file.h"
+#include "base/isolate.h"
 #include "output/messages.h"
 #include "output/xlsxnum.h"
 
@@ -52,6 +54,7 @@ struct xw {
     struct lotk_xlsxnum num;
     struct lotk_err *err;
     int rc; /* the first failure; later writes are skipped */
+    const struct target *target;
 };
 
 /* The temporary files of one write. */
@@ -59,7 +62,7 @@ struct target {
     const char *path;
     bool in_place; /* path is not a regular file: copied into, never renamed over */
     char *tmp;     /* libxlsxwriter's output */
-    char *fixed;   /* its copy with full-precision numbers (xlsxnum.h), when needed */
+    char *fixed;   /* the finished workbook: tmp with full-precision numbers (xlsxnum.h) */
 };
 
 static const char *msg(const struct xw *w, const char *key)
@@ -749,6 +752,7 @@ static char *temp_file(const struct target *t, struct lotk_err *err)
     umask(mask);
     fchmod(fd, 0666 & ~mask);
     close(fd);
+    lotk_file_track_temp(name); /* removed on a signal or when memory runs out */
     return name;
 }
 
@@ -783,34 +787,18 @@ done:
     return rc;
 }
 
-/* Puts the closed workbook at path: with its numbers made exact when libxlsxwriter rounded
- * any, then renamed over path (or copied into it). */
-static int commit(struct target *t, struct lotk_xlsxnum *num, struct lotk_err *err)
+/* Puts the finished workbook (t->fixed) at path: renamed over it, or copied into it. */
+static int commit(struct target *t, struct lotk_err *err)
 {
-    const char *final = t->tmp;
-    if (num->count > 0) {
-        struct lotk_err inner;
-        lotk_err_clear(&inner);
-        if (!(t->fixed = temp_file(t, err)))
-            return LOTK_EIO;
-        if (lotk_xlsxnum_apply(num, t->tmp, t->fixed, &inner) != 0)
-            return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", t->path,
-                                inner.msg);
-        final = t->fixed;
-    }
     if (t->in_place)
-        return copy_into(final, t->path, err);
-    if (rename(final, t->path) != 0)
+        return copy_into(t->fixed, t->path, err);
+    if (rename(t->fixed, t->path) != 0)
         return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", t->path,
                             strerror(errno));
     /* Renamed: the temporary name is gone and must not be unlinked (someone may reuse it). */
-    if (final == t->fixed) {
-        free(t->fixed);
-        t->fixed = NULL;
-    } else {
-        free(t->tmp);
-        t->tmp = NULL;
-    }
+    lotk_file_untrack_temp(t->fixed);
+    free(t->fixed);
+    t->fixed = NULL;
     return 0;
 }
 
@@ -818,8 +806,10 @@ static void target_clean(struct target *t)
 {
     char **names[] = {&t->tmp, &t->fixed};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        if (*names[i])
+        if (*names[i]) {
+            lotk_file_untrack_temp(*names[i]);
             unlink(*names[i]);
+        }
         free(*names[i]);
         *names[i] = NULL;
     }
@@ -834,12 +824,49 @@ static const char *default_lang(const json_t *standard)
     return first ? first : "zh";
 }
 
+/* In the child process (base/isolate.h): the workbook written to t->tmp, then its exact
+ * copy (or the workbook itself) moved to t->fixed, the file the parent puts in place. */
+static int build_workbook(void *ctx, struct lotk_err *err)
+{
+    struct xw *w = ctx;
+    const struct target *t = w->target;
+    w->err = err;
+    /* libxlsxwriter prints numbers with printf: the "C" numeric locale, whatever the
+     * program set, so that 0.5 is never written "0,5". */
+    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!c_numeric)
+        return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", w->path,
+                            strerror(errno));
+    uselocale(c_numeric);
+    int rc = begin(w, t->tmp);
+    if (rc == 0)
+        rc = write_sheets(w);
+    lxw_error e = rc == 0 ? workbook_close(w->wb) : LXW_NO_ERROR;
+    if (rc != 0 && w->wb)
+        lxw_workbook_free(w->wb); /* workbook_close frees it, but is not called on failure */
+    w->wb = NULL;
+    if (rc == 0 && e != LXW_NO_ERROR)
+        rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", w->path,
+                          lxw_strerror(e));
+    if (rc == 0 && w->num.count > 0) {
+        struct lotk_err inner;
+        lotk_err_clear(&inner);
+        if (lotk_xlsxnum_apply(&w->num, t->tmp, t->fixed, &inner) != 0)
+            rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", w->path,
+                              inner.msg);
+    } else if (rc == 0 && rename(t->tmp, t->fixed) != 0) {
+        rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", w->path,
+                          strerror(errno));
+    }
+    lotk_xlsxnum_free(&w->num);
+    return rc;
+}
+
 int lotk_xlsx_write(const json_t *result, const char *lang, const char *path,
                     struct lotk_err *err)
 {
-    struct xw w = {.result = result, .path = path, .err = err};
     struct target t = {.path = path};
-    locale_t c_numeric = (locale_t)0, old = (locale_t)0;
+    struct xw w = {.result = result, .path = path, .target = &t};
     int rc = 0;
     if (!json_is_object(result) || !path)
         return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
@@ -849,35 +876,15 @@ int lotk_xlsx_write(const json_t *result, const char *lang, const char *path,
     w.lang = lang ? lang : default_lang(w.standard);
     struct stat st;
     t.in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-    if (!(t.tmp = temp_file(&t, err))) {
+    if (!(t.tmp = temp_file(&t, err)) || !(t.fixed = temp_file(&t, err))) {
         rc = LOTK_EIO;
         goto done;
     }
-    /* libxlsxwriter prints numbers with printf: in this thread, the "C" numeric locale,
-     * whatever the program set, so that 0.5 is never written "0,5". */
-    if (!(c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0))) {
-        rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", path,
-                          strerror(errno));
-        goto done;
-    }
-    old = uselocale(c_numeric);
-    if ((rc = begin(&w, t.tmp)) == 0)
-        rc = write_sheets(&w);
-    lxw_error e = rc == 0 ? workbook_close(w.wb) : LXW_NO_ERROR;
-    if (rc != 0 && w.wb)
-        lxw_workbook_free(w.wb); /* workbook_close frees it, but is not called on failure */
-    w.wb = NULL;
-    if (rc == 0 && e != LXW_NO_ERROR)
-        rc = lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "cannot write %s: %s", path,
-                          lxw_strerror(e));
-    if (rc == 0)
-        rc = commit(&t, &w.num, err);
+    char what[600];
+    snprintf(what, sizeof what, "cannot write %s", path);
+    if ((rc = lotk_isolate_run(build_workbook, &w, what, err)) == 0)
+        rc = commit(&t, err);
 done:
-    if (old)
-        uselocale(old);
-    if (c_numeric)
-        freelocale(c_numeric);
     target_clean(&t);
-    lotk_xlsxnum_free(&w.num);
     return rc;
 }

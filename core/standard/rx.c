@@ -28,6 +28,8 @@ int lotk_rx_compile(struct lotk_rx **out, const char *pattern, size_t *error_off
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
                                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &offset,
                                      NULL);
+    if (!code && errcode == PCRE2_ERROR_HEAP_FAILED) /* not the pattern's fault */
+        lotk_mem_fail();
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -42,11 +44,8 @@ int lotk_rx_compile(struct lotk_rx **out, const char *pattern, size_t *error_off
     rx->code = code;
     rx->match = pcre2_match_data_create_from_pattern(code, NULL);
     rx->context = pcre2_match_context_create(NULL);
-    if (!rx->match || !rx->context) {
-        lotk_rx_free(rx);
-        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0, "out of memory compiling '%s'",
-                            pattern);
-    }
+    if (!rx->match || !rx->context)
+        lotk_mem_fail();
     pcre2_set_match_limit(rx->context, RX_MATCH_LIMIT);
     pcre2_set_depth_limit(rx->context, RX_DEPTH_LIMIT);
     pcre2_set_heap_limit(rx->context, RX_HEAP_LIMIT_KIB);
@@ -62,6 +61,8 @@ int lotk_rx_match(struct lotk_rx *rx, const char *subject, size_t len, long *gro
     int rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, 0, 0, rx->match, rx->context);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        lotk_mem_fail();
     if (rc < 0) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(rc, msg, sizeof msg);

@@ -14,15 +14,18 @@ int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_documen
                     struct lotk_diags *diags)
 {
     yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        if (diags)
-            lotk_diags_add(diags, false, LOTK_EIO, path, 0, 0, "cannot start the YAML parser");
-        return LOTK_EIO;
-    }
+    /* libyaml allocates with malloc and fails only for want of memory here. */
+    if (!yaml_parser_initialize(&parser))
+        lotk_mem_fail();
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     int rc = 0;
     /* On failure libyaml has already freed what it loaded of the document. */
     if (!yaml_parser_load(&parser, doc)) {
+        /* Not the file's fault: libyaml's loader fails without setting an error when a
+         * copy it makes cannot be allocated, and the reader, scanner and parser say
+         * YAML_MEMORY_ERROR. */
+        if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
+            lotk_mem_fail();
         rc = LOTK_ESTANDARD;
         const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.mark;
         if (diags)

@@ -28,7 +28,7 @@ for format in table json csv html md xlsx; do
         echo "FAIL: $format: the untroubled run failed"; cat "$work/stderr"; exit 1; }
     total=$(cat "$work/count")
     step=$(( (total - 150) / points )); [ "$step" -lt 1 ] && step=1
-    n=1; tried=0
+    n=1; tried=0; before=$fails
     while [ "$n" -le "$total" ]; do
         for mode in one all; do
             out="$work/out.$format"
@@ -60,6 +60,7 @@ for format in table json csv html md xlsx; do
         done
         if [ "$n" -lt 150 ]; then n=$((n + 1)); else n=$((n + step)); fi
     done
-    echo "ok: -f $format: $total allocations, $tried failing runs"
+    [ "$fails" -eq "$before" ] && verdict=ok || verdict=FAILED
+    echo "$verdict: -f $format: $total allocations, $tried failing runs, $((fails - before)) not clean"
 done
 [ "$fails" -eq 0 ] || { echo "torture: $fails failing runs"; exit 1; }
