@@ -123,7 +123,12 @@ int lotk_parse_double(const char *s, size_t n, double *out)
     locale_t old = use_c_numeric();
     double v = strtod(tmp, &end);
     restore_locale(old);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v))
+    if (*end != '\0')
+        return -1;
+    /* ERANGE is also underflow (1e-400), refused below as it always was. */
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+        return LOTK_NUM_RANGE;
+    if (errno == ERANGE)
         return -1;
     *out = v;
     return 0;

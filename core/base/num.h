@@ -9,7 +9,9 @@
 void lotk_fmt_double(char out[32], double x);
 
 /* Parses a decimal number with '.' as the point whatever the locale. The whole of
- * s[0..n) must be the number (surrounding blanks allowed). Returns 0 on success. */
+ * s[0..n) must be the number (surrounding blanks allowed). Returns 0 on success,
+ * LOTK_NUM_RANGE for a number beyond double's range (1e400), -1 for anything else. */
+enum { LOTK_NUM_RANGE = -2 };
 int lotk_parse_double(const char *s, size_t n, double *out);
 
 /* qsort comparator of doubles, ascending (for arrays without NaN). */

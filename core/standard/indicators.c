@@ -361,10 +361,8 @@ void lotk_indicators_load(struct lotk_loader *ld, int parent, const yaml_node_t 
         problem(ld, list, "indicators: the list is empty");
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top;
          i++) {
-        if (ld->visits > STANDARD_MAX_VISITS) {
-            problem(ld, list, "the standard is too large (aliases that repeat a subtree?)");
+        if (lotk_yaml_too_large(ld, list))
             return;
-        }
         load_indicator(ld, parent, node_at(ld, *i), depth);
     }
 }

@@ -17,9 +17,12 @@
 #include "base/value.h"
 #include "standard/standard.h"
 
-/* A standard file is read whole up to this size; walking stops after this many node
- * visits, which only aliases repeating a subtree reach. */
+/* A standard file is read whole up to this size; walking stops, with an error, after this
+ * many node visits (a node an alias repeats counts each time: a billion laughs stops here).
+ * Numbers lie within ±STANDARD_MAX_NUMBER, where doubles still hold every integer and sums
+ * of a few thousand of them cannot overflow. */
 enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000 };
+#define STANDARD_MAX_NUMBER 1e15
 
 /* One load in progress. */
 struct lotk_loader {
@@ -29,6 +32,7 @@ struct lotk_loader {
     struct lotk_standard *s;
     struct lotk_strmap node_ids, item_ids, scale_ids;
     size_t visits;
+    bool too_large; /* STANDARD_MAX_VISITS was passed and reported */
     size_t cap_nodes, cap_items, cap_scales;
     /* Normalised spellings of a scale's labels, waiting to join its map (scales.c). */
     struct lotk_pending_label {
@@ -117,9 +121,12 @@ void lotk_yaml_text(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_te
                     const char *what);
 void lotk_yaml_text_free(struct lotk_text *t);
 
+/* True when the walk has passed STANDARD_MAX_VISITS; reports it (once, at n) the first time. */
+bool lotk_yaml_too_large(struct lotk_loader *ld, const yaml_node_t *n);
+
 /* Copies the subtree at n into *v (cleared first; freed with lotk_value_clear) for plugins:
  * plain null, numbers and booleans are typed, every other scalar is a string. Stops
- * copying, silently, past STANDARD_MAX_VISITS. */
+ * copying past STANDARD_MAX_VISITS, with the error of lotk_yaml_too_large. */
 void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_value *v);
 
 /* ---- scales.c ------------------------------------------------------------------------ */

@@ -3,6 +3,7 @@
  * copying a subtree into a plugin value. Knows nothing of what a standard contains. */
 #include "standard/load_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,12 +63,32 @@ char *lotk_yaml_string(struct lotk_loader *ld, const yaml_node_t *n, const char 
     return lotk_xstrdup(scalar(n));
 }
 
-/* A number: a plain scalar that reads as a finite decimal. */
+bool lotk_yaml_too_large(struct lotk_loader *ld, const yaml_node_t *n)
+{
+    if (ld->visits <= STANDARD_MAX_VISITS)
+        return false;
+    if (!ld->too_large)
+        problem(ld, n, "the standard is too large: more than %d YAML nodes to read (a node "
+                "that an alias repeats counts each time it is repeated)", STANDARD_MAX_VISITS);
+    ld->too_large = true;
+    return true;
+}
+
+/* A number: a plain scalar that reads as a decimal within ±STANDARD_MAX_NUMBER. */
 bool lotk_yaml_number(struct lotk_loader *ld, const yaml_node_t *n, const char *what,
                       double *out)
 {
-    if (is_plain(n) && lotk_parse_double(scalar(n), strlen(scalar(n)), out) == 0)
+    double v;
+    int parsed = is_plain(n) ? lotk_parse_double(scalar(n), strlen(scalar(n)), &v) : -1;
+    if (parsed == 0 && fabs(v) <= STANDARD_MAX_NUMBER) {
+        *out = v;
         return true;
+    }
+    if (parsed == 0 || parsed == LOTK_NUM_RANGE) {
+        problem(ld, n, "%s: %s is out of range (numbers in a standard lie within ±1e15)",
+                what, scalar(n));
+        return false;
+    }
     if (n->type == YAML_SCALAR_NODE)
         problem(ld, n, "%s: expected a number, found '%s'", what, scalar(n));
     else
@@ -221,7 +242,7 @@ void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_v
 {
     memset(v, 0, sizeof *v);
     v->loc = loc_of(n);
-    if (ld->visits > STANDARD_MAX_VISITS)
+    if (lotk_yaml_too_large(ld, n))
         return;
     if (n->type == YAML_SCALAR_NODE) {
         const char *text = scalar(n);
