@@ -11,9 +11,65 @@
 #include "base/num.h"
 #include "base/text.h"
 
+/* Flow collections ([…], {…}) nested deeper than this are refused before libyaml sees them:
+ * its scanner takes time quadratic in the depth (a 4 MiB standard of brackets ran for more
+ * than ten minutes), and the loader's walk recurses once per level. */
+enum { YAML_MAX_FLOW_DEPTH = 1000 };
+
+/* The position of the bracket that opens flow level YAML_MAX_FLOW_DEPTH + 1, if any. Quoted
+ * scalars and comments are skipped; a bracket inside a plain scalar counts, which only
+ * errs on the safe side, and never in a standard a person wrote. */
+static bool too_deep(const char *data, size_t len, long *line, long *column)
+{
+    long depth = 0, ln = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (c == '\n') {
+            ln++;
+            line_start = i + 1;
+        } else if (c == '#' && (i == 0 || data[i - 1] == ' ' || data[i - 1] == '\t' ||
+                                data[i - 1] == '\n')) {
+            while (i + 1 < len && data[i + 1] != '\n')
+                i++;
+        } else if (c == '"' || c == '\'') {
+            /* to the closing quote: \ escapes inside "…", '' is a quote inside '…' */
+            for (i++; i < len; i++) {
+                if (data[i] == '\n') {
+                    ln++;
+                    line_start = i + 1;
+                } else if (c == '"' && data[i] == '\\') {
+                    i++;
+                } else if (data[i] == c) {
+                    if (c == '\'' && i + 1 < len && data[i + 1] == '\'')
+                        i++;
+                    else
+                        break;
+                }
+            }
+        } else if (c == '[' || c == '{') {
+            if (++depth > YAML_MAX_FLOW_DEPTH) {
+                *line = ln;
+                *column = (long)(i - line_start) + 1;
+                return true;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return false;
+}
+
 int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_document_t *doc,
                     struct lotk_diags *diags)
 {
+    long line, column;
+    if (too_deep(data, len, &line, &column)) {
+        if (diags)
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, line, column,
+                           "YAML nested more than %d levels deep", YAML_MAX_FLOW_DEPTH);
+        return LOTK_ESTANDARD;
+    }
     yaml_parser_t parser;
     /* libyaml allocates with malloc and fails only for want of memory here. */
     if (!yaml_parser_initialize(&parser))
