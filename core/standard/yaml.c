@@ -11,6 +11,21 @@
 #include "base/num.h"
 #include "base/text.h"
 
+/* The line and column (0-based, in characters as libyaml counts them) of byte offset. */
+static yaml_mark_t mark_at(const char *data, size_t len, size_t offset)
+{
+    yaml_mark_t m = {.index = offset};
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (data[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            m.column++; /* a character's first byte */
+        }
+    }
+    return m;
+}
+
 /* Flow collections ([…], {…}) nested deeper than this are refused before libyaml sees them:
  * its scanner takes time quadratic in the depth (a 4 MiB standard of brackets ran for more
  * than ten minutes), and the loader's walk recurses once per level. */
@@ -19,26 +34,19 @@ enum { YAML_MAX_FLOW_DEPTH = 1000 };
 /* The position of the bracket that opens flow level YAML_MAX_FLOW_DEPTH + 1, if any. Quoted
  * scalars and comments are skipped; a bracket inside a plain scalar counts, which only
  * errs on the safe side, and never in a standard a person wrote. */
-static bool too_deep(const char *data, size_t len, long *line, long *column)
+static bool too_deep(const char *data, size_t len, size_t *offset)
 {
-    long depth = 0, ln = 1;
-    size_t line_start = 0;
+    long depth = 0;
     for (size_t i = 0; i < len; i++) {
         char c = data[i];
-        if (c == '\n') {
-            ln++;
-            line_start = i + 1;
-        } else if (c == '#' && (i == 0 || data[i - 1] == ' ' || data[i - 1] == '\t' ||
+        if (c == '#' && (i == 0 || data[i - 1] == ' ' || data[i - 1] == '\t' ||
                                 data[i - 1] == '\n')) {
             while (i + 1 < len && data[i + 1] != '\n')
                 i++;
         } else if (c == '"' || c == '\'') {
             /* to the closing quote: \ escapes inside "…", '' is a quote inside '…' */
             for (i++; i < len; i++) {
-                if (data[i] == '\n') {
-                    ln++;
-                    line_start = i + 1;
-                } else if (c == '"' && data[i] == '\\') {
+                if (c == '"' && data[i] == '\\') {
                     i++;
                 } else if (data[i] == c) {
                     if (c == '\'' && i + 1 < len && data[i + 1] == '\'')
@@ -49,8 +57,7 @@ static bool too_deep(const char *data, size_t len, long *line, long *column)
             }
         } else if (c == '[' || c == '{') {
             if (++depth > YAML_MAX_FLOW_DEPTH) {
-                *line = ln;
-                *column = (long)(i - line_start) + 1;
+                *offset = i;
                 return true;
             }
         } else if ((c == ']' || c == '}') && depth > 0) {
@@ -63,10 +70,12 @@ static bool too_deep(const char *data, size_t len, long *line, long *column)
 int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_document_t *doc,
                     struct lotk_diags *diags)
 {
-    long line, column;
-    if (too_deep(data, len, &line, &column)) {
+    size_t deep;
+    if (too_deep(data, len, &deep)) {
+        yaml_mark_t m = mark_at(data, len, deep);
         if (diags)
-            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, line, column,
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m.line + 1,
+                           (long)m.column + 1,
                            "YAML nested more than %d levels deep", YAML_MAX_FLOW_DEPTH);
         return LOTK_ESTANDARD;
     }
@@ -84,10 +93,12 @@ int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_documen
         if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
             lotk_mem_fail();
         rc = LOTK_ESTANDARD;
-        const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.mark;
+        yaml_mark_t m = parser.problem ? parser.problem_mark : parser.mark;
+        if (parser.error == YAML_READER_ERROR) /* libyaml gives only the offset */
+            m = mark_at(data, len, parser.problem_offset);
         if (diags)
-            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m->line + 1,
-                           (long)m->column + 1, "YAML syntax: %s%s%s",
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m.line + 1,
+                           (long)m.column + 1, "YAML syntax: %s%s%s",
                            parser.problem ? parser.problem : "invalid document",
                            parser.context ? " " : "", parser.context ? parser.context : "");
     }
