@@ -237,8 +237,19 @@ static void hex_bytes(char out[24], const unsigned char *s, size_t n)
 }
 
 /* Checks that buf[0..len) is GB18030 by converting it into a scratch buffer. A sequence cut
- * off at the end counts as valid unless complete. Returns 0, or -1 with the offset of the
- * first invalid sequence in *bad. Leaves cd in its initial state. */
+ * off at the end counts as valid unless complete. Returns 0; GB_CUT_OFF when complete and
+ * all is valid but a sequence cut off at the end (a truncated GB18030 file, for the decoder
+ * to report as such); or -1 with the offset of the first invalid sequence in *bad. Leaves
+ * cd in its initial state. */
+enum { GB_CUT_OFF = 1 };
+
+static bool has_non_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return true;
+    return false;
+}
 static int gb_check(iconv_t cd, const char *buf, size_t len, bool complete, size_t *bad)
 {
     char scratch[4096];
@@ -254,6 +265,12 @@ static int gb_check(iconv_t cd, const char *buf, size_t len, bool complete, size
             continue;
         if (errno == EINVAL && !complete)
             break;
+        /* Cut off at the end after whole GB18030 characters: a truncated GB18030 file. A
+         * lone lead byte with none before it says nothing of the encoding. */
+        if (errno == EINVAL && has_non_ascii(buf, (size_t)(in - buf))) {
+            rc = GB_CUT_OFF;
+            break;
+        }
         *bad = (size_t)(in - buf);
         rc = -1;
         break;
@@ -302,7 +319,7 @@ static int detect_at(const char *buf, size_t len, bool complete, uint64_t base, 
             own_cd = true;
         }
         size_t bad;
-        if (gb_check(cd, buf, len, complete, &bad) == 0) {
+        if (gb_check(cd, buf, len, complete, &bad) >= 0) {
             *enc = LOTK_ENC_GB18030;
             goto done;
         }

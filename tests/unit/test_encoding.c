@@ -616,6 +616,11 @@ static void auto_neither(void **state)
     expect_error(LOTK_ENC_AUTO, "abc\n\x81", 5, 2,
                  "not UTF-8 or GB18030: invalid UTF-8 byte 0x81 at byte offset 4 "
                  "(continuation byte without a lead byte)");
+    /* GB18030 (单位 = B5 A5 CE BB) cut off inside its last character: said as such, not
+     * "not UTF-8 or GB18030". */
+    expect_error(LOTK_ENC_AUTO, "org\n\xB5\xA5\xCE\xBB\n\xB5", 10, 3,
+                 "invalid GB18030 sequence 0xB5 at byte offset 9 "
+                 "(the input ends inside a multibyte character)");
     /* The inherent ambiguity: a short file whose only non-ASCII bytes are a UTF-8
      * character cut off is whole GB18030. */
     struct run r;
