@@ -74,7 +74,8 @@ struct lotk_decoder *lotk_decoder_new(enum lotk_encoding enc, const char *file,
  * a UTF-8 BOM (or GB18030's encoding of U+FEFF) at the very start of the file is dropped.
  * UTF-8 input is validated and copied with one memcpy. Returns 0; or LOTK_EIO with err
  * naming the file, the 1-based line (err->line) and the message "invalid UTF-8 byte 0xC3 at
- * byte offset 12345 (why)" or "invalid GB18030 sequence 0x81 0x20 at byte offset 12345". After
+ * byte offset 12345 (why)" or "invalid GB18030 sequence 0x81 0x20 at byte offset 12345", or,
+ * for a GB18030 file with a line that is plainly UTF-8, "this line is UTF-8 but …". After
  * an error every later call returns the same error and appends nothing. in may be NULL when
  * len is 0. */
 int lotk_decoder_feed(struct lotk_decoder *dec, const char *in, size_t len,

@@ -631,6 +631,43 @@ static void auto_neither(void **state)
     run_free(&r);
 }
 
+/* A GB18030 file with a UTF-8 line of 8 or more Chinese characters mixes two encodings:
+ * an error at that line in every chunking, also when it is the last line without a LF; a
+ * GB18030 line that happens to read as UTF-8 for fewer is no evidence. */
+static void mixed_encodings(void **state)
+{
+    (void)state;
+    /* 单位 in GB18030, then 学习型组织建设评估 (9 characters) in UTF-8. */
+    static const char gb[] = "org\n\xB5\xA5\xCE\xBB\n";
+    static const char utf8[] = "\xE5\xAD\xA6\xE4\xB9\xA0\xE5\x9E\x8B\xE7\xBB\x84\xE7\xBB"
+                               "\x87\xE5\xBB\xBA\xE8\xAE\xBE\xE8\xAF\x84\xE4\xBC\xB0";
+    static const char msg[] = "this line is UTF-8 but the file is read as GB18030: it mixes two "
+                              "encodings, and this line would be garbled (save the file in one "
+                              "encoding, e.g. iconv -f GB18030 -t UTF-8, then fix the lines that "
+                              "were UTF-8)";
+    char data[128];
+    int n = snprintf(data, sizeof data, "%s%s\nnext\n", gb, utf8);
+    expect_error(LOTK_ENC_GB18030, data, (size_t)n, 3, msg);
+    /* Detected: GB18030 from the sniffed start, the UTF-8 line beyond it. */
+    struct lotk_buf big = {0};
+    lotk_buf_append(&big, "org\n", 4);
+    enum { LINES = 2 * LOTK_ENCODING_SNIFF_BYTES / 5 };
+    for (int i = 0; i < LINES; i++)
+        lotk_buf_append(&big, gb + 4, 5);
+    lotk_buf_append(&big, utf8, strlen(utf8));
+    lotk_buf_append(&big, "\n", 1);
+    expect_error(LOTK_ENC_AUTO, big.data, big.len, 2 + LINES, msg);
+    lotk_buf_free(&big);
+    n = snprintf(data, sizeof data, "%s%s", gb, utf8);
+    expect_error(LOTK_ENC_GB18030, data, (size_t)n, 3, msg);
+    /* Four UTF-8 characters (学习型组) are not enough to tell. */
+    n = snprintf(data, sizeof data, "%s%.12s\n", gb, utf8);
+    struct run r;
+    decode(LOTK_ENC_GB18030, data, (size_t)n, 0, 0, &r);
+    assert_int_equal(r.rc, 0);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +690,7 @@ int main(void)
         cmocka_unit_test(auto_waits_for_non_ascii),
         cmocka_unit_test(auto_window_boundary),
         cmocka_unit_test(auto_neither),
+        cmocka_unit_test(mixed_encodings),
     };
     return cmocka_run_group_tests_name("encoding", tests, NULL, NULL);
 }
