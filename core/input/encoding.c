@@ -357,7 +357,8 @@ enum { UTF8_LINE_EVIDENCE = 8 };
 
 /* What UTF-8 would make of the current line so far. */
 struct utf8_line {
-    bool broken;       /* a byte UTF-8 would refuse */
+    long line;          /* which line (1-based); 0 until the first byte is followed */
+    bool broken;        /* a byte UTF-8 would refuse */
     unsigned char need; /* continuation bytes still expected */
     unsigned multibyte; /* whole multibyte characters */
 };
@@ -372,6 +373,8 @@ struct lotk_decoder {
     size_t ncarry;
     struct lotk_buf sniff;   /* AUTO: bytes from the first non-ASCII byte, until decided */
     struct utf8_line u8;     /* GB18030: the current line, as UTF-8 would read it */
+    bool holding;            /* an invalid GB18030 sequence (error) waits for its line's end:
+                                if the line is UTF-8, the file mixes encodings instead */
     bool had_bom;
     bool failed;             /* errors are sticky: the stream cannot be resynchronised */
     struct lotk_err error;
@@ -548,22 +551,21 @@ static int mixed_encodings(struct lotk_decoder *dec, long line, struct lotk_err 
     return LOTK_EIO;
 }
 
-/* Follows the raw bytes of a GB18030 file line by line, as UTF-8 would read them; fails at
- * the first line that is UTF-8 beyond doubt. in[0] is on line dec->line (bytes carried from
- * the last feed were followed then, and hold no LF). */
-static int follow_utf8_lines(struct lotk_decoder *dec, const char *in, size_t len,
-                             struct lotk_err *err)
+/* Follows the raw bytes in[0..len) of a GB18030 file (carried bytes were followed in the
+ * feed they came in) line by line, as UTF-8 would read them, and returns true at the LF that
+ * ends the first line that is UTF-8 beyond doubt (its number in dec->u8.line). */
+static bool follow_utf8_lines(struct lotk_decoder *dec, const char *in, size_t len)
 {
     struct utf8_line *u = &dec->u8;
-    long line = dec->line;
+    if (u->line == 0)
+        u->line = dec->line;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         if (c < 0x80) {
             if (c == '\n') {
                 if (utf8_line_is_evidence(u))
-                    return mixed_encodings(dec, line, err);
-                *u = (struct utf8_line){0};
-                line++;
+                    return true;
+                *u = (struct utf8_line){.line = u->line + 1};
             } else if (u->need) {
                 u->broken = true;
             }
@@ -580,18 +582,51 @@ static int follow_utf8_lines(struct lotk_decoder *dec, const char *in, size_t le
             u->broken = true;
         }
     }
+    return false;
+}
+
+static int convert_feed(struct lotk_decoder *dec, const char *in, size_t len,
+                        struct lotk_buf *out, struct lotk_err *err);
+
+/* An invalid GB18030 sequence on a line that is UTF-8 is that line's mixed encoding, not
+ * the sequence: the error waits (dec->holding) until the line is followed to its end, so
+ * that it is the same however the file is cut into feeds. Returns the error, or 0 while
+ * holding. */
+static int settle(struct lotk_decoder *dec, bool line_is_utf8, bool line_ended,
+                  struct lotk_err *err)
+{
+    if (line_is_utf8 && dec->u8.line <= dec->error.line)
+        return mixed_encodings(dec, dec->u8.line, err);
+    if (line_is_utf8 || line_ended || dec->u8.line > dec->error.line) {
+        dec->holding = false;
+        dec->failed = true;
+        return replay_error(dec, err);
+    }
+    dec->holding = true;
+    dec->failed = false; /* until settled: nothing more is converted meanwhile */
     return 0;
 }
 
-/* Feeds in[0..len) once the encoding is known: first completes a character carried from
- * the previous feed, then converts the rest and carries what a new cut leaves over. */
+/* Feeds in[0..len) once the encoding is known. */
 static int feed_decided(struct lotk_decoder *dec, const char *in, size_t len,
+                        struct lotk_buf *out, struct lotk_err *err)
+{
+    if (dec->enc != LOTK_ENC_GB18030)
+        return convert_feed(dec, in, len, out, err);
+    bool utf8_line = follow_utf8_lines(dec, in, len);
+    int rc = convert_feed(dec, in, len, out, err);
+    if (rc)
+        return settle(dec, utf8_line, false, err);
+    return utf8_line ? mixed_encodings(dec, dec->u8.line, err) : 0;
+}
+
+/* Converts in[0..len): first completes a character carried from the previous feed, then
+ * converts the rest and carries what a new cut leaves over. */
+static int convert_feed(struct lotk_decoder *dec, const char *in, size_t len,
                         struct lotk_buf *out, struct lotk_err *err)
 {
     size_t used;
     int rc;
-    if (dec->enc == LOTK_ENC_GB18030 && (rc = follow_utf8_lines(dec, in, len, err)) != 0)
-        return rc;
     if (dec->ncarry) {
         /* Eight bytes hold the carried part and enough of in to finish any character
          * (at most four bytes long) or to prove it invalid. */
@@ -666,6 +701,8 @@ int lotk_decoder_feed(struct lotk_decoder *dec, const char *in, size_t len,
 {
     if (dec->failed)
         return replay_error(dec, err);
+    if (dec->holding)
+        return settle(dec, follow_utf8_lines(dec, in, len), false, err);
     if (len == 0)
         return 0;
     if (dec->enc == LOTK_ENC_AUTO) {
@@ -706,6 +743,8 @@ int lotk_decoder_finish(struct lotk_decoder *dec, struct lotk_buf *out, struct l
         lotk_buf_append(out, "", 0);
     if (dec->failed)
         return replay_error(dec, err);
+    if (dec->holding)
+        return settle(dec, utf8_line_is_evidence(&dec->u8), true, err);
     if (dec->enc == LOTK_ENC_AUTO) {
         if (dec->sniff.len == 0) {
             dec->enc = LOTK_ENC_UTF8; /* empty or pure ASCII */
@@ -715,8 +754,9 @@ int lotk_decoder_finish(struct lotk_decoder *dec, struct lotk_buf *out, struct l
         if (rc)
             return rc;
     }
+    /* The last line, without a LF (a character cut off at the end is on it, too). */
     if (dec->enc == LOTK_ENC_GB18030 && utf8_line_is_evidence(&dec->u8))
-        return mixed_encodings(dec, dec->line, err); /* the last line, without a LF */
+        return mixed_encodings(dec, dec->u8.line, err);
     if (dec->ncarry) {
         char hex[24];
         hex_bytes(hex, dec->carry, dec->ncarry);
