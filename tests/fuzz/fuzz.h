@@ -3,6 +3,7 @@
 #ifndef LOTK_FUZZ_H
 #define LOTK_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,13 +77,15 @@ void fuzz_split(const uint8_t *data, size_t size, const char *sep, const uint8_t
 void fuzz_use_source_plugins(void);
 
 /* Checks a scored result (rules applied) and writes it in every text format: counts add
- * up, organizations once each, norms in [0, 1], nothing infinite, the output valid UTF-8,
- * the JSON parseable and saying what the result says. ranks and rejects may be NULL. */
+ * up, organizations once each, nothing infinite, the output valid UTF-8, the JSON parseable
+ * and saying what the result says; and, when the result was scored from_rows (not merged
+ * from a partial state, whose sums lotk takes as written), respondents within the rows
+ * scored and norms in [0, 1]. ranks and rejects may be NULL. */
 struct lotk_result;
 struct lotk_ranks;
 struct lotk_rejects;
 void fuzz_check_result(const struct lotk_result *r, const struct lotk_ranks *ranks,
-                       const struct lotk_rejects *rejects);
+                       const struct lotk_rejects *rejects, bool from_rows);
 
 /* Appends r's JSON result (as lotk score -f json writes it) to out. */
 struct lotk_buf;

@@ -43,7 +43,7 @@ static int finish(struct lotk_scorer *sc, struct lotk_survey_counts counts, stru
         rc = lotk_rules_apply(r, plugins, &err);
     FUZZ_CHECK(rc == 0 || (rc == LOTK_EPLUGIN && err.msg[0]));
     if (rc == 0) {
-        fuzz_check_result(r, NULL, NULL);
+        fuzz_check_result(r, NULL, NULL, false);
         fuzz_result_json(r, json);
     }
     lotk_result_free(r);
