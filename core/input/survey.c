@@ -157,6 +157,17 @@ static void finish_row(struct lotk_survey_reader *rd)
     if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
         lotk_survey_reject_row(rd, h->org_column + 1, "no organization id in column %d (%s)",
                                h->org_column + 1, s->org_column);
+    /* Ids are C strings from here on (the result, every writer): one with a NUL byte in it
+     * would be cut short there, and two such ids would become one. */
+    if (!rd->reason[0] && memchr(rd->org.data, '\0', rd->org.len))
+        lotk_survey_reject_row(rd, h->org_column + 1,
+                               "a NUL byte in the organization id in column %d (%s)",
+                               h->org_column + 1, s->org_column);
+    if (!rd->reason[0] && h->id_column >= 0 && rd->resp.data &&
+        memchr(rd->resp.data, '\0', rd->resp.len))
+        lotk_survey_reject_row(rd, h->id_column + 1,
+                               "a NUL byte in the respondent id in column %d (%s)",
+                               h->id_column + 1, s->id_column);
     if (!rd->reason[0] && h->id_column >= 0) {
         if (!rd->resp.data || rd->resp.len == 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",

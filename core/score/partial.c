@@ -99,6 +99,10 @@ int lotk_partial_merge(const char *file, const char *data, size_t len,
         free(lotk_wire_get_str(&c));
     long rows = (long)lotk_wire_get(&c, 8), scored = (long)lotk_wire_get(&c, 8);
     long rejected = (long)lotk_wire_get(&c, 8), screened = (long)lotk_wire_get(&c, 8);
+    /* Counts that do not add up would reach the result's input block as they are. */
+    if (rows < 0 || scored < 0 || rejected < 0 || scored > rows || rejected > rows - scored ||
+        screened != rows - scored - rejected)
+        return bad_file(err, file, "its row counts do not add up");
     uint64_t n = lotk_wire_get(&c, 8);
     const unsigned char *state = lotk_wire_get_bytes(&c, (size_t)n);
     if (!state)

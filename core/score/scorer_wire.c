@@ -14,6 +14,7 @@
 #include "base/exact.h"
 #include "base/mem.h"
 #include "base/wire.h"
+#include "input/encoding.h"
 #include "score/scorer_impl.h"
 
 void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
@@ -56,7 +57,11 @@ int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const
     for (uint64_t i = 0; i < norgs; i++) {
         uint64_t idlen = lotk_wire_get(&r, 8);
         const unsigned char *id = lotk_wire_get_bytes(&r, (size_t)idlen);
-        if (!id)
+        size_t bad;
+        /* An id is what the survey reader hands on: text, not empty, no NUL byte (the
+         * result and its writers hold ids as C strings). */
+        if (!id || idlen == 0 || memchr(id, '\0', (size_t)idlen) ||
+            lotk_utf8_validate((const char *)id, (size_t)idlen, &bad) != 0)
             goto damaged;
         int index = lotk_scorer_org_for(sc, (const char *)id, (size_t)idlen);
         struct org_acc *o = &sc->orgs[index];

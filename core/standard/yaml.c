@@ -67,6 +67,34 @@ static bool too_deep(const char *data, size_t len, size_t *offset)
     return false;
 }
 
+/* libyaml ends a last line that lacks its line break with one of its own, so an error at
+ * the end of such a file is on a line after the last: that becomes the end of the last
+ * line. Breaks are counted as libyaml counts them (CR LF, CR, LF, NEL, LS, PS). */
+static void clamp_to_end(const char *data, size_t len, long *line, long *column)
+{
+    long breaks = 0, chars = 0;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char *p = (const unsigned char *)data + i;
+        size_t width = *p == '\r' && i + 1 < len && p[1] == '\n'          ? 2
+                       : *p == '\r' || *p == '\n'                         ? 1
+                       : i + 1 < len && p[0] == 0xC2 && p[1] == 0x85       ? 2
+                       : i + 2 < len && p[0] == 0xE2 && p[1] == 0x80 &&
+                               (p[2] == 0xA8 || p[2] == 0xA9)              ? 3
+                                                                           : 0;
+        if (width) {
+            breaks++;
+            chars = 0;
+            i += width - 1;
+        } else if ((*p & 0xC0) != 0x80) {
+            chars++;
+        }
+    }
+    if (*line > breaks + 1) {
+        *line = breaks + 1;
+        *column = chars + 1;
+    }
+}
+
 int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_document_t *doc,
                     struct lotk_diags *diags)
 {
@@ -96,9 +124,11 @@ int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_documen
         yaml_mark_t m = parser.problem ? parser.problem_mark : parser.mark;
         if (parser.error == YAML_READER_ERROR) /* libyaml gives only the offset */
             m = mark_at(data, len, parser.problem_offset);
+        long line = (long)m.line + 1, column = (long)m.column + 1;
+        clamp_to_end(data, len, &line, &column);
         if (diags)
-            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)m.line + 1,
-                           (long)m.column + 1, "YAML syntax: %s%s%s",
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, line, column,
+                           "YAML syntax: %s%s%s",
                            parser.problem ? parser.problem : "invalid document",
                            parser.context ? " " : "", parser.context ? parser.context : "");
     }

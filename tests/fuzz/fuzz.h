@@ -3,6 +3,7 @@
 #ifndef LOTK_FUZZ_H
 #define LOTK_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,5 +58,37 @@ static inline int fuzz_utf8_valid(const unsigned char *s, size_t n)
     }
     return 1;
 }
+
+/* The readers that take a path (the standard loader, evidence sheets, plugins, saved
+ * results) read their input from files in a directory of this process's own, made on first
+ * use and removed, with every file named here, at exit. fuzz_path gives the path of name
+ * there (stable storage); fuzz_file writes data to it first. */
+const char *fuzz_dir(void);
+const char *fuzz_path(const char *name);
+const char *fuzz_file(const char *name, const void *data, size_t size);
+
+/* Splits data at the first occurrence of sep into two parts; *second is NULL (and
+ * *second_len 0) when sep does not occur. For the targets whose input is several files. */
+void fuzz_split(const uint8_t *data, size_t size, const char *sep, const uint8_t **second,
+                size_t *first_len, size_t *second_len);
+
+/* Points the plugin search path at the source tree's plugins/ (a fuzz binary does not sit
+ * in a tree with plugins beside it). */
+void fuzz_use_source_plugins(void);
+
+/* Checks a scored result (rules applied) and writes it in every text format: counts add
+ * up, organizations once each, nothing infinite, the output valid UTF-8, the JSON parseable
+ * and saying what the result says; and, when the result was scored from_rows (not merged
+ * from a partial state, whose sums lotk takes as written), respondents within the rows
+ * scored and norms in [0, 1]. ranks and rejects may be NULL. */
+struct lotk_result;
+struct lotk_ranks;
+struct lotk_rejects;
+void fuzz_check_result(const struct lotk_result *r, const struct lotk_ranks *ranks,
+                       const struct lotk_rejects *rejects, bool from_rows);
+
+/* Appends r's JSON result (as lotk score -f json writes it) to out. */
+struct lotk_buf;
+void fuzz_result_json(const struct lotk_result *r, struct lotk_buf *out);
 
 #endif

@@ -12,6 +12,8 @@
 #include "base/mem.h"
 #include "score/partial.h"
 
+#include <nettle/sha2.h>
+
 static const char *const yaml =
     "format: lotk/1\nid: part\nversion: '2.1'\nkind: other\ntitle: {en: part}\n"
     "scales: {s5: {min: 1, max: 5}, s10: {min: 0, max: 10}}\n"
@@ -234,6 +236,80 @@ static void header_cut_short_refused(void **state)
     lotk_standard_free(s);
 }
 
+/* Gives file (a partial result changed after it was written) the digest of its bytes, then
+ * expects it to pass inspection and be refused at merge, the message saying needle. */
+static void expect_merge_refused(const struct lotk_standard *s, struct lotk_buf *file,
+                                 const char *needle)
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, file->len - SHA256_DIGEST_SIZE, (const uint8_t *)file->data);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE,
+                  (uint8_t *)file->data + file->len - SHA256_DIGEST_SIZE);
+    struct lotk_partial_info info;
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    assert_int_equal(lotk_partial_inspect("bad.lpr", file->data, file->len, &info, &err), 0);
+    lotk_partial_info_clear(&info);
+    struct lotk_scorer *sc = lotk_scorer_new(s, NULL, false);
+    struct lotk_survey_counts merged = {0, 0, 0, 0};
+    assert_int_equal(lotk_partial_merge("bad.lpr", file->data, file->len, sc, &merged, &err),
+                     LOTK_EIO);
+    assert_string_equal(err.file, "bad.lpr");
+    if (!strstr(err.msg, needle))
+        fail_msg("message '%s' does not say '%s'", err.msg, needle);
+    lotk_scorer_free(sc);
+}
+
+/* A file with a right digest whose row counts do not add up (rows ≠ scored + rejected +
+ * screened, found by fuzz_partial): refused at merge, not carried into the input block. */
+static void counts_that_do_not_add_up_refused(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok(yaml);
+    struct lotk_buf file = {0};
+    struct lotk_survey_counts counts;
+    partial_of(s, shard1, &file, &counts);
+    size_t at = 8 + 4; /* magic, version, then four strings: u32 length + bytes */
+    for (int i = 0; i < 4; i++) {
+        uint32_t n = (uint32_t)(unsigned char)file.data[at] |
+                     (uint32_t)(unsigned char)file.data[at + 1] << 8 |
+                     (uint32_t)(unsigned char)file.data[at + 2] << 16 |
+                     (uint32_t)(unsigned char)file.data[at + 3] << 24;
+        at += 4 + n;
+    }
+    file.data[at]++; /* rows, little-endian: one more than the rows accounted for */
+    expect_merge_refused(s, &file, "row counts do not add up");
+    lotk_buf_free(&file);
+    lotk_standard_free(s);
+}
+
+/* A file with a right digest whose organization id holds a NUL byte, or is not UTF-8 (found
+ * by fuzz_partial: the id was looked up again by strlen and org_order[-1] written): the
+ * state is damaged. */
+static void bad_org_ids_refused(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok(yaml);
+    static const char *const bad[] = {"\0", "\xFF"};
+    for (int k = 0; k < 2; k++) {
+        struct lotk_buf file = {0};
+        struct lotk_survey_counts counts;
+        partial_of(s, shard1, &file, &counts);
+        /* Organization Y's id: u64 length 1, then its byte. */
+        static const char needle[] = {1, 0, 0, 0, 0, 0, 0, 0, 'Y'};
+        char *at = NULL;
+        for (size_t i = 0; !at && i + sizeof needle <= file.len; i++)
+            if (memcmp(file.data + i, needle, sizeof needle) == 0)
+                at = file.data + i;
+        assert_non_null(at);
+        at[8] = bad[k][0];
+        expect_merge_refused(s, &file, "state is damaged");
+        lotk_buf_free(&file);
+    }
+    lotk_standard_free(s);
+}
+
 /* Another standard's partial result: its digest and header are fine (lotk merge compares
  * the standard's checksum first), but the state does not fit the scorer's standard. */
 static void other_standard_refused(void **state)
@@ -432,6 +508,8 @@ int main(void)
         cmocka_unit_test(shards_merge_to_one_run),
         cmocka_unit_test(damaged_and_truncated_refused),
         cmocka_unit_test(header_cut_short_refused),
+        cmocka_unit_test(counts_that_do_not_add_up_refused),
+        cmocka_unit_test(bad_org_ids_refused),
         cmocka_unit_test(other_standard_refused),
         cmocka_unit_test(state_bytes_unchanged),
     };
