@@ -145,6 +145,18 @@ static void report_reject(struct lotk_survey_reader *rd, size_t nfields)
     free(fields);
 }
 
+/* An organization id is a C string from here on (every output, the scorer's map): a NUL in
+ * one rejects the row. (Other control characters, a quoted line break say, are the id's
+ * own; writers escape them.) */
+static void check_org_text(struct lotk_survey_reader *rd)
+{
+    if (rd->org.len && memchr(rd->org.data, '\0', rd->org.len)) {
+        int col = rd->h->org_column + 1;
+        lotk_survey_reject_row(rd, col, "the organization id in column %d (%s) holds a NUL byte",
+                               col, rd->sv->s->org_column);
+    }
+}
+
 /* Marks respondent id[0..len) as seen; false when it was already. */
 static bool take_id(struct lotk_survey *sv, const char *id, size_t len)
 {
@@ -173,6 +185,8 @@ static void finish_row(struct lotk_survey_reader *rd)
     if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
         lotk_survey_reject_row(rd, h->org_column + 1, "no organization id in column %d (%s)",
                                h->org_column + 1, s->org_column);
+    if (!rd->reason[0])
+        check_org_text(rd);
     if (!rd->reason[0] && h->id_column >= 0) {
         if (!rd->resp.data || rd->resp.len == 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",

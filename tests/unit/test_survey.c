@@ -323,6 +323,30 @@ static void rejects_missing_org(void **state)
     tu_read_free(&r);
 }
 
+/* Issue 14: a NUL in an organization id made the scorer's finish look the id up by strlen
+ * and write before its map. A NUL rejects the row, named; other control characters (a
+ * quoted line break, a tab) are the id's own. */
+static void rejects_nul_in_org(void **state)
+{
+    const struct lotk_standard *s = *state;
+    struct tu_read r;
+    static const char csv[] = HEADER ",R0,1,2,3,\nO\0002,R1,1,2,3,\n\"\000\",R2,1,2,3,\n"
+                              "O\tx,R3,1,2,3,\n";
+    tu_read_csv(s, csv, (long)sizeof csv - 1, &r);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.counts.scored, 1);
+    assert_int_equal(r.nrejects, 3);
+    assert_string_equal(r.rejects[1].reason,
+                        "the organization id in column 1 (org) holds a NUL byte");
+    assert_int_equal(r.rejects[1].line, 3);
+    assert_int_equal(r.rejects[1].column, 1);
+    assert_string_equal(r.rejects[2].reason,
+                        "the organization id in column 1 (org) holds a NUL byte");
+    assert_int_equal(r.rejects[2].line, 4);
+    assert_string_equal(r.rows[0].org, "O\tx");
+    tu_read_free(&r);
+}
+
 static void rejects_duplicate_respondent(void **state)
 {
     const struct lotk_standard *s = *state;
@@ -595,6 +619,7 @@ int main(int argc, char **argv)
         T(rejects_out_of_range_and_unknown),
         T(rejects_ragged_rows),
         T(rejects_missing_org),
+        T(rejects_nul_in_org),
         T(rejects_duplicate_respondent),
         T(duplicate_respondent_across_files),
         T(no_id_column),
