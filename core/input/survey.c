@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -367,12 +368,42 @@ int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
     return rc;
 }
 
+int lotk_survey_unchanged(int fd, const struct stat *before, const char *name,
+                          struct lotk_err *err)
+{
+    struct stat now;
+    if (!S_ISREG(before->st_mode))
+        return 0; /* a pipe or a device has no size to compare */
+    if (fstat(fd, &now) != 0)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0, "cannot stat: %s", strerror(errno));
+    if (now.st_size != before->st_size)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0,
+                            "the file changed while it was read (%lld bytes, then %lld): "
+                            "nothing of it is used; read it again once it is complete",
+                            (long long)before->st_size, (long long)now.st_size);
+    if (now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != before->st_mtim.tv_nsec)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0,
+                            "the file changed while it was read (modified during the read): "
+                            "nothing of it is used; read it again once it is complete");
+    return 0;
+}
+
 int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    int rc = lotk_survey_read_stream(sv, f, path, err);
+    /* A file written to (or truncated) while it is read gives rows it never held at once:
+     * its size and time are compared before and after. */
+    struct stat before;
+    int rc = fstat(fileno(f), &before) == 0
+                 ? 0
+                 : lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+    if (rc == 0)
+        rc = lotk_survey_read_stream(sv, f, path, err);
+    if (rc == 0)
+        rc = lotk_survey_unchanged(fileno(f), &before, path, err);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -385,12 +416,17 @@ static void find_data_offset(FILE *f, struct lotk_survey_header *h)
     rewind(f);
     long newlines = 0;
     uint64_t at = 0;
-    int c;
+    int c, prev = EOF;
     h->splittable = false;
     while (newlines < h->data_line - 1 && (c = getc(f)) != EOF) {
         at++;
+        /* A lone CR ends a line the LFs do not count: the offset would land after the
+         * first data row, which no range would then read. */
+        if (prev == '\r' && c != '\n')
+            break;
         if (c == '\n' && ++newlines == h->data_line - 1)
             h->splittable = true;
+        prev = c;
     }
     h->data_offset = at;
 }

@@ -81,10 +81,18 @@ struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,
                                     const struct lotk_survey_sink *sink);
 
 /* Reads path ("-" = standard input), calling the sink for every row after the header.
- * Returns 0; LOTK_EIO for a file that cannot be read, is not valid CSV, or whose header
- * does not fit the standard (err names the item, the pattern and the candidate headers);
+ * Returns 0; LOTK_EIO for a file that cannot be read, is not valid CSV, changed while it was
+ * read (lotk_survey_unchanged), or whose header does not fit the standard (err names the item, the pattern and the candidate headers);
  * or what on_row returned. */
 int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err);
+
+/* Whether the regular file open as fd still has the size and modification time it had in
+ * *before (anything else passes): 0, or LOTK_EIO with err saying the file changed while it
+ * was read. lotk_survey_read checks this itself; a caller reading ranges checks it once
+ * every range is read. */
+struct stat;
+int lotk_survey_unchanged(int fd, const struct stat *before, const char *name,
+                          struct lotk_err *err);
 
 /* lotk_survey_read on an open stream; name is what messages call it. */
 int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,

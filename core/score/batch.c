@@ -112,13 +112,14 @@ static size_t estimate_rows(int fd, uint64_t at, uint64_t end)
 
 /* Reads path in ranges; *fallback is set when the file must be read sequentially after
  * all (nothing of this attempt is kept then). */
-static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_t size,
+static int read_parallel(struct lotk_batch *b, const char *path, int fd, const struct stat *st,
                          const char **fallback_why, struct lotk_err *err)
 {
     struct lotk_survey_header *h = NULL;
     struct worker *w = NULL;
     pthread_t *threads = NULL;
     int n = 0, started = 0, rc = 0;
+    uint64_t size = (uint64_t)st->st_size;
     *fallback_why = NULL;
 
     if ((rc = lotk_survey_header_read(b->survey, path, &h, err)) != 0)
@@ -160,6 +161,10 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     if (rc)
+        goto done;
+    /* Ranges of a file that was truncated or written to meanwhile hold rows it never held
+     * at once: an error, not a fallback (a second read would see yet another file). */
+    if ((rc = lotk_survey_unchanged(fd, st, path, err)) != 0)
         goto done;
 
     /* A range that ended inside quotes means the next one began mid-cell. */
@@ -222,7 +227,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
     }
     if (parallel) {
         const char *why;
-        int rc = read_parallel(b, path, fd, (uint64_t)st.st_size, &why, err);
+        int rc = read_parallel(b, path, fd, &st, &why, err);
         close(fd);
         if (!why)
             return rc;
