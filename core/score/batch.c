@@ -54,6 +54,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
     const struct lotk_standard *s = b->s;
     lotk_err_clear(&w->err);
     w->rejects.keep_fields = b->rejects->keep_fields;
+    w->rejects.stream = b->rejects->stream;
     if (s->respondent_plugin) { /* each thread runs the plugin in a Lua state of its own */
         w->plugins = lotk_plugins_new(b->plugin_limits, s, err);
         if (!w->plugins)
