@@ -1,21 +1,27 @@
 /* gen.c — deterministic synthetic survey for lotk's benchmark.
  *
- * Usage: gen ROWS [SEED [ORG_SIZE]] > survey.csv
+ * Usage: gen [--grouped] ROWS [SEED [ORG_SIZE]] > survey.csv
  *
  * Writes a header `org,resp,i01,...,i60` and ROWS rows. The 60 Likert items (1-5) form six
  * dimensions of ten; items 9 and 10 of each dimension are reverse-keyed, so they are written
  * as 6 - x. About 2% of answers are blank. Organizations have 2 to 2 × ORG_SIZE − 2
  * respondents, ORG_SIZE (default 30) on average: ~33,000 organizations per million rows, ~5%
  * of them below the standard's min_respondents of 5. A larger ORG_SIZE keeps the number of
- * organizations fixed as ROWS grows (e.g. 10M rows with ORG_SIZE 300). The rows of one
- * organization are contiguous; respondent ids are unique. bench/standard.yaml is the
- * matching standard.
+ * organizations fixed as ROWS grows (e.g. 10M rows with ORG_SIZE 300). Respondent ids
+ * (R00000001, …) are unique and in row order.
+ *
+ * By default the rows come as a real export of a multi-organization survey has them: in
+ * submission order, the organizations interleaved row by row (every row's organization
+ * drawn from those with respondents left, uniformly over the remaining respondents).
+ * --grouped writes each organization's rows together, the easy case, byte for byte what
+ * earlier versions of gen wrote. bench/standard.yaml is the matching standard.
  *
  * The output depends only on ROWS and SEED: the generator is a 64-bit PCG-style LCG with an
  * xorshift-multiply output (no libc rand, no floating point), so every platform writes the
  * same bytes.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +71,8 @@ static char *put_uint(char *p, unsigned long v, int width)
 
 static void usage(void)
 {
-    fputs("usage: gen ROWS [SEED [ORG_SIZE]] > survey.csv   (ORG_SIZE: 2 to 1000000)\n",
+    fputs("usage: gen [--grouped] ROWS [SEED [ORG_SIZE]] > survey.csv   (ORG_SIZE: 2 to "
+          "1000000)\n",
           stderr);
     exit(2);
 }
@@ -80,8 +87,57 @@ static unsigned long long parse_ull(const char *s)
     return v;
 }
 
+/* The organizations of an interleaved survey: each one's size and effects drawn up front
+ * (from a stream of their own, so that the rows' stream is the grouped shape's), then one
+ * entry per row, shuffled: row r belongs to organization order[r]. */
+struct orgs {
+    uint32_t *order;
+    int (*effect)[DIMS];
+};
+
+static int plan_interleaved(unsigned long long rows, unsigned long long seed,
+                            unsigned long long org_size, struct orgs *o)
+{
+    uint64_t rows_state = state;
+    state = seed * 0xD1B54A32D192ED03ULL + 0x8CB92BA72F3D8DD7ULL;
+    (void)rnd();
+    size_t cap = 1024, norgs = 0;
+    o->order = malloc((rows ? rows : 1) * sizeof *o->order);
+    o->effect = malloc(cap * sizeof *o->effect);
+    if (!o->order || !o->effect)
+        return -1;
+    for (unsigned long long r = 0; r < rows;) {
+        if (norgs == cap) {
+            cap *= 2;
+            void *grown = realloc(o->effect, cap * sizeof *o->effect);
+            if (!grown)
+                return -1;
+            o->effect = grown;
+        }
+        int size = uniform(2, 2 * (int)org_size - 2);
+        for (int d = 0; d < DIMS; d++)
+            o->effect[norgs][d] = uniform(-FIX, FIX);
+        for (int k = 0; k < size && r < rows; k++)
+            o->order[r++] = (uint32_t)norgs;
+        norgs++;
+    }
+    for (unsigned long long r = rows; r > 1; r--) { /* Fisher-Yates */
+        unsigned long long j = ((uint64_t)rnd() << 32 | rnd()) % r;
+        uint32_t t = o->order[r - 1];
+        o->order[r - 1] = o->order[j];
+        o->order[j] = t;
+    }
+    state = rows_state;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    bool grouped = argc > 1 && strcmp(argv[1], "--grouped") == 0;
+    if (grouped) {
+        argv++;
+        argc--;
+    }
     if (argc < 2 || argc > 4)
         usage();
     unsigned long long rows = parse_ull(argv[1]);
@@ -97,6 +153,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < ITEMS; i++)
         item_offset[i] = uniform(-FIX / 4, FIX / 4);
 
+    struct orgs plan = {0};
+    if (!grouped && plan_interleaved(rows, seed, org_size, &plan) != 0) {
+        fputs("gen: out of memory\n", stderr);
+        return 1;
+    }
+
     static char out[OUT_BUF];
     char *p = out;
     p += sprintf(p, "org,resp");
@@ -108,13 +170,17 @@ int main(int argc, char **argv)
     int left = 0;               /* respondents still to write for the current organization */
     int org_effect[DIMS] = {0};
     for (unsigned long long r = 0; r < rows; r++) {
-        if (left == 0) {
+        if (!grouped) {
+            org = plan.order[r] + 1UL;
+            memcpy(org_effect, plan.effect[plan.order[r]], sizeof org_effect);
+        } else if (left == 0) {
             org++;
             left = uniform(2, 2 * (int)org_size - 2);
             for (int d = 0; d < DIMS; d++)
                 org_effect[d] = uniform(-FIX, FIX);
         }
-        left--;
+        if (grouped)
+            left--;
         *p++ = 'O';
         p = put_uint(p, org, 7);
         *p++ = ',';
@@ -147,6 +213,8 @@ int main(int argc, char **argv)
     }
     if (fwrite(out, 1, (size_t)(p - out), stdout) != (size_t)(p - out) || fflush(stdout))
         goto write_error;
+    free(plan.order);
+    free(plan.effect);
     return 0;
 write_error:
     fprintf(stderr, "gen: write error: %s\n", strerror(errno));

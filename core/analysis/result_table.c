@@ -83,16 +83,9 @@ void lotk_result_table_set_rejects(struct lotk_result_table *t, const struct lot
     t->rejects = rj;
     free(t->screened);
     t->screened = lotk_xcalloc(r->norgs ? r->norgs : 1, sizeof *t->screened);
-    struct lotk_strmap index = {0};
+    /* Counted for every screened row, the ones past those kept in memory too. */
     for (size_t k = 0; k < r->norgs; k++)
-        lotk_strmap_put(&index, r->orgs[k].id, strlen(r->orgs[k].id), (int)k);
-    for (size_t i = 0; i < rj->count; i++) {
-        const char *org = rj->entries[i].org;
-        int k = org ? lotk_strmap_get(&index, org, strlen(org)) : -1;
-        if (rj->entries[i].screened && k >= 0)
-            t->screened[k]++;
-    }
-    lotk_strmap_free(&index);
+        t->screened[k] = lotk_rejects_screened(rj, r->orgs[k].id, strlen(r->orgs[k].id));
 }
 
 void lotk_result_table_clear(struct lotk_result_table *t)

@@ -80,12 +80,8 @@ static int write_output(const char *path, const struct lotk_buf *b, struct lotk_
 static int write_rejects(const char *path, struct lotk_rejects *rejects,
                          struct lotk_rejects *evidence, struct lotk_err *err)
 {
-    struct lotk_buf csv = {0};
     lotk_rejects_append(rejects, evidence, 0);
-    lotk_rejects_csv(rejects, &csv);
-    int rc = write_output(path, &csv, err);
-    lotk_buf_free(&csv);
-    return rc;
+    return lotk_rejects_write(rejects, path, err);
 }
 
 /* Bytes of the regular files among the inputs, for the progress line's percentage. */
@@ -265,6 +261,7 @@ static int read_options(struct score_run *r, const struct lotk_cmd *cmd,
     r->bom = lotk_cli_flag(args, SCORE_BOM);
     r->rejects_path = lotk_cli_value(args, SCORE_REJECTS);
     r->rejects.keep_fields = r->rejects_path != NULL;
+    r->rejects.stream = true; /* memory bounded however many rows are rejected */
     r->jobs = lotk_batch_default_jobs();
     if ((rc = lotk_cli_number(cmd, args, SCORE_JOBS, 1, 256, &r->jobs, &r->err)) != 0 ||
         (rc = lotk_cli_number(cmd, args, SCORE_PLUGIN_MEMORY, 1, 65536, &r->memory_mib,

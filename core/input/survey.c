@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
 #include "base/progress.h"
-#include "base/strmap.h"
 #include "input/csvread.h"
 #include "input/encoding.h"
 #include "input/survey_private.h"
@@ -77,6 +77,9 @@ static __attribute__((noinline)) void on_field_slow(struct lotk_survey_reader *r
     } else if ((int)col == h->id_column) {
         lotk_buf_reset(&rd->resp);
         lotk_buf_append(&rd->resp, text, len);
+        /* The id's slot is in memory by the time the row ends and looks it up. */
+        if (rd->sv->nids)
+            lotk_idset_prefetch(&rd->sv->ids[rd->sv->nids - 1], text, len);
     }
 }
 
@@ -143,6 +146,20 @@ static void report_reject(struct lotk_survey_reader *rd, size_t nfields)
     free(fields);
 }
 
+/* Marks respondent id[0..len) as seen; false when it was already. */
+static bool take_id(struct lotk_survey *sv, const char *id, size_t len)
+{
+    if (sv->nids == 0) {
+        sv->ids = lotk_xcalloc(1, sizeof *sv->ids);
+        sv->nids = 1;
+        lotk_idset_reserve(&sv->ids[0], sv->expect_rows);
+    }
+    for (size_t i = 0; i + 1 < sv->nids; i++)
+        if (lotk_idset_contains(&sv->ids[i], id, len))
+            return false;
+    return lotk_idset_insert(&sv->ids[sv->nids - 1], id, len);
+}
+
 /* A data row is complete: checked, screened, then scored (on_row) or rejected. */
 static void finish_row(struct lotk_survey_reader *rd)
 {
@@ -172,7 +189,9 @@ static void finish_row(struct lotk_survey_reader *rd)
         if (!rd->resp.data || rd->resp.len == 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",
                                    h->id_column + 1, s->id_column);
-        else if (lotk_strmap_get(&sv->seen_ids, rd->resp.data, rd->resp.len) >= 0)
+        /* Taken from here on whatever follows: a screened respondent did answer, and a row
+         * that reaches screening is either screened or scored. */
+        else if (!take_id(sv, rd->resp.data, rd->resp.len))
             lotk_survey_reject_row(rd, h->id_column + 1, "duplicate respondent id '%s'",
                                    rd->resp.data);
     }
@@ -180,13 +199,8 @@ static void finish_row(struct lotk_survey_reader *rd)
         lotk_screen_row(rd);
     if (rd->reason[0]) {
         report_reject(rd, nfields);
-        /* A screened respondent did answer: their id is taken, unlike a broken row's. */
-        if (rd->screened && h->id_column >= 0)
-            lotk_strmap_put(&sv->seen_ids, rd->resp.data, rd->resp.len, 1);
         return;
     }
-    if (h->id_column >= 0)
-        lotk_strmap_put(&sv->seen_ids, rd->resp.data, rd->resp.len, 1);
     struct lotk_row row = {rd->csv.file, rd->csv.row_line, rd->org.data, rd->org.len,
                            h->id_column >= 0 ? rd->resp.data : NULL, rd->answers, rd->small};
     int rc = sv->sink.on_row(sv->sink.row_ctx, &row, rd->csv.err);
@@ -351,12 +365,42 @@ int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
     return rc;
 }
 
+int lotk_survey_unchanged(int fd, const struct stat *before, const char *name,
+                          struct lotk_err *err)
+{
+    struct stat now;
+    if (!S_ISREG(before->st_mode))
+        return 0; /* a pipe or a device has no size to compare */
+    if (fstat(fd, &now) != 0)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0, "cannot stat: %s", strerror(errno));
+    if (now.st_size != before->st_size)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0,
+                            "the file changed while it was read (%lld bytes, then %lld): "
+                            "nothing of it is used; read it again once it is complete",
+                            (long long)before->st_size, (long long)now.st_size);
+    if (now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != before->st_mtim.tv_nsec)
+        return lotk_err_set(err, LOTK_EIO, name, 0, 0,
+                            "the file changed while it was read (modified during the read): "
+                            "nothing of it is used; read it again once it is complete");
+    return 0;
+}
+
 int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    int rc = lotk_survey_read_stream(sv, f, path, err);
+    /* A file written to (or truncated) while it is read gives rows it never held at once:
+     * its size and time are compared before and after. */
+    struct stat before;
+    int rc = fstat(fileno(f), &before) == 0
+                 ? 0
+                 : lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+    if (rc == 0)
+        rc = lotk_survey_read_stream(sv, f, path, err);
+    if (rc == 0)
+        rc = lotk_survey_unchanged(fileno(f), &before, path, err);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -369,12 +413,17 @@ static void find_data_offset(FILE *f, struct lotk_survey_header *h)
     rewind(f);
     long newlines = 0;
     uint64_t at = 0;
-    int c;
+    int c, prev = EOF;
     h->splittable = false;
     while (newlines < h->data_line - 1 && (c = getc(f)) != EOF) {
         at++;
+        /* A lone CR ends a line the LFs do not count: the offset would land after the
+         * first data row, which no range would then read. */
+        if (prev == '\r' && c != '\n')
+            break;
         if (c == '\n' && ++newlines == h->data_line - 1)
             h->splittable = true;
+        prev = c;
     }
     h->data_offset = at;
 }
@@ -454,27 +503,63 @@ int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_head
 
 /* ---- the survey across files ---------------------------------------------------------- */
 
-bool lotk_survey_ids_overlap(const struct lotk_survey *a, const struct lotk_survey *b)
+static bool id_in(void *ctx, const char *id, size_t len)
 {
-    for (size_t i = 0; i < b->seen_ids.cap; i++) {
-        const struct lotk_strmap_slot *slot = &b->seen_ids.slots[i];
-        if (slot->key && lotk_strmap_get(&a->seen_ids, slot->key, slot->len) >= 0)
+    const struct lotk_survey *a = ctx;
+    for (size_t i = 0; i < a->nids; i++)
+        if (lotk_idset_contains(&a->ids[i], id, len))
             return true;
-    }
     return false;
 }
 
-void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b)
+bool lotk_survey_ids_overlap(const struct lotk_survey *a, const struct lotk_survey *b)
 {
-    for (size_t i = 0; i < b->seen_ids.cap; i++) {
-        const struct lotk_strmap_slot *slot = &b->seen_ids.slots[i];
-        if (slot->key)
-            lotk_strmap_put(&a->seen_ids, slot->key, slot->len, 1);
+    for (size_t i = 0; i < b->nids; i++)
+        if (lotk_idset_any(&b->ids[i], id_in, (void *)a))
+            return true;
+    return false;
+}
+
+static bool add_id(void *ctx, const char *id, size_t len)
+{
+    lotk_idset_insert(ctx, id, len);
+    return false;
+}
+
+void lotk_survey_absorb(struct lotk_survey *a, struct lotk_survey *b)
+{
+    enum { MAX_SETS = 16 };
+    /* b's sets move over whole: no id is held twice, not even for a moment. */
+    a->ids = lotk_xrealloc(a->ids, (a->nids + b->nids) * sizeof *a->ids);
+    memcpy(a->ids + a->nids, b->ids, b->nids * sizeof *b->ids);
+    a->nids += b->nids;
+    free(b->ids);
+    b->ids = NULL;
+    b->nids = 0;
+    /* Many files read on threads: fold the sets into the largest (each freed as soon as it
+     * is in), so that a lookup does not search dozens. */
+    if (a->nids > MAX_SETS) {
+        size_t big = 0;
+        for (size_t i = 1; i < a->nids; i++)
+            if (a->ids[i].count > a->ids[big].count)
+                big = i;
+        for (size_t i = 0; i < a->nids; i++)
+            if (i != big) {
+                lotk_idset_any(&a->ids[i], add_id, &a->ids[big]);
+                lotk_idset_free(&a->ids[i]);
+            }
+        a->ids[0] = a->ids[big];
+        a->nids = 1;
     }
     a->counts.rows += b->counts.rows;
     a->counts.scored += b->counts.scored;
     a->counts.rejected += b->counts.rejected;
     a->counts.screened += b->counts.screened;
+}
+
+void lotk_survey_expect_rows(struct lotk_survey *sv, size_t rows)
+{
+    sv->expect_rows = rows;
 }
 
 void lotk_survey_set_progress(struct lotk_survey *sv, struct lotk_progress *progress)
@@ -550,6 +635,8 @@ void lotk_survey_free(struct lotk_survey *sv)
 {
     if (!sv)
         return;
-    lotk_strmap_free(&sv->seen_ids);
+    for (size_t i = 0; i < sv->nids; i++)
+        lotk_idset_free(&sv->ids[i]);
+    free(sv->ids);
     free(sv);
 }

@@ -5,7 +5,7 @@
  * pattern); each later row is decoded through the items' scales into raw answer values
  * (NaN = no answer) and handed to on_row, or rejected with a reason via on_reject.
  * Nothing is kept per row: memory is bounded by the columns (and by respondent ids when
- * the standard declares an id column, to find duplicates). */
+ * the standard declares an id column, to find duplicates: a few bytes each, idset.h). */
 #ifndef LOTK_SURVEY_H
 #define LOTK_SURVEY_H
 
@@ -74,16 +74,25 @@ struct lotk_survey_options {
 };
 
 /* Creates a reader for standard s that reports to sink. The reader remembers respondent
- * ids across files, so one respondent cannot be counted twice in a batch. The caller owns
+ * ids across files, so one respondent cannot be counted twice in a batch (input/idset.h:
+ * exact, 10 to 15 bytes an id for the usual short ids). The caller owns
  * the result and frees it with lotk_survey_free. */
 struct lotk_survey *lotk_survey_new(const struct lotk_standard *s,
                                     const struct lotk_survey_sink *sink);
 
 /* Reads path ("-" = standard input), calling the sink for every row after the header.
- * Returns 0; LOTK_EIO for a file that cannot be read, is not valid CSV, or whose header
- * does not fit the standard (err names the item, the pattern and the candidate headers);
+ * Returns 0; LOTK_EIO for a file that cannot be read, is not valid CSV, changed while it was
+ * read (lotk_survey_unchanged), or whose header does not fit the standard (err names the item, the pattern and the candidate headers);
  * or what on_row returned. */
 int lotk_survey_read(struct lotk_survey *sv, const char *path, struct lotk_err *err);
+
+/* Whether the regular file open as fd still has the size and modification time it had in
+ * *before (anything else passes): 0, or LOTK_EIO with err saying the file changed while it
+ * was read. lotk_survey_read checks this itself; a caller reading ranges checks it once
+ * every range is read. */
+struct stat;
+int lotk_survey_unchanged(int fd, const struct stat *before, const char *name,
+                          struct lotk_err *err);
 
 /* lotk_survey_read on an open stream; name is what messages call it. */
 int lotk_survey_read_stream(struct lotk_survey *sv, FILE *f, const char *name,
@@ -165,8 +174,13 @@ int lotk_survey_read_range(struct lotk_survey *sv, const struct lotk_survey_head
 /* Whether any respondent id that b accepted was also accepted by a. */
 bool lotk_survey_ids_overlap(const struct lotk_survey *a, const struct lotk_survey *b);
 
-/* Adds b's respondent ids and counts to a (b read the ranges after a's). */
-void lotk_survey_absorb(struct lotk_survey *a, const struct lotk_survey *b);
+/* Moves b's respondent ids to a and adds b's counts to a's (b read the ranges after a's);
+ * b keeps no ids. */
+void lotk_survey_absorb(struct lotk_survey *a, struct lotk_survey *b);
+
+/* How many rows the next file (or range) probably has: the respondent id set is sized for
+ * them at once instead of growing (0: unknown). */
+void lotk_survey_expect_rows(struct lotk_survey *sv, size_t rows);
 
 void lotk_survey_free(struct lotk_survey *sv);
 

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/strmap.h"
 #include "input/csvread.h"
+#include "input/idset.h"
 #include "input/survey.h"
 #include "standard/standard.h"
 
@@ -27,7 +28,11 @@ struct lotk_survey {
     const struct lotk_standard *s;
     struct lotk_survey_sink sink;
     struct lotk_survey_counts counts;
-    struct lotk_strmap seen_ids; /* respondent ids over all files */
+    /* Respondent ids over all files: rows add to the last set; the others came from the
+     * ranges of files read on threads, moved here whole rather than copied. */
+    struct lotk_idset *ids;
+    size_t nids;
+    size_t expect_rows; /* sizes the first id set (0: unknown) */
     struct lotk_progress *progress; /* may be NULL */
     struct lotk_survey_options opts;
     void (*on_header)(void *ctx, const struct lotk_survey_header *h);

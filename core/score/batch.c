@@ -54,6 +54,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
     const struct lotk_standard *s = b->s;
     lotk_err_clear(&w->err);
     w->rejects.keep_fields = b->rejects->keep_fields;
+    w->rejects.stream = b->rejects->stream;
     if (s->respondent_plugin) { /* each thread runs the plugin in a Lua state of its own */
         w->plugins = lotk_plugins_new(b->plugin_limits, s, err);
         if (!w->plugins)
@@ -92,15 +93,34 @@ static uint64_t next_line_start(int fd, uint64_t at, uint64_t end)
     return end;
 }
 
+/* About how many rows bytes [at, end) of fd hold, from the lines in their first 64 KiB
+ * (5% more, so that a set sized for them does not grow for a few longer rows). */
+static size_t estimate_rows(int fd, uint64_t at, uint64_t end)
+{
+    enum { SAMPLE = 1 << 16 };
+    char *buf = lotk_xmalloc(SAMPLE);
+    ssize_t n = pread(fd, buf, SAMPLE, (off_t)at);
+    size_t lines = 0;
+    for (const char *p = buf; n > 0 && (p = memchr(p, '\n', (size_t)(buf + n - p))) != NULL;
+         p++)
+        lines++;
+    free(buf);
+    if (lines == 0)
+        return 0;
+    double per_byte = (double)lines / (double)n;
+    return (size_t)((double)(end - at) * per_byte * 1.05) + 16;
+}
+
 /* Reads path in ranges; *fallback is set when the file must be read sequentially after
  * all (nothing of this attempt is kept then). */
-static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_t size,
+static int read_parallel(struct lotk_batch *b, const char *path, int fd, const struct stat *st,
                          const char **fallback_why, struct lotk_err *err)
 {
     struct lotk_survey_header *h = NULL;
     struct worker *w = NULL;
     pthread_t *threads = NULL;
     int n = 0, started = 0, rc = 0;
+    uint64_t size = (uint64_t)st->st_size;
     *fallback_why = NULL;
 
     if ((rc = lotk_survey_header_read(b->survey, path, &h, err)) != 0)
@@ -130,6 +150,8 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
         w[i].end = cut[i + 1];
         if ((rc = worker_init(&w[i], b, err)) != 0)
             goto done;
+        if (lotk_survey_header_has_ids(h))
+            lotk_survey_expect_rows(w[i].survey, estimate_rows(fd, cut[i], cut[i + 1]));
     }
     for (started = 0; started < n; started++)
         if (pthread_create(&threads[started], NULL, run_worker, &w[started]) != 0) {
@@ -140,6 +162,10 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     if (rc)
+        goto done;
+    /* Ranges of a file that was truncated or written to meanwhile hold rows it never held
+     * at once: an error, not a fallback (a second read would see yet another file). */
+    if ((rc = lotk_survey_unchanged(fd, st, path, err)) != 0)
         goto done;
 
     /* A range that ended inside quotes means the next one began mid-cell. */
@@ -159,15 +185,13 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, uint64_
     if (lotk_survey_header_has_ids(h)) {
         /* A respondent id accepted in two ranges (or in an earlier file) would have been
          * rejected the second time by a single reader. Checked before anything is kept. */
-        struct lotk_survey_sink none = {0};
-        struct lotk_survey *seen = lotk_survey_new(b->s, &none);
         for (int i = 0; i < n && !*fallback_why; i++) {
-            if (lotk_survey_ids_overlap(b->survey, w[i].survey) ||
-                lotk_survey_ids_overlap(seen, w[i].survey))
+            bool twice = lotk_survey_ids_overlap(b->survey, w[i].survey);
+            for (int j = 0; j < i && !twice; j++)
+                twice = lotk_survey_ids_overlap(w[j].survey, w[i].survey);
+            if (twice)
                 *fallback_why = "a respondent id occurs in the parts of two threads";
-            lotk_survey_absorb(seen, w[i].survey);
         }
-        lotk_survey_free(seen);
         if (*fallback_why)
             goto done;
     }
@@ -204,7 +228,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
     }
     if (parallel) {
         const char *why;
-        int rc = read_parallel(b, path, fd, (uint64_t)st.st_size, &why, err);
+        int rc = read_parallel(b, path, fd, &st, &why, err);
         close(fd);
         if (!why)
             return rc;
@@ -212,6 +236,11 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
         if (!b->quiet && *why)
             lotk_diag(stderr, "note", path, 0, 0, "read by one thread: %s", why);
     } else if (fd >= 0) {
+        close(fd);
+    }
+    if (b->s->id_column && strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY)) >= 0) {
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            lotk_survey_expect_rows(b->survey, estimate_rows(fd, 0, (uint64_t)st.st_size));
         close(fd);
     }
     return lotk_survey_read(b->survey, path, err);

@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +285,19 @@ static int compare_orgs(const void *a, const void *b)
     return lotk_natural_cmp(x->id, y->id);
 }
 
+/* An organization's id by its address, with its index before sorting. */
+struct id_at {
+    const char *id;
+    int index;
+};
+
+static int compare_id_at(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct id_at *)a)->id;
+    uintptr_t y = (uintptr_t)((const struct id_at *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
 void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev)
 {
     if (ev)
@@ -468,13 +482,21 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         if ((i & 4095) == 4095)
             malloc_trim(0);
     }
-    qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
     /* Respondents and observers know organizations by the scorer's index: keep the map to
-     * the sorted order. */
-    r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
+     * the sorted order. Found again by the id's address, not its text: an id is any bytes
+     * (a NUL among them), and only the address is sure to be its own. */
+    struct id_at *at = lotk_xmalloc((r->norgs ? r->norgs : 1) * sizeof *at);
     for (size_t i = 0; i < r->norgs; i++)
-        r->org_order[lotk_strmap_get(&sc->org_index, r->orgs[i].id, strlen(r->orgs[i].id))] =
-            (int)i;
+        at[i] = (struct id_at){r->orgs[i].id, (int)i};
+    qsort(at, r->norgs, sizeof *at, compare_id_at);
+    qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
+    r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
+    for (size_t i = 0; i < r->norgs; i++) {
+        struct id_at key = {r->orgs[i].id, 0};
+        const struct id_at *found = bsearch(&key, at, r->norgs, sizeof *at, compare_id_at);
+        r->org_order[found->index] = (int)i;
+    }
+    free(at);
     for (size_t i = 0; i < sc->nrespondents; i++)
         sc->respondents[i].org = r->org_order[sc->respondents[i].org];
     r->respondents = sc->respondents;

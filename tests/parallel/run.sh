@@ -81,7 +81,11 @@ for j in 2 3 4; do
 done
 
 # Respondent ids checked: a row of the first range repeated at the end must be rejected.
-sed 's/^\( *\)org_column: org$/\1org_column: org\n\1id_column: resp/' "$standard" > "$work/ids.yaml"
+if grep -q '^ *id_column: resp$' "$standard"; then
+    cp "$standard" "$work/ids.yaml"
+else
+    sed 's/^\( *\)org_column: org$/\1org_column: org\n\1id_column: resp/' "$standard" > "$work/ids.yaml"
+fi
 grep -q 'id_column: resp' "$work/ids.yaml" || { echo "FAIL: could not add id_column"; exit 1; }
 { cat "$work/plain.csv"; sed -n 2p "$work/plain.csv"; } > "$work/dup.csv"
 score "$work/dup.1.json" 1 "$work/dup.csv" "$work/ids.yaml"

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
+#include "base/mem.h"
 #include "input/rejects.h"
 
 /* Hands r one reject as a reader would. */
@@ -107,7 +109,9 @@ static void csv_quotes_what_needs_it(void **state)
     add(&r, "dir/a,b.csv", 12, 3, "rating '9' is outside the scale [1, 5]", fields, 5, false);
     add(&r, "b.csv", 2, 0, "too fast", NULL, 0, true);
     struct lotk_buf out = {0};
-    lotk_rejects_csv(&r, &out);
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    assert_int_equal(lotk_rejects_csv(&r, &out, &err), 0);
     assert_string_equal(out.data,
                         "file,line,column,outcome,reason,fields\n"
                         "\"dir/a,b.csv\",12,3,rejected,\"rating '9' is outside the scale "
@@ -122,9 +126,80 @@ static void csv_of_none_is_the_header(void **state)
     (void)state;
     struct lotk_rejects r = {0};
     struct lotk_buf out = {0};
-    lotk_rejects_csv(&r, &out);
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    assert_int_equal(lotk_rejects_csv(&r, &out, &err), 0);
     assert_string_equal(out.data, "file,line,column,outcome,reason,fields\n");
     lotk_buf_free(&out);
+}
+
+/* Issue 14: every rejected row was kept in memory (1M bad rows: 223 MB, 930 MB with
+ * --rejects). Streaming, only the first LOTK_REJECTS_KEPT stay; the rest are spooled with
+ * their fields (or only counted without), and come back in order, lines offset, in the
+ * CSV; screened organizations are counted for every row. */
+static void stream_keeps_the_first_and_spools_the_rest(void **state)
+{
+    (void)state;
+    enum { N = 3 * LOTK_REJECTS_KEPT };
+    struct lotk_rejects dst = {.keep_fields = true, .stream = true};
+    struct lotk_rejects src = {.keep_fields = true, .stream = true};
+    struct lotk_rejects bare = {.keep_fields = false, .stream = true};
+    char reason[32], field[32];
+    const char *fields[] = {field, "x"};
+    for (int i = 0; i < N; i++) {
+        snprintf(reason, sizeof reason, "reason %d", i);
+        snprintf(field, sizeof field, "f%d", i);
+        struct lotk_reject rj = {"a.csv", i + 2, 1, reason, fields, 2, i % 2 == 1,
+                                 i % 2 ? (i % 4 == 1 ? "O1" : "O2") : NULL};
+        lotk_rejects_add(i < 10 ? &dst : &src, &rj);
+        lotk_rejects_add(&bare, &rj);
+    }
+    assert_int_equal(src.count, N - 10);
+    assert_int_equal(src.kept, LOTK_REJECTS_KEPT);
+    assert_int_equal(bare.count, N);
+    assert_int_equal(bare.kept, LOTK_REJECTS_KEPT);
+    assert_null(bare.spool); /* nothing past the kept ones is wanted: only counted */
+    assert_int_equal(lotk_rejects_screened(&bare, "O1", 2), N / 4);
+    assert_int_equal(lotk_rejects_screened(&bare, "O2", 2), N / 4);
+    assert_int_equal(lotk_rejects_screened(&bare, "O3", 2), 0);
+    lotk_rejects_append(&dst, &src, 1000);
+    assert_int_equal(src.count, 0);
+    assert_int_equal(dst.count, N);
+    assert_int_equal(dst.kept, LOTK_REJECTS_KEPT);
+    assert_int_equal(dst.entries[10].line, 12 + 1000); /* src's first, offset */
+    assert_string_equal(dst.entries[LOTK_REJECTS_KEPT - 1].reason, "reason 999");
+    assert_int_equal(lotk_rejects_screened(&dst, "O1", 2), N / 4);
+    struct lotk_buf out = {0};
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    assert_int_equal(lotk_rejects_csv(&dst, &out, &err), 0);
+    /* Every row once, in order, with its fields and line. */
+    const char *p = strchr(out.data, '\n') + 1;
+    for (int i = 0; i < N; i++) {
+        char want[96];
+        snprintf(want, sizeof want, "a.csv,%d,1,%s,reason %d,f%d,x\n", i + 2 + (i < 10 ? 0 : 1000),
+                 i % 2 ? "screened" : "rejected", i, i);
+        assert_memory_equal(p, want, strlen(want));
+        p += strlen(want);
+    }
+    assert_int_equal(*p, '\0');
+    /* Written twice (the spool is read back, not used up), to a file the same. */
+    char *dir = tu_tempdir();
+    char *path = lotk_xasprintf("%s/rejects.csv", dir);
+    assert_int_equal(lotk_rejects_write(&dst, path, &err), 0);
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(lotk_file_read(path, 1 << 26, &data, &len, &err), 0);
+    assert_int_equal(len, out.len);
+    assert_memory_equal(data, out.data, len);
+    free(data);
+    free(path);
+    tu_rmtree(dir);
+    lotk_buf_free(&out);
+    lotk_rejects_clear(&dst);
+    lotk_rejects_clear(&src);
+    lotk_rejects_clear(&bare);
+    assert_true(dst.stream && dst.keep_fields); /* kept for the next read */
 }
 
 /* At most `shown` warnings; the rest are counted, with a pointer to --rejects FILE unless
@@ -171,6 +246,7 @@ int main(void)
         cmocka_unit_test(csv_quotes_what_needs_it),
         cmocka_unit_test(csv_of_none_is_the_header),
         cmocka_unit_test(print_at_most_n),
+        cmocka_unit_test(stream_keeps_the_first_and_spools_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,37 @@ static void organizations_in_natural_order(void **state)
     lotk_result_free(r);
 }
 
+/* Issue 14: ids are bytes, not C strings. Two organizations whose ids differ only after a
+ * NUL (as a partial file or an evidence sheet could carry them) are scored apart, and the
+ * respondents' map to the sorted order is found by address: the old lookup by strlen found
+ * neither and wrote before the map. */
+static void ids_with_a_nul_are_kept_apart(void **state)
+{
+    const struct lotk_standard *s = *state;
+    struct lotk_scorer *sc = lotk_scorer_new(s, NULL, true);
+    double answers[6] = {1, 1, 1, 1, 1, 1};
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    static const char *const ids[] = {"Z\0a", "A\0b", "A\0b", "A"};
+    for (int i = 0; i < 4; i++) {
+        size_t len = i == 3 ? 1 : 3;
+        struct lotk_row row = {"x.csv", i + 2, ids[i], len, NULL, answers, true};
+        assert_int_equal(lotk_scorer_add(sc, &row, &err), 0);
+    }
+    struct lotk_result *r = NULL;
+    struct lotk_survey_counts counts = {4, 4, 0, 0};
+    assert_int_equal(lotk_scorer_finish(sc, counts, &r, &err), 0);
+    assert_int_equal(r->norgs, 3);
+    assert_int_equal(r->nrespondents, 4);
+    for (int i = 0; i < 4; i++) /* each respondent points at an organization of its id */
+        assert_memory_equal(r->orgs[r->respondents[i].org].id, ids[i], i == 3 ? 2 : 3);
+    assert_int_equal(r->orgs[r->respondents[1].org].respondents, 2);
+    assert_int_equal(r->respondents[1].org, r->respondents[2].org);
+    assert_true(r->respondents[0].org != r->respondents[1].org);
+    lotk_scorer_free(sc);
+    lotk_result_free(r);
+}
+
 /* Without keep_respondents nothing per row is kept. */
 static void no_respondents_unless_asked(void **state)
 {
@@ -518,6 +549,7 @@ int main(void)
         T(flags_and_grades),
         T(respondent_values),
         T(organizations_in_natural_order),
+        T(ids_with_a_nul_are_kept_apart),
         T(no_respondents_unless_asked),
         cmocka_unit_test(builtin_aggregates),
         cmocka_unit_test(min_children_renormalises),

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "base/buf.h"
@@ -323,6 +325,30 @@ static void rejects_missing_org(void **state)
     tu_read_free(&r);
 }
 
+/* Issue 14: a NUL in an organization id made the scorer's finish look the id up by strlen
+ * and write before its map. A NUL rejects the row, named; other control characters (a
+ * quoted line break, a tab) are the id's own. */
+static void rejects_nul_in_org(void **state)
+{
+    const struct lotk_standard *s = *state;
+    struct tu_read r;
+    static const char csv[] = HEADER ",R0,1,2,3,\nO\0002,R1,1,2,3,\n\"\000\",R2,1,2,3,\n"
+                              "O\tx,R3,1,2,3,\n";
+    tu_read_csv(s, csv, (long)sizeof csv - 1, &r);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.counts.scored, 1);
+    assert_int_equal(r.nrejects, 3);
+    assert_string_equal(r.rejects[1].reason,
+                        "a NUL byte in the organization id in column 1 (org)");
+    assert_int_equal(r.rejects[1].line, 3);
+    assert_int_equal(r.rejects[1].column, 1);
+    assert_string_equal(r.rejects[2].reason,
+                        "a NUL byte in the organization id in column 1 (org)");
+    assert_int_equal(r.rejects[2].line, 4);
+    assert_string_equal(r.rows[0].org, "O\tx");
+    tu_read_free(&r);
+}
+
 static void rejects_duplicate_respondent(void **state)
 {
     const struct lotk_standard *s = *state;
@@ -526,6 +552,64 @@ static int stop_at_second(void *ctx, const struct lotk_row *row, struct lotk_err
     return 0;
 }
 
+/* Changes the file being read once its first row arrives: truncates it, or rewrites one
+ * byte in place (same size, a new modification time). */
+struct changer {
+    const char *path;
+    bool truncate;
+    int rows;
+};
+
+static int change_file(void *ctx, const struct lotk_row *row, struct lotk_err *err)
+{
+    (void)row;
+    (void)err;
+    struct changer *c = ctx;
+    if (c->rows++ == 0) {
+        if (c->truncate) {
+            assert_int_equal(truncate(c->path, 40), 0);
+        } else {
+            struct timespec pause = {0, 20 * 1000 * 1000}; /* past coarse timestamps */
+            nanosleep(&pause, NULL);
+            FILE *f = fopen(c->path, "r+b");
+            assert_non_null(f);
+            fseek(f, -2, SEEK_END);
+            fputc('2', f);
+            fclose(f);
+        }
+    }
+    return 0;
+}
+
+/* Issue 14: a file truncated (or written to) while read counted rows it never held at
+ * once and exited 0. Its size and time before and after are compared. */
+static void file_changed_while_read(void **state)
+{
+    const struct lotk_standard *s = *state;
+    char *dir = tu_tempdir();
+    for (int truncating = 0; truncating < 2; truncating++) {
+        struct lotk_buf csv = {0};
+        lotk_buf_puts(&csv, HEADER);
+        for (int i = 0; i < 20000; i++) /* larger than one read: rows after the first */
+            lotk_buf_printf(&csv, "O%d,R%d,1,2,3,\n", i % 7, i);
+        char *path = tu_write(dir, "x.csv", csv.data, (long)csv.len);
+        struct changer c = {path, truncating, 0};
+        struct lotk_survey_sink sink = {.on_row = change_file, .row_ctx = &c};
+        struct lotk_survey *sv = lotk_survey_new(s, &sink);
+        struct lotk_err err;
+        lotk_err_clear(&err);
+        assert_int_equal(lotk_survey_read(sv, path, &err), LOTK_EIO);
+        assert_string_equal(err.file, path);
+        assert_non_null(strstr(err.msg, "the file changed while it was read"));
+        if (truncating)
+            assert_non_null(strstr(err.msg, "then 40)"));
+        lotk_survey_free(sv);
+        free(path);
+        lotk_buf_free(&csv);
+    }
+    tu_rmtree(dir);
+}
+
 static void sink_error_stops_reading(void **state)
 {
     const struct lotk_standard *s = *state;
@@ -595,6 +679,8 @@ int main(int argc, char **argv)
         T(rejects_out_of_range_and_unknown),
         T(rejects_ragged_rows),
         T(rejects_missing_org),
+        T(rejects_nul_in_org),
+        T(file_changed_while_read),
         T(rejects_duplicate_respondent),
         T(duplicate_respondent_across_files),
         T(no_id_column),
