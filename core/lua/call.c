@@ -18,39 +18,57 @@ void lotk_call_push(struct lotk_plugins *p, const struct lotk_plugin *pl)
     lua_rawgeti(lotk_lhost_state(p->host), LUA_REGISTRYINDEX, pl->fn_ref);
 }
 
+static long budget_of(struct lotk_plugins *p, const struct lotk_plugin *pl)
+{
+    /* A library's functions are called by report plugins: they render, not score. */
+    return pl->kind == LOTK_PLUGIN_REPORT || pl->kind == LOTK_PLUGIN_LIBRARY
+               ? lotk_lhost_report_budget(p->host)
+               : 0;
+}
+
 int lotk_call_run(struct lotk_plugins *p, const struct lotk_plugin *pl, int nargs,
                   int nresults, struct lotk_err *err)
 {
-    /* A library's functions are called by report plugins: they render, not score. */
-    long budget = pl->kind == LOTK_PLUGIN_REPORT || pl->kind == LOTK_PLUGIN_LIBRARY
-                      ? lotk_lhost_report_budget(p->host)
-                      : 0;
     const char *was = p->current;
     p->current = pl->name;
-    int rc = lotk_lhost_call_budget(p->host, pl->name, budget, nargs, nresults, err);
+    int rc = lotk_lhost_call_budget(p->host, pl->name, budget_of(p, pl), nargs, nresults, err);
     p->current = was;
     return rc;
 }
 
-int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
-                          const struct lotk_standard *s, int node, const double *norm,
-                          double *out, struct lotk_err *err)
+int lotk_call_run_with(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                       lotk_lhost_pusher push, void *ud, int nresults, struct lotk_err *err)
 {
-    lua_State *L = lotk_lhost_state(p->host);
-    const struct lotk_node *n = &s->nodes[node];
+    const char *was = p->current;
+    p->current = pl->name;
     lotk_call_push(p, pl);
+    int rc = lotk_lhost_call_with(p->host, pl->name, budget_of(p, pl), push, ud, nresults, err);
+    p->current = was;
+    return rc;
+}
+
+struct aggregate_args {
+    const struct lotk_standard *s;
+    int node;
+    const double *norm;
+};
+
+static int push_aggregate_args(lua_State *L, void *ud)
+{
+    const struct aggregate_args *a = ud;
+    const struct lotk_node *n = &a->s->nodes[a->node];
     lua_createtable(L, (int)n->nchildren, 0);
     int k = 0;
     for (size_t c = 0; c < n->nchildren; c++) {
         int child = n->children[c];
-        if (norm[child] != norm[child])
+        if (a->norm[child] != a->norm[child])
             continue;
         lua_createtable(L, 0, 3);
-        lua_pushstring(L, s->nodes[child].id);
+        lua_pushstring(L, a->s->nodes[child].id);
         lua_setfield(L, -2, "id");
-        lua_pushnumber(L, norm[child]);
+        lua_pushnumber(L, a->norm[child]);
         lua_setfield(L, -2, "norm");
-        lua_pushnumber(L, s->nodes[child].weight);
+        lua_pushnumber(L, a->s->nodes[child].weight);
         lua_setfield(L, -2, "weight");
         lua_rawseti(L, -2, ++k);
     }
@@ -62,7 +80,17 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
     else
         lua_newtable(L);
     lua_setfield(L, -2, "params");
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    return 2;
+}
+
+int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                          const struct lotk_standard *s, int node, const double *norm,
+                          double *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    const struct lotk_node *n = &s->nodes[node];
+    struct aggregate_args args = {s, node, norm};
+    int rc = lotk_call_run_with(p, pl, push_aggregate_args, &args, 1, err);
     if (rc)
         return rc;
     rc = lotk_marshal_number(L, -1, pl, "aggregate", out, err);
@@ -113,26 +141,38 @@ static void push_respondent_context(lua_State *L, const struct lotk_standard *s)
     lua_setfield(L, -2, "leaves");
 }
 
-int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
-                           const struct lotk_standard *s, const double *keyed, double *values,
-                           struct lotk_err *err)
+struct respondent_args {
+    struct lotk_plugins *p;
+    const struct lotk_standard *s;
+    const double *keyed;
+};
+
+static int push_respondent_args(lua_State *L, void *ud)
 {
-    lua_State *L = lotk_lhost_state(p->host);
-    lotk_call_push(p, pl);
+    const struct respondent_args *a = ud;
     /* One items table, rewritten per row: a million rows must not mean a million tables. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
-    lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->respondent_items_ref);
+    lotk_marshal_put_numbers(L, -1, a->keyed, a->s->nitems);
     /* The context is built once and handed over as a plain table: a read-only proxy would
      * cost a metamethod on every item lookup of every row, and the table is only ever
      * seen by this one plugin, so changing it can only confuse the plugin itself. */
     static char context_key;
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key) == LUA_TNIL) {
         lua_pop(L, 1);
-        push_respondent_context(L, s);
+        push_respondent_context(L, a->s);
         lua_pushvalue(L, -1);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
     }
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    return 2;
+}
+
+int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                           const struct lotk_standard *s, const double *keyed, double *values,
+                           struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    struct respondent_args args = {p, s, keyed};
+    int rc = lotk_call_run_with(p, pl, push_respondent_args, &args, 1, err);
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TTABLE) {
@@ -189,16 +229,27 @@ static int rule_string(lua_State *L, const char *field, char **out)
     return t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
 }
 
+struct rule_args {
+    const struct lotk_rule *rule;
+    const struct json_t *result;
+};
+
+static int push_rule_args(lua_State *L, void *ud)
+{
+    const struct rule_args *a = ud;
+    lotk_marshal_push_json(L, a->result);
+    lotk_marshal_push_value(L, &a->rule->params);
+    return 2;
+}
+
 int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
                      const struct lotk_rule *rule, const struct json_t *result,
                      struct lotk_rule_effect *out, struct lotk_err *err)
 {
     lua_State *L = lotk_lhost_state(p->host);
     memset(out, 0, sizeof *out);
-    lotk_call_push(p, pl);
-    lotk_marshal_push_json(L, result);
-    lotk_marshal_push_value(L, &rule->params);
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    struct rule_args args = {rule, result};
+    int rc = lotk_call_run_with(p, pl, push_rule_args, &args, 1, err);
     if (rc)
         return rc;
     if (lua_type(L, -1) == LUA_TNIL || (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
@@ -264,13 +315,16 @@ static void push_report_ctx(lua_State *L, const struct lotk_report_ctx *ctx)
     lua_setfield(L, -2, "messages");
 }
 
-static int l_push_report_args(lua_State *L)
+struct report_args {
+    const json_t *result;
+    const struct lotk_report_ctx *ctx;
+};
+
+static int push_report_args(lua_State *L, void *ud)
 {
-    const json_t *result = lua_touserdata(L, 1);
-    const struct lotk_report_ctx *ctx = lua_touserdata(L, 2);
-    lua_settop(L, 0);
-    lotk_marshal_push_json(L, result);
-    push_report_ctx(L, ctx);
+    const struct report_args *a = ud;
+    lotk_marshal_push_json(L, a->result);
+    push_report_ctx(L, a->ctx);
     return 2;
 }
 
@@ -279,22 +333,10 @@ int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
                        struct lotk_buf *out, struct lotk_err *err)
 {
     lua_State *L = lotk_lhost_state(p->host);
-    lotk_call_push(p, pl);
-    /* A batch's result is large: built outside a protected call, a result beyond the
-     * memory cap would be a Lua panic (an abort) instead of an error. */
-    lua_pushcfunction(L, l_push_report_args);
-    lua_pushlightuserdata(L, (void *)result);
-    lua_pushlightuserdata(L, (void *)ctx);
-    if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
-        lua_pop(L, 2);
-        lua_gc(L, LUA_GCCOLLECT);
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "the result does not fit in the "
-                     "plugins' memory limit of %zu MiB (--plugin-memory raises it)",
-                     lotk_lhost_limit(p->host) >> 20);
-        lotk_err_set_plugin(err, pl->name);
-        return LOTK_EPLUGIN;
-    }
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    /* A batch's result is large: it is built inside the protected call, where a result
+     * beyond the memory cap is an error like any other. */
+    struct report_args args = {result, ctx};
+    int rc = lotk_call_run_with(p, pl, push_report_args, &args, 1, err);
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TSTRING) {

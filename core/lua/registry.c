@@ -288,11 +288,13 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
     free(p->loading[--p->nloading]);
     p->current = was;
     if (rc) {
-        err->code = LOTK_ESTANDARD; /* a plugin that cannot load is an invalid plugin */
+        /* A plugin that cannot load is an invalid plugin; lotk out of memory is not. */
+        if (rc != LOTK_EIO)
+            err->code = LOTK_ESTANDARD;
         if (!err->file[0])
             snprintf(err->file, sizeof err->file, "%s", path);
         lotk_err_set_plugin(err, NULL);
-        return LOTK_ESTANDARD;
+        return err->code;
     }
     if (lua_type(L, -1) != LUA_TTABLE) {
         lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0,
@@ -300,6 +302,24 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
         lua_pop(L, 1);
         return LOTK_ESTANDARD;
     }
+    return 0;
+}
+
+/* Checks the plugin table (the argument after the light userdata) inside a protected
+ * call: reading its fields interns strings, and keeping it takes a registry slot. */
+struct checking {
+    const char *path;
+    struct lotk_plugin *pl;
+    struct lotk_err *err;
+    int rc;
+};
+
+static int l_check(lua_State *L)
+{
+    struct checking *c = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    if ((c->rc = check_fields(L, c->path, c->pl, c->err)) == 0)
+        c->pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -327,15 +347,20 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
     struct lotk_plugin *pl = &p->list[p->count];
     memset(pl, 0, sizeof *pl);
     pl->fn_ref = pl->table_ref = pl->exports_ref = LUA_NOREF;
-    if ((rc = check_fields(L, path, pl, err)) != 0) {
-        lua_pop(L, 1);
+    struct checking c = {path, pl, err, 0};
+    lotk_err_clear(err);
+    if (lotk_lhost_protect(p->host, l_check, &c, 1, 0, err) != 0 || c.rc != 0) {
         free(pl->name);
         free(pl->version);
         free(pl->description);
-        luaL_unref(L, LUA_REGISTRYINDEX, pl->fn_ref);
-        return rc;
+        if (pl->fn_ref != LUA_NOREF)
+            luaL_unref(L, LUA_REGISTRYINDEX, pl->fn_ref); /* frees a slot: no allocation */
+        if (pl->table_ref != LUA_NOREF)
+            luaL_unref(L, LUA_REGISTRYINDEX, pl->table_ref);
+        if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return c.rc ? c.rc : err->code;
     }
-    pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     pl->path = lotk_xstrdup(key);
     p->count++;
     *out = pl;
@@ -542,9 +567,9 @@ int lotk_plugins_resolve_standard(struct lotk_plugins *p, struct lotk_diags *dia
 
 /* ---- the registry ----------------------------------------------------------------- */
 
-static void install_host_api(struct lotk_plugins *p)
+static int l_install_host_api(lua_State *L)
 {
-    lua_State *L = lotk_lhost_state(p->host);
+    struct lotk_plugins *p = lua_touserdata(L, 1);
     lotk_api_push(p);
     lua_pushlightuserdata(L, p);
     lua_pushcclosure(L, l_require, 1);
@@ -552,6 +577,7 @@ static void install_host_api(struct lotk_plugins *p)
     lotk_lhost_set_global(p->host, "lotk");
     lua_newtable(L);
     p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
 }
 
 struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
@@ -567,7 +593,10 @@ struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
     p->cap = 256;
     p->list = lotk_xcalloc(p->cap, sizeof *p->list);
     build_search_path(p);
-    install_host_api(p);
+    if (lotk_lhost_protect(host, l_install_host_api, p, 0, 0, err) != 0) {
+        lotk_plugins_free(p);
+        return NULL;
+    }
     return p;
 }
 
