@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,13 +221,24 @@ static int rule_error(struct lotk_err *err, const struct lotk_plugin *pl, const 
     return LOTK_EPLUGIN;
 }
 
-static int rule_string(lua_State *L, const char *field, char **out)
+/* A text field of a rule's effect (the table on top), read raw and whole (past any NUL)
+ * and cleaned for output (lotk_marshal_clean_text). Returns 0, -1 for a value that is not
+ * a string, or the 1-based offset of the first byte that is not UTF-8. */
+static long rule_string(lua_State *L, const char *field, char **out)
 {
-    int t = lua_getfield(L, -1, field);
-    if (t == LUA_TSTRING)
-        *out = lotk_xstrdup(lua_tostring(L, -1));
+    lua_pushstring(L, field);
+    int t = lua_rawget(L, -2);
+    long rc = t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
+    if (t == LUA_TSTRING) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        long bad;
+        *out = lotk_marshal_clean_text(text, len, &bad);
+        if (bad >= 0)
+            rc = bad + 1;
+    }
     lua_pop(L, 1);
-    return t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
+    return rc;
 }
 
 struct rule_args {
@@ -240,6 +252,79 @@ static int push_rule_args(lua_State *L, void *ud)
     lotk_marshal_push_json(L, a->result);
     lotk_marshal_push_value(L, &a->rule->params);
     return 2;
+}
+
+/* Reads a rule's effect (the table after the light userdata) inside a protected call:
+ * reading it interns strings. Raw reads: an __index would be plugin code run outside the
+ * plugin's call and budget. */
+struct effect_reading {
+    struct lotk_plugins *p;
+    const struct lotk_plugin *pl;
+    struct lotk_rule_effect *out;
+    struct lotk_err *err;
+    int rc;
+};
+
+static int l_read_effect(lua_State *L)
+{
+    struct effect_reading *r = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    int rc = 0;
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        rc = rule_error(r->err, r->pl, "something other than nil or a table {grade, "
+                                       "max_grade, points, reason}");
+        goto done;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        if (strcmp(k, "grade") && strcmp(k, "max_grade") && strcmp(k, "points") &&
+            strcmp(k, "reason")) {
+            lua_pop(L, 2);
+            rc = rule_error(r->err, r->pl, "an unknown field; expected grade, max_grade, "
+                                           "points and reason");
+            goto done;
+        }
+        lua_pop(L, 1);
+    }
+    static const char *const texts[] = {"grade", "max_grade", "reason"};
+    char **fields[] = {&r->out->grade, &r->out->max_grade, &r->out->reason};
+    for (int f = 0; f < 3; f++) {
+        long bad = rule_string(L, texts[f], fields[f]);
+        if (bad < 0) {
+            rc = rule_error(r->err, r->pl, "a grade, max_grade or reason that is not a string");
+            goto done;
+        }
+        if (bad > 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "a %s that is not valid UTF-8 (byte %ld): %.60s",
+                     texts[f], bad, *fields[f]);
+            rc = rule_error(r->err, r->pl, msg);
+            goto done;
+        }
+    }
+    if (!r->out->reason || !r->out->reason[0]) {
+        rc = rule_error(r->err, r->pl, "an adjustment without a reason; every adjustment "
+                                       "needs one");
+        goto done;
+    }
+    lua_pushliteral(L, "points");
+    if (lua_rawget(L, -2) != LUA_TNIL)
+        rc = lotk_marshal_number(L, -1, r->pl, "rule points", &r->out->points, r->err);
+    lua_pop(L, 1);
+    /* More than the standard's points, either way, is no adjustment of a score: and two
+     * rules adding 1.7e308 each would make the total infinite. */
+    double most = r->p->standard ? r->p->standard->points : 0;
+    if (rc == 0 && most > 0 && !(fabs(r->out->points) <= most)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "points = %g, beyond the standard's %g points either way",
+                 r->out->points, most);
+        rc = rule_error(r->err, r->pl, msg);
+    }
+    r->out->applied = rc == 0;
+done:
+    r->rc = rc;
+    return 0;
 }
 
 int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
@@ -256,38 +341,11 @@ int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
         lua_pop(L, 1);
         return 0;
     }
-    if (lua_type(L, -1) != LUA_TTABLE) {
-        rc = rule_error(err, pl, "something other than nil or a table {grade, max_grade, "
-                                 "points, reason}");
-        goto done;
-    }
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-        if (strcmp(k, "grade") && strcmp(k, "max_grade") && strcmp(k, "points") &&
-            strcmp(k, "reason")) {
-            lua_pop(L, 2);
-            rc = rule_error(err, pl, "an unknown field; expected grade, max_grade, points "
-                                     "and reason");
-            goto done;
-        }
-        lua_pop(L, 1);
-    }
-    if (rule_string(L, "grade", &out->grade) || rule_string(L, "max_grade", &out->max_grade) ||
-        rule_string(L, "reason", &out->reason)) {
-        rc = rule_error(err, pl, "a grade, max_grade or reason that is not a string");
-        goto done;
-    }
-    if (!out->reason || !out->reason[0]) {
-        rc = rule_error(err, pl, "an adjustment without a reason; every adjustment needs one");
-        goto done;
-    }
-    if (lua_getfield(L, -1, "points") != LUA_TNIL)
-        rc = lotk_marshal_number(L, -1, pl, "rule points", &out->points, err);
-    lua_pop(L, 1);
-    out->applied = rc == 0;
-done:
-    lua_pop(L, 1);
+    struct effect_reading r = {p, pl, out, err, 0};
+    if ((rc = lotk_lhost_protect(p->host, l_read_effect, &r, 1, 0, err)) == 0)
+        rc = r.rc;
+    else
+        lotk_err_set_plugin(err, pl->name);
     if (rc)
         lotk_rule_effect_clear(out);
     return rc;

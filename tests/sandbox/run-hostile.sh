@@ -14,6 +14,8 @@
 #                         does not call)
 #   -- run: plugins-list  runs `lotk plugins list` with the plugin on LOTK_PLUGIN_PATH (a
 #                         plugin whose main chunk misbehaves must not hang the listing)
+#   -- as: rule           the plugin is the standard's two rules (standard-rule.yaml), not
+#                         its root aggregate
 # and one for any plugin:
 #   -- max-seconds: N     lotk must be done within N seconds of wall time (a budget that
 #                         stops a plugin only after minutes is no budget)
@@ -31,6 +33,7 @@ want_text=$(sed -n 's/^\(-- \)\{0,1\}expect-stderr: *//p' "$spec")
 driver=$(sed -n 's/^-- driver: *//p' "$spec")
 run=$(sed -n 's/^-- run: *//p' "$spec")
 max_seconds=$(sed -n 's/^-- max-seconds: *//p' "$spec")
+as=$(sed -n 's/^-- as: *//p' "$spec")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/plugins"
@@ -40,7 +43,9 @@ if [ -n "$driver" ]; then
     sed "s/HOSTILE/$name/g" "$here/drivers/$driver.lua" > "$work/plugins/$driver.lua"
     root=$driver
 fi
-sed "s/HOSTILE/$root/" "$here/standard.yaml" > "$work/standard.yaml"
+template=$here/standard.yaml
+[ "$as" = rule ] && template=$here/standard-rule.yaml
+sed "s/HOSTILE/$root/" "$template" > "$work/standard.yaml"
 # A limit that takes long to reach must still end: the timeout is only a backstop.
 started=$(date +%s)
 if [ "$run" = plugins-list ]; then
