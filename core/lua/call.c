@@ -13,6 +13,7 @@
 #include "base/mem.h"
 #include "lua/marshal.h"
 #include "lua/registry.h"
+#include "lua/seal.h"
 
 void lotk_call_push(struct lotk_plugins *p, const struct lotk_plugin *pl)
 {
@@ -45,6 +46,36 @@ int lotk_call_run_with(struct lotk_plugins *p, const struct lotk_plugin *pl,
     lotk_call_push(p, pl);
     int rc = lotk_lhost_call_with(p->host, pl->name, budget_of(p, pl), push, ud, nresults, err);
     p->current = was;
+    return rc;
+}
+
+/* lotk_call_run_with for a stateless kind (seal.h), then the checks that it kept none:
+ * no upvalue rebound, math.random back at its seed. */
+static int run_stateless(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                         lotk_lhost_pusher push, void *ud, int nargs, struct lotk_err *err)
+{
+    bool was = p->calling_stateless;
+    p->calling_stateless = true;
+    /* Without push, the function and its nargs arguments are on the stack already. */
+    int rc = push ? lotk_call_run_with(p, pl, push, ud, 1, err)
+                  : lotk_call_run(p, pl, nargs, 1, err);
+    p->calling_stateless = was;
+    if (rc)
+        return rc;
+    lua_State *L = lotk_lhost_state(p->host);
+    const char *name;
+    if (lotk_seal_verify(L, &p->seal, &name) != 0) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "%s keeps state between calls: its upvalue '%s' changed (respondent "
+                     "and aggregate plugins are stateless, so that results do not depend on "
+                     "--jobs)", lotk_plugin_kind_name(pl->kind), name);
+        lotk_err_set_plugin(err, pl->name);
+        rc = LOTK_EPLUGIN;
+    } else if ((rc = lotk_lhost_restore_random(p->host, err)) != 0) {
+        lotk_err_set_plugin(err, pl->name);
+    }
+    if (rc)
+        lua_pop(L, 1);
     return rc;
 }
 
@@ -91,7 +122,7 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
     lua_State *L = lotk_lhost_state(p->host);
     const struct lotk_node *n = &s->nodes[node];
     struct aggregate_args args = {s, node, norm};
-    int rc = lotk_call_run_with(p, pl, push_aggregate_args, &args, 1, err);
+    int rc = run_stateless(p, pl, push_aggregate_args, &args, 0, err);
     if (rc)
         return rc;
     rc = lotk_marshal_number(L, -1, pl, "aggregate", out, err);
@@ -148,23 +179,70 @@ struct respondent_args {
     const double *keyed;
 };
 
+static char context_key;
+
+/* The first row's arguments, in a protected call: they are made here, once. Every later
+ * row reuses them and pushes allocation-free (lotk_plugin_respondent). */
+static int l_items_newindex(lua_State *L)
+{
+    return luaL_error(L, "attempt to keep state between calls in the items table (a "
+                      "respondent plugin is stateless; return values in the out table)");
+}
+
 static int push_respondent_args(lua_State *L, void *ud)
 {
     const struct respondent_args *a = ud;
-    /* One items table, rewritten per row: a million rows must not mean a million tables. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, a->p->respondent_items_ref);
+    size_t nleaves = 0;
+    for (size_t i = 0; i < a->s->nnodes; i++)
+        nleaves += a->s->nodes[i].nitems > 0;
+    /* One items table, rewritten per row: a million rows must not mean a million tables.
+     * Its array part holds every item, so rewriting it never allocates; a key it does not
+     * hold (a row's unanswered item, a counter) is refused: it would keep state from row
+     * to row. */
+    lua_createtable(L, (int)a->s->nitems, 0);
+    lua_newtable(L);
+    lua_pushcfunction(L, l_items_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    a->p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lotk_marshal_put_numbers(L, -1, a->keyed, a->s->nitems);
-    /* The context is built once and handed over as a plain table: a read-only proxy would
-     * cost a metamethod on every item lookup of every row, and the table is only ever
-     * seen by this one plugin, so changing it can only confuse the plugin itself. */
-    static char context_key;
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        push_respondent_context(L, a->s);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
+    /* The context is built once, read-only (its views index tables, not functions: a
+     * lookup costs no call), so that no row can leave anything in it for the next. */
+    push_respondent_context(L, a->s);
+    lotk_lhost_push_frozen(L, -1);
+    lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
+    /* out: the table a plugin may fill and return instead of making one per row. */
+    lua_createtable(L, (int)nleaves, 0);
+    lua_pushvalue(L, -1);
+    a->p->respondent_out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 3;
+}
+
+/* Empties the out table after a row; anything left beyond the leaves' places would be
+ * state kept for the next row. Allocates nothing. */
+static int empty_out(lua_State *L, struct lotk_plugins *p, const struct lotk_plugin *pl,
+                     size_t nleaves, struct lotk_err *err)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
+    for (size_t l = 1; l <= nleaves; l++) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, (lua_Integer)l);
     }
-    return 2;
+    lua_pushnil(L);
+    bool left = lua_next(L, -2) != 0;
+    lua_settop(L, left ? -4 : -2);
+    if (!left)
+        return 0;
+    lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "respondent kept something "
+                 "in the out table besides the %zu leaf values (a respondent plugin is "
+                 "stateless: out is emptied for every row)", nleaves);
+    lotk_err_set_plugin(err, pl->name);
+    return LOTK_EPLUGIN;
 }
 
 int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
@@ -173,7 +251,17 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
 {
     lua_State *L = lotk_lhost_state(p->host);
     struct respondent_args args = {p, s, keyed};
-    int rc = lotk_call_run_with(p, pl, push_respondent_args, &args, 1, err);
+    int rc;
+    if (p->respondent_items_ref == LUA_NOREF) {
+        rc = run_stateless(p, pl, push_respondent_args, &args, 0, err);
+    } else { /* nothing here allocates: no protected call needed to push */
+        lotk_call_push(p, pl);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
+        lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
+        rc = run_stateless(p, pl, NULL, NULL, 3, err);
+    }
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TTABLE) {
@@ -203,6 +291,8 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (rc == 0)
+        rc = empty_out(L, p, pl, (size_t)k, err);
     return rc;
 }
 

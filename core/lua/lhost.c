@@ -237,14 +237,29 @@ static int l_readonly_pairs(lua_State *L)
     return 3;
 }
 
+static int l_stateless_newindex(lua_State *L)
+{
+    int t = lua_type(L, 2);
+    return luaL_error(L, "attempt to keep state between calls (field '%s'): a respondent or "
+                      "aggregate plugin is stateless, its upvalues and globals are read-only",
+                      t == LUA_TSTRING || t == LUA_TNUMBER ? lua_tostring(L, 2) : "?");
+}
+
+static void push_readonly_with(lua_State *L, int idx, lua_CFunction newindex);
+
 void lotk_lhost_push_readonly(lua_State *L, int idx)
+{
+    push_readonly_with(L, idx, l_readonly_newindex);
+}
+
+static void push_readonly_with(lua_State *L, int idx, lua_CFunction newindex)
 {
     idx = lua_absindex(L, idx);
     lua_newtable(L);              /* the proxy stays empty */
     lua_newtable(L);              /* its metatable */
     lua_pushvalue(L, idx);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_readonly_newindex);
+    lua_pushcfunction(L, newindex);
     lua_setfield(L, -2, "__newindex");
     lua_pushvalue(L, idx);
     lua_pushcclosure(L, l_readonly_len, 1);
@@ -257,7 +272,7 @@ void lotk_lhost_push_readonly(lua_State *L, int idx)
 }
 
 /* Builds the frozen view of the table at idx; visited maps each table seen to its view. */
-static void push_frozen(lua_State *L, int idx, int visited, int depth)
+static void push_frozen(lua_State *L, int idx, int visited, int depth, lua_CFunction newindex)
 {
     idx = lua_absindex(L, idx);
     lua_pushvalue(L, idx);
@@ -280,14 +295,14 @@ static void push_frozen(lua_State *L, int idx, int visited, int depth)
             lua_pop(L, 2);
         }
     }
-    lotk_lhost_push_readonly(L, copy);
+    push_readonly_with(L, copy, newindex);
     lua_pushvalue(L, idx);
     lua_pushvalue(L, -2);
     lua_rawset(L, visited);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (lua_type(L, -1) == LUA_TTABLE) {
-            push_frozen(L, -1, visited, depth + 1);
+            push_frozen(L, -1, visited, depth + 1, newindex);
             lua_remove(L, -2);
         }
         lua_pushvalue(L, -2);
@@ -302,8 +317,13 @@ void lotk_lhost_push_frozen(lua_State *L, int idx)
     idx = lua_absindex(L, idx);
     lua_newtable(L);
     int visited = lua_gettop(L);
-    push_frozen(L, idx, visited, 0);
+    push_frozen(L, idx, visited, 0, l_readonly_newindex);
     lua_remove(L, visited);
+}
+
+void lotk_lhost_push_sealed(lua_State *L, int idx, int visited)
+{
+    push_frozen(L, idx, lua_absindex(L, visited), 0, l_stateless_newindex);
 }
 
 static int l_no_patterns(lua_State *L)

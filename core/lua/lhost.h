@@ -55,6 +55,11 @@ void lotk_lhost_push_readonly(lua_State *L, int idx);
  * a protected call. */
 void lotk_lhost_push_frozen(lua_State *L, int idx);
 
+/* lotk_lhost_push_frozen for a stateless plugin's tables (seal.c): writes raise "attempt
+ * to keep state between calls"; visited (a table at that index) maps the tables already
+ * frozen to their views, so that a table shared by several upvalues stays one table. */
+void lotk_lhost_push_sealed(lua_State *L, int idx, int visited);
+
 /* Loads a plugin's source (text only, never bytecode) as a function whose _ENV is a fresh
  * environment: the safe globals, read-only, and an error on reading any undefined name.
  * Pushes the function. Returns 0, or LOTK_ESTANDARD with err naming path:line. */

@@ -308,6 +308,7 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
 /* Checks the plugin table (the argument after the light userdata) inside a protected
  * call: reading its fields interns strings, and keeping it takes a registry slot. */
 struct checking {
+    struct lotk_plugins *p;
     const char *path;
     struct lotk_plugin *pl;
     struct lotk_err *err;
@@ -318,8 +319,15 @@ static int l_check(lua_State *L)
 {
     struct checking *c = lua_touserdata(L, 1);
     lua_remove(L, 1);
-    if ((c->rc = check_fields(L, c->path, c->pl, c->err)) == 0)
-        c->pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if ((c->rc = check_fields(L, c->path, c->pl, c->err)) != 0)
+        return 0;
+    if (c->pl->kind == LOTK_PLUGIN_RESPONDENT || c->pl->kind == LOTK_PLUGIN_AGGREGATE) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->pl->fn_ref);
+        lotk_seal_value(L, &c->p->seal, -1);
+        lua_pop(L, 1);
+        c->pl->sealed = true;
+    }
+    c->pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -347,7 +355,7 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
     struct lotk_plugin *pl = &p->list[p->count];
     memset(pl, 0, sizeof *pl);
     pl->fn_ref = pl->table_ref = pl->exports_ref = LUA_NOREF;
-    struct checking c = {path, pl, err, 0};
+    struct checking c = {p, path, pl, err, 0};
     lotk_err_clear(err);
     if (lotk_lhost_protect(p->host, l_check, &c, 1, 0, err) != 0 || c.rc != 0) {
         free(pl->name);
@@ -511,6 +519,14 @@ static int l_require(lua_State *L)
         pl->exports_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         lua_pop(L, 2);
     }
+    if (p->calling_stateless && !pl->sealed) {
+        /* Required inside a stateless call: its functions may keep no state either. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, pl->table_ref);
+        raw_field(L, lua_gettop(L), "exports");
+        lotk_seal_value(L, &p->seal, -1);
+        lua_pop(L, 2);
+        pl->sealed = true;
+    }
     lua_rawgeti(L, LUA_REGISTRYINDEX, pl->exports_ref);
     return 1;
 }
@@ -575,8 +591,6 @@ static int l_install_host_api(lua_State *L)
     lua_pushcclosure(L, l_require, 1);
     lua_setfield(L, -2, "require");
     lotk_lhost_set_global(p->host, "lotk");
-    lua_newtable(L);
-    p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -592,6 +606,8 @@ struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
     p->standard = standard;
     p->cap = 256;
     p->list = lotk_xcalloc(p->cap, sizeof *p->list);
+    p->seal.ref = LUA_NOREF;
+    p->respondent_items_ref = p->respondent_out_ref = LUA_NOREF; /* made on the first row */
     build_search_path(p);
     if (lotk_lhost_protect(host, l_install_host_api, p, 0, 0, err) != 0) {
         lotk_plugins_free(p);
