@@ -19,8 +19,9 @@ void lotk_bounded_charge(lua_State *L, struct lotk_work *w, long n)
     w->spent = n > w->limit - w->spent ? w->limit + 1 : w->spent + n;
     if (w->spent <= w->limit && !w->over_time)
         return;
-    if (!w->over_budget && !w->over_time) {
+    if (!w->over_time)
         w->over_budget = true;
+    if (!w->where[0]) { /* the first overrun names the place */
         luaL_where(L, 1);
         snprintf(w->where, sizeof w->where, "%s", lua_tostring(L, -1));
         lua_pop(L, 1);

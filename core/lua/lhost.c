@@ -123,11 +123,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         if (w->spent <= w->limit && !w->over_time)
             return;
         w->over_budget = !w->over_time;
-        lua_Debug where;
-        if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) &&
-            where.currentline > 0)
-            snprintf(w->where, sizeof w->where, "%s:%d: ", where.short_src, where.currentline);
     }
+    lua_Debug where;
+    if (!w->where[0] && lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) &&
+        where.currentline > 0)
+        snprintf(w->where, sizeof w->where, "%s:%d: ", where.short_src, where.currentline);
     /* From now on raised before every instruction, so a pcall that swallows it gains
      * nothing: the first instruction run outside every pcall raises it on to lotk's own
      * protected call. (Re-raising only every HOOK_EVERY instructions let a loop that

@@ -1,6 +1,6 @@
 -- expect-exit: 4
 -- expect-stderr: CPU time budget of 1.0 s exceeded
--- max-seconds: 10
+-- max-seconds: 30
 -- Comparing two equal (distinct) 16 MiB strings, millions of times: each comparison is one
 -- VM instruction that reads 16 MiB.
 local a = string.rep("x", 16 << 20)

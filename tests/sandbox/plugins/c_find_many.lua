@@ -1,6 +1,6 @@
 -- expect-exit: 4
 -- expect-stderr: instruction budget of 10000000 exceeded
--- max-seconds: 5
+-- max-seconds: 15
 -- Millions of finds, each scanning a 24 MiB string to its end: few VM instructions, hours
 -- of C, unless the bytes scanned count.
 local s = string.rep("a", 24 << 20)

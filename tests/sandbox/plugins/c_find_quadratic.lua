@@ -1,6 +1,6 @@
 -- expect-exit: 4
 -- expect-stderr: find done: nil
--- max-seconds: 5
+-- max-seconds: 15
 -- A plain find of a 2 MiB needle in a 4 MiB haystack of the same letter: a naive search
 -- compares 2^43 bytes (hours); lotk's is linear.
 local hay = string.rep("a", 4 << 20)

@@ -1,6 +1,6 @@
 -- expect-exit: 4
 -- expect-stderr: string.rep done: 0 bytes
--- max-seconds: 5
+-- max-seconds: 15
 -- string.rep of an empty string 2^63 times: Lua's own loops 2^63 times in C, out of the
 -- instruction budget's reach; lotk's returns the empty string at once.
 local s = string.rep("", math.maxinteger)

@@ -1,6 +1,6 @@
 -- expect-exit: 4
 -- expect-stderr: instruction budget of 10000000 exceeded
--- max-seconds: 5
+-- max-seconds: 15
 -- table.insert at the front of a table whose __len says 2^40: 2^40 shifts in C.
 return {api = 1, name = "c_table_insert", version = "1", kind = "aggregate", description = "hostile",
   aggregate = function(children)
