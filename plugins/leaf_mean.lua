@@ -3,14 +3,15 @@
 -- (min_answered of the leaf's items, at least one). It exists to show the respondent API
 -- and to measure its cost against the C path.
 -- A leaf's items are consecutive in the standard (ctx.leaves[l].first .. last); the result
--- table is reused from row to row: lotk reads it before the next call, and a million rows
--- need not mean a million tables.
-local out = {}
+-- goes into `out`, the table lotk hands over empty for every row (a million rows need not
+-- mean a million tables). A respondent plugin keeps no state of its own: its upvalues are
+-- read-only (docs/plugin-api.md, "Stateless plugins").
 
 return {
   api = 1, name = "leaf_mean", version = "1.1.0", kind = "respondent",
   description = "Mean of answered keyed items per leaf (the built-in rule, in Lua)",
-  respondent = function(items, ctx)
+  respondent = function(items, ctx, out)
+    out = out or {} -- lotk passes it; a test may not
     local leaves = ctx.leaves
     for l = 1, #leaves do
       local leaf = leaves[l]

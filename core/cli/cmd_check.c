@@ -166,7 +166,10 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
         seen = lotk_xrealloc(seen, (ntested + 1) * sizeof *seen);
         seen[ntested++] = pl;
         int passed, failed;
-        lotk_plugin_test(p, pl, &passed, &failed, stderr, &err);
+        if ((rc = lotk_plugin_test(p, pl, &passed, &failed, stderr, &err)) != 0) {
+            lotk_err_print(&err, stderr);
+            break;
+        }
         if (failed)
             lotk_diags_add(diags, false, LOTK_ESTANDARD, pl->path, 0, 0,
                            "plugin %s: %d of its tests failed", pl->name, failed);

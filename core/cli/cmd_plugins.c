@@ -41,7 +41,11 @@ static int run_test(struct lotk_plugins *p, const char *path)
         return LOTK_ESTANDARD;
     }
     int passed, failed;
-    lotk_plugin_test(p, pl, &passed, &failed, stdout, &err);
+    int rc = lotk_plugin_test(p, pl, &passed, &failed, stdout, &err);
+    if (rc) {
+        lotk_err_print(&err, stderr);
+        return rc;
+    }
     printf("%s: %d passed, %d failed\n", pl->name, passed, failed);
     return failed ? LOTK_ESTANDARD : 0;
 }

@@ -29,12 +29,18 @@ static int l_log(lua_State *L)
         /* Only plain values: a __tostring metamethod is plugin code. */
         const char *s = lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER ?
                             lua_tolstring(L, i, &len) : luaL_typename(L, i);
+        if (lua_type(L, i) != LUA_TSTRING && lua_type(L, i) != LUA_TNUMBER)
+            len = strlen(s);
         if (i > 1)
             lotk_buf_putc(&b, ' ');
-        lotk_buf_puts(&b, s);
+        lotk_buf_append(&b, s, len); /* whole: past a NUL too */
     }
-    fprintf(stderr, "lotk: plugin %s: %s\n", p->current ? p->current : "?",
-            b.data ? b.data : "");
+    /* The terminal sees only printable text: an ESC or CR from a plugin is shown, not
+     * obeyed, and one message stays one line. */
+    long bad;
+    char *clean = lotk_marshal_clean_text(b.data ? b.data : "", b.len, &bad);
+    fprintf(stderr, "lotk: plugin %s: %s\n", p->current ? p->current : "?", clean);
+    free(clean);
     lotk_buf_free(&b);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,45 +13,94 @@
 #include "base/mem.h"
 #include "lua/marshal.h"
 #include "lua/registry.h"
+#include "lua/seal.h"
 
 void lotk_call_push(struct lotk_plugins *p, const struct lotk_plugin *pl)
 {
     lua_rawgeti(lotk_lhost_state(p->host), LUA_REGISTRYINDEX, pl->fn_ref);
 }
 
+static long budget_of(struct lotk_plugins *p, const struct lotk_plugin *pl)
+{
+    /* A library's functions are called by report plugins: they render, not score. */
+    return pl->kind == LOTK_PLUGIN_REPORT || pl->kind == LOTK_PLUGIN_LIBRARY
+               ? lotk_lhost_report_budget(p->host)
+               : 0;
+}
+
 int lotk_call_run(struct lotk_plugins *p, const struct lotk_plugin *pl, int nargs,
                   int nresults, struct lotk_err *err)
 {
-    /* A library's functions are called by report plugins: they render, not score. */
-    long budget = pl->kind == LOTK_PLUGIN_REPORT || pl->kind == LOTK_PLUGIN_LIBRARY
-                      ? lotk_lhost_report_budget(p->host)
-                      : 0;
     const char *was = p->current;
     p->current = pl->name;
-    int rc = lotk_lhost_call_budget(p->host, pl->name, budget, nargs, nresults, err);
+    int rc = lotk_lhost_call_budget(p->host, pl->name, budget_of(p, pl), nargs, nresults, err);
     p->current = was;
     return rc;
 }
 
-int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
-                          const struct lotk_standard *s, int node, const double *norm,
-                          double *out, struct lotk_err *err)
+int lotk_call_run_with(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                       lotk_lhost_pusher push, void *ud, int nresults, struct lotk_err *err)
 {
-    lua_State *L = lotk_lhost_state(p->host);
-    const struct lotk_node *n = &s->nodes[node];
+    const char *was = p->current;
+    p->current = pl->name;
     lotk_call_push(p, pl);
+    int rc = lotk_lhost_call_with(p->host, pl->name, budget_of(p, pl), push, ud, nresults, err);
+    p->current = was;
+    return rc;
+}
+
+/* lotk_call_run_with for a stateless kind (seal.h), then the checks that it kept none:
+ * no upvalue rebound, math.random back at its seed. */
+static int run_stateless(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                         lotk_lhost_pusher push, void *ud, int nargs, struct lotk_err *err)
+{
+    bool was = p->calling_stateless;
+    p->calling_stateless = true;
+    /* Without push, the function and its nargs arguments are on the stack already. */
+    int rc = push ? lotk_call_run_with(p, pl, push, ud, 1, err)
+                  : lotk_call_run(p, pl, nargs, 1, err);
+    p->calling_stateless = was;
+    if (rc)
+        return rc;
+    lua_State *L = lotk_lhost_state(p->host);
+    const char *name;
+    if (lotk_seal_verify(L, &p->seal, &name) != 0) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "%s keeps state between calls: its upvalue '%s' changed (respondent "
+                     "and aggregate plugins are stateless, so that results do not depend on "
+                     "--jobs)", lotk_plugin_kind_name(pl->kind), name);
+        lotk_err_set_plugin(err, pl->name);
+        rc = LOTK_EPLUGIN;
+    } else if ((rc = lotk_lhost_restore_random(p->host, err)) != 0) {
+        lotk_err_set_plugin(err, pl->name);
+    }
+    if (rc)
+        lua_pop(L, 1);
+    return rc;
+}
+
+struct aggregate_args {
+    const struct lotk_standard *s;
+    int node;
+    const double *norm;
+};
+
+static int push_aggregate_args(lua_State *L, void *ud)
+{
+    const struct aggregate_args *a = ud;
+    const struct lotk_node *n = &a->s->nodes[a->node];
     lua_createtable(L, (int)n->nchildren, 0);
     int k = 0;
     for (size_t c = 0; c < n->nchildren; c++) {
         int child = n->children[c];
-        if (norm[child] != norm[child])
+        if (a->norm[child] != a->norm[child])
             continue;
         lua_createtable(L, 0, 3);
-        lua_pushstring(L, s->nodes[child].id);
+        lua_pushstring(L, a->s->nodes[child].id);
         lua_setfield(L, -2, "id");
-        lua_pushnumber(L, norm[child]);
+        lua_pushnumber(L, a->norm[child]);
         lua_setfield(L, -2, "norm");
-        lua_pushnumber(L, s->nodes[child].weight);
+        lua_pushnumber(L, a->s->nodes[child].weight);
         lua_setfield(L, -2, "weight");
         lua_rawseti(L, -2, ++k);
     }
@@ -62,7 +112,17 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
     else
         lua_newtable(L);
     lua_setfield(L, -2, "params");
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    return 2;
+}
+
+int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                          const struct lotk_standard *s, int node, const double *norm,
+                          double *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    const struct lotk_node *n = &s->nodes[node];
+    struct aggregate_args args = {s, node, norm};
+    int rc = run_stateless(p, pl, push_aggregate_args, &args, 0, err);
     if (rc)
         return rc;
     rc = lotk_marshal_number(L, -1, pl, "aggregate", out, err);
@@ -113,26 +173,95 @@ static void push_respondent_context(lua_State *L, const struct lotk_standard *s)
     lua_setfield(L, -2, "leaves");
 }
 
+struct respondent_args {
+    struct lotk_plugins *p;
+    const struct lotk_standard *s;
+    const double *keyed;
+};
+
+static char context_key;
+
+/* The first row's arguments, in a protected call: they are made here, once. Every later
+ * row reuses them and pushes allocation-free (lotk_plugin_respondent). */
+static int l_items_newindex(lua_State *L)
+{
+    return luaL_error(L, "attempt to keep state between calls in the items table (a "
+                      "respondent plugin is stateless; return values in the out table)");
+}
+
+static int push_respondent_args(lua_State *L, void *ud)
+{
+    const struct respondent_args *a = ud;
+    size_t nleaves = 0;
+    for (size_t i = 0; i < a->s->nnodes; i++)
+        nleaves += a->s->nodes[i].nitems > 0;
+    /* One items table, rewritten per row: a million rows must not mean a million tables.
+     * Its array part holds every item, so rewriting it never allocates; a key it does not
+     * hold (a row's unanswered item, a counter) is refused: it would keep state from row
+     * to row. */
+    lua_createtable(L, (int)a->s->nitems, 0);
+    lua_newtable(L);
+    lua_pushcfunction(L, l_items_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    a->p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lotk_marshal_put_numbers(L, -1, a->keyed, a->s->nitems);
+    /* The context is built once, read-only (its views index tables, not functions: a
+     * lookup costs no call), so that no row can leave anything in it for the next. */
+    push_respondent_context(L, a->s);
+    lotk_lhost_push_frozen(L, -1);
+    lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
+    /* out: the table a plugin may fill and return instead of making one per row. */
+    lua_createtable(L, (int)nleaves, 0);
+    lua_pushvalue(L, -1);
+    a->p->respondent_out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 3;
+}
+
+/* Empties the out table after a row; anything left beyond the leaves' places would be
+ * state kept for the next row. Allocates nothing. */
+static int empty_out(lua_State *L, struct lotk_plugins *p, const struct lotk_plugin *pl,
+                     size_t nleaves, struct lotk_err *err)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
+    for (size_t l = 1; l <= nleaves; l++) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, (lua_Integer)l);
+    }
+    lua_pushnil(L);
+    bool left = lua_next(L, -2) != 0;
+    lua_settop(L, left ? -4 : -2);
+    if (!left)
+        return 0;
+    lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "respondent kept something "
+                 "in the out table besides the %zu leaf values (a respondent plugin is "
+                 "stateless: out is emptied for every row)", nleaves);
+    lotk_err_set_plugin(err, pl->name);
+    return LOTK_EPLUGIN;
+}
+
 int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
                            const struct lotk_standard *s, const double *keyed, double *values,
                            struct lotk_err *err)
 {
     lua_State *L = lotk_lhost_state(p->host);
-    lotk_call_push(p, pl);
-    /* One items table, rewritten per row: a million rows must not mean a million tables. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
-    lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
-    /* The context is built once and handed over as a plain table: a read-only proxy would
-     * cost a metamethod on every item lookup of every row, and the table is only ever
-     * seen by this one plugin, so changing it can only confuse the plugin itself. */
-    static char context_key;
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        push_respondent_context(L, s);
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
+    struct respondent_args args = {p, s, keyed};
+    int rc;
+    if (p->respondent_items_ref == LUA_NOREF) {
+        rc = run_stateless(p, pl, push_respondent_args, &args, 0, err);
+    } else { /* nothing here allocates: no protected call needed to push */
+        lotk_call_push(p, pl);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
+        lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
+        rc = run_stateless(p, pl, NULL, NULL, 3, err);
     }
-    int rc = lotk_call_run(p, pl, 2, 1, err);
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TTABLE) {
@@ -162,6 +291,8 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (rc == 0)
+        rc = empty_out(L, p, pl, (size_t)k, err);
     return rc;
 }
 
@@ -180,34 +311,58 @@ static int rule_error(struct lotk_err *err, const struct lotk_plugin *pl, const 
     return LOTK_EPLUGIN;
 }
 
-static int rule_string(lua_State *L, const char *field, char **out)
+/* A text field of a rule's effect (the table on top), read raw and whole (past any NUL)
+ * and cleaned for output (lotk_marshal_clean_text). Returns 0, -1 for a value that is not
+ * a string, or the 1-based offset of the first byte that is not UTF-8. */
+static long rule_string(lua_State *L, const char *field, char **out)
 {
-    int t = lua_getfield(L, -1, field);
-    if (t == LUA_TSTRING)
-        *out = lotk_xstrdup(lua_tostring(L, -1));
+    lua_pushstring(L, field);
+    int t = lua_rawget(L, -2);
+    long rc = t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
+    if (t == LUA_TSTRING) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        long bad;
+        *out = lotk_marshal_clean_text(text, len, &bad);
+        if (bad >= 0)
+            rc = bad + 1;
+    }
     lua_pop(L, 1);
-    return t == LUA_TNIL || t == LUA_TSTRING ? 0 : -1;
+    return rc;
 }
 
-int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
-                     const struct lotk_rule *rule, const struct json_t *result,
-                     struct lotk_rule_effect *out, struct lotk_err *err)
+struct rule_args {
+    const struct lotk_rule *rule;
+    const struct json_t *result;
+};
+
+static int push_rule_args(lua_State *L, void *ud)
 {
-    lua_State *L = lotk_lhost_state(p->host);
-    memset(out, 0, sizeof *out);
-    lotk_call_push(p, pl);
-    lotk_marshal_push_json(L, result);
-    lotk_marshal_push_value(L, &rule->params);
-    int rc = lotk_call_run(p, pl, 2, 1, err);
-    if (rc)
-        return rc;
-    if (lua_type(L, -1) == LUA_TNIL || (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
-        lua_pop(L, 1);
-        return 0;
-    }
+    const struct rule_args *a = ud;
+    lotk_marshal_push_json(L, a->result);
+    lotk_marshal_push_value(L, &a->rule->params);
+    return 2;
+}
+
+/* Reads a rule's effect (the table after the light userdata) inside a protected call:
+ * reading it interns strings. Raw reads: an __index would be plugin code run outside the
+ * plugin's call and budget. */
+struct effect_reading {
+    struct lotk_plugins *p;
+    const struct lotk_plugin *pl;
+    struct lotk_rule_effect *out;
+    struct lotk_err *err;
+    int rc;
+};
+
+static int l_read_effect(lua_State *L)
+{
+    struct effect_reading *r = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    int rc = 0;
     if (lua_type(L, -1) != LUA_TTABLE) {
-        rc = rule_error(err, pl, "something other than nil or a table {grade, max_grade, "
-                                 "points, reason}");
+        rc = rule_error(r->err, r->pl, "something other than nil or a table {grade, "
+                                       "max_grade, points, reason}");
         goto done;
     }
     lua_pushnil(L);
@@ -216,27 +371,71 @@ int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
         if (strcmp(k, "grade") && strcmp(k, "max_grade") && strcmp(k, "points") &&
             strcmp(k, "reason")) {
             lua_pop(L, 2);
-            rc = rule_error(err, pl, "an unknown field; expected grade, max_grade, points "
-                                     "and reason");
+            rc = rule_error(r->err, r->pl, "an unknown field; expected grade, max_grade, "
+                                           "points and reason");
             goto done;
         }
         lua_pop(L, 1);
     }
-    if (rule_string(L, "grade", &out->grade) || rule_string(L, "max_grade", &out->max_grade) ||
-        rule_string(L, "reason", &out->reason)) {
-        rc = rule_error(err, pl, "a grade, max_grade or reason that is not a string");
+    static const char *const texts[] = {"grade", "max_grade", "reason"};
+    char **fields[] = {&r->out->grade, &r->out->max_grade, &r->out->reason};
+    for (int f = 0; f < 3; f++) {
+        long bad = rule_string(L, texts[f], fields[f]);
+        if (bad < 0) {
+            rc = rule_error(r->err, r->pl, "a grade, max_grade or reason that is not a string");
+            goto done;
+        }
+        if (bad > 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "a %s that is not valid UTF-8 (byte %ld): %.60s",
+                     texts[f], bad, *fields[f]);
+            rc = rule_error(r->err, r->pl, msg);
+            goto done;
+        }
+    }
+    if (!r->out->reason || !r->out->reason[0]) {
+        rc = rule_error(r->err, r->pl, "an adjustment without a reason; every adjustment "
+                                       "needs one");
         goto done;
     }
-    if (!out->reason || !out->reason[0]) {
-        rc = rule_error(err, pl, "an adjustment without a reason; every adjustment needs one");
-        goto done;
-    }
-    if (lua_getfield(L, -1, "points") != LUA_TNIL)
-        rc = lotk_marshal_number(L, -1, pl, "rule points", &out->points, err);
+    lua_pushliteral(L, "points");
+    if (lua_rawget(L, -2) != LUA_TNIL)
+        rc = lotk_marshal_number(L, -1, r->pl, "rule points", &r->out->points, r->err);
     lua_pop(L, 1);
-    out->applied = rc == 0;
+    /* More than the standard's points, either way, is no adjustment of a score: and two
+     * rules adding 1.7e308 each would make the total infinite. */
+    double most = r->p->standard ? r->p->standard->points : 0;
+    if (rc == 0 && most > 0 && !(fabs(r->out->points) <= most)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "points = %g, beyond the standard's %g points either way",
+                 r->out->points, most);
+        rc = rule_error(r->err, r->pl, msg);
+    }
+    r->out->applied = rc == 0;
 done:
-    lua_pop(L, 1);
+    r->rc = rc;
+    return 0;
+}
+
+int lotk_plugin_rule(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                     const struct lotk_rule *rule, const struct json_t *result,
+                     struct lotk_rule_effect *out, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    memset(out, 0, sizeof *out);
+    struct rule_args args = {rule, result};
+    int rc = lotk_call_run_with(p, pl, push_rule_args, &args, 1, err);
+    if (rc)
+        return rc;
+    if (lua_type(L, -1) == LUA_TNIL || (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    struct effect_reading r = {p, pl, out, err, 0};
+    if ((rc = lotk_lhost_protect(p->host, l_read_effect, &r, 1, 0, err)) == 0)
+        rc = r.rc;
+    else
+        lotk_err_set_plugin(err, pl->name);
     if (rc)
         lotk_rule_effect_clear(out);
     return rc;
@@ -264,13 +463,16 @@ static void push_report_ctx(lua_State *L, const struct lotk_report_ctx *ctx)
     lua_setfield(L, -2, "messages");
 }
 
-static int l_push_report_args(lua_State *L)
+struct report_args {
+    const json_t *result;
+    const struct lotk_report_ctx *ctx;
+};
+
+static int push_report_args(lua_State *L, void *ud)
 {
-    const json_t *result = lua_touserdata(L, 1);
-    const struct lotk_report_ctx *ctx = lua_touserdata(L, 2);
-    lua_settop(L, 0);
-    lotk_marshal_push_json(L, result);
-    push_report_ctx(L, ctx);
+    const struct report_args *a = ud;
+    lotk_marshal_push_json(L, a->result);
+    push_report_ctx(L, a->ctx);
     return 2;
 }
 
@@ -279,22 +481,10 @@ int lotk_plugin_report(struct lotk_plugins *p, const struct lotk_plugin *pl,
                        struct lotk_buf *out, struct lotk_err *err)
 {
     lua_State *L = lotk_lhost_state(p->host);
-    lotk_call_push(p, pl);
-    /* A batch's result is large: built outside a protected call, a result beyond the
-     * memory cap would be a Lua panic (an abort) instead of an error. */
-    lua_pushcfunction(L, l_push_report_args);
-    lua_pushlightuserdata(L, (void *)result);
-    lua_pushlightuserdata(L, (void *)ctx);
-    if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
-        lua_pop(L, 2);
-        lua_gc(L, LUA_GCCOLLECT);
-        lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "the result does not fit in the "
-                     "plugins' memory limit of %zu MiB (--plugin-memory raises it)",
-                     lotk_lhost_limit(p->host) >> 20);
-        lotk_err_set_plugin(err, pl->name);
-        return LOTK_EPLUGIN;
-    }
-    int rc = lotk_call_run(p, pl, 2, 1, err);
+    /* A batch's result is large: it is built inside the protected call, where a result
+     * beyond the memory cap is an error like any other. */
+    struct report_args args = {result, ctx};
+    int rc = lotk_call_run_with(p, pl, push_report_args, &args, 1, err);
     if (rc)
         return rc;
     if (lua_type(L, -1) != LUA_TSTRING) {

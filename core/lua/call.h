@@ -15,4 +15,9 @@ void lotk_call_push(struct lotk_plugins *p, const struct lotk_plugin *pl);
 int lotk_call_run(struct lotk_plugins *p, const struct lotk_plugin *pl, int nargs,
                   int nresults, struct lotk_err *err);
 
+/* lotk_call_run for pl's function with the arguments push pushes inside the protected
+ * call (lotk_lhost_call_with). */
+int lotk_call_run_with(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                       lotk_lhost_pusher push, void *ud, int nresults, struct lotk_err *err);
+
 #endif

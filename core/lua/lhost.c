@@ -1,31 +1,65 @@
 /* lhost.c — the Lua sandbox; see lhost.h. */
+#define _GNU_SOURCE /* syscall(SYS_gettid), SIGEV_THREAD_ID */
 #include "lua/lhost.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "base/file.h"
 #include "base/mem.h"
+#include "lua/bounded.h"
 
-enum { HOOK_EVERY = 1000, CLOSE_INSTRUCTIONS = 1000000, FROZEN_DEPTH = 64 };
+enum {
+    HOOK_EVERY = 1000,
+    CLOSE_INSTRUCTIONS = 1000000,
+    FROZEN_DEPTH = 64,
+    TICK_MS = 10,                    /* the CPU-time watchdog's period */
+    TIME_PER_INSTRUCTIONS = 10000,   /* 1 ms of CPU time per 10,000 instructions of budget */
+    MIN_TIME_MS = 1000,              /* ...and never less than a second */
+    RANDOM_SEED = 20141030,
+};
+#define TICK_SIGNAL SIGVTALRM
 
 struct lotk_lhost {
     lua_State *L;
     size_t used, cap;
-    bool over_memory;
+    bool over_memory;       /* an allocation was refused for the cap */
+    bool out_of_memory;     /* malloc itself failed (below the cap) */
     long budget;            /* the default budget of a call */
     long report_budget;     /* kept for the registry, which knows the kinds */
-    long active;            /* the budget of the outermost call running now */
-    long spent;
-    bool over_budget;
+    struct lotk_work work;  /* the outermost call's account (bounded.h) */
     int depth;              /* calls running now; > 1 while a call loads a library */
-    char budget_where[256]; /* where the budget ran out first */
+    bool random_used;       /* math.random or randomseed ran since the last restore */
+    /* The watchdog: a timer on the CPU time of the thread that calls, ticking every
+     * TICK_MS. Its first tick in a call arms the count hook (a call shorter than a tick
+     * runs unhooked, at full speed); ticks past the call's time limit stop it, even inside
+     * a library function. Without a timer the hook is armed from the start of each call. */
+    bool timer_ok;
+    timer_t timer;
+    pid_t timer_tid;
+    volatile sig_atomic_t ticks;      /* ticks in the running call */
+    volatile sig_atomic_t hooked;     /* the count hook is armed */
+    long tick_limit;                  /* ticks the running call may take */
+    struct timespec started;          /* without a timer: CPU time at the call's start */
 };
 
 /* Registry keys (addresses are unique). */
 static char safe_globals_key;
+static char random_seed_key;
+
+/* The state whose outermost call runs on this thread now, for the watchdog's signal. */
+static _Thread_local struct lotk_lhost *volatile running;
+static _Thread_local pid_t thread_tid;
 
 static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -43,30 +77,131 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *p = realloc(ptr, nsize);
     if (p)
         h->used = h->used - old + nsize;
+    else
+        h->out_of_memory = true; /* not the plugin's doing: lotk's "out of memory" */
     return p;
+}
+
+/* The last resort: an error outside every protected call (lotk pushes nothing into Lua
+ * outside one, but a library might). Lua would abort; lotk reports and exits. */
+static int on_panic(lua_State *L)
+{
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+    void *ud;
+    lua_getallocf(L, &ud);
+    struct lotk_lhost *h = ud;
+    lotk_file_remove_temps();
+    if (h && h->out_of_memory && !h->over_memory) {
+        fputs("lotk: error: out of memory\n", stderr);
+        exit(LOTK_EXIT_USAGE);
+    }
+    fprintf(stderr, "lotk: error: the plugins' Lua state failed outside a protected call: %s\n",
+            msg);
+    exit(h && h->over_memory ? LOTK_EXIT_PLUGIN : LOTK_EXIT_USAGE);
+}
+
+static bool cpu_now(struct timespec *t)
+{
+    return clock_gettime(CLOCK_THREAD_CPUTIME_ID, t) == 0;
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
+    (void)ar;
     struct lotk_lhost *h;
     lua_getallocf(L, (void **)&h);
-    h->spent += HOOK_EVERY;
-    if (h->spent <= h->active)
-        return;
-    if (!h->over_budget) {
-        h->over_budget = true;
-        lua_Debug where;
-        if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) &&
-            where.currentline > 0)
-            snprintf(h->budget_where, sizeof h->budget_where, "%s:%d: ", where.short_src,
-                     where.currentline);
+    struct lotk_work *w = &h->work;
+    if (!w->over_time && !w->over_budget) {
+        w->spent += HOOK_EVERY;
+        if (!h->timer_ok && w->spent % (64 * HOOK_EVERY) == 0) {
+            struct timespec now;
+            if (cpu_now(&now) && (now.tv_sec - h->started.tv_sec) * 1000 +
+                                         (now.tv_nsec - h->started.tv_nsec) / 1000000 >
+                                     h->tick_limit * TICK_MS)
+                w->over_time = 1;
+        }
+        if (w->spent <= w->limit && !w->over_time)
+            return;
+        w->over_budget = !w->over_time;
     }
+    lua_Debug where;
+    if (!w->where[0] && lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) &&
+        where.currentline > 0)
+        snprintf(w->where, sizeof w->where, "%s:%d: ", where.short_src, where.currentline);
     /* From now on raised before every instruction, so a pcall that swallows it gains
      * nothing: the first instruction run outside every pcall raises it on to lotk's own
      * protected call. (Re-raising only every HOOK_EVERY instructions let a loop that
      * retries the pcall run forever: each error landed inside a pcall again.) */
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)h->active);
+    if (w->over_time)
+        luaL_error(L, "CPU time budget exceeded");
+    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)w->limit);
+}
+
+/* The watchdog's signal, on the thread whose CPU time ticked. lua_sethook may be called
+ * from a signal handler (lua.c stops scripts on SIGINT this way); nothing else here
+ * touches the state. */
+static void on_tick(int sig)
+{
+    (void)sig;
+    struct lotk_lhost *h = running;
+    if (!h)
+        return;
+    int saved = errno;
+    h->ticks++;
+    if (h->ticks > h->tick_limit && !h->work.over_time) {
+        h->work.over_time = 1;
+        h->hooked = 1;
+        lua_sethook(h->L, count_hook, LUA_MASKCOUNT, 1);
+    } else if (!h->hooked) {
+        h->hooked = 1;
+        lua_sethook(h->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    }
+    errno = saved;
+}
+
+static pthread_once_t tick_once = PTHREAD_ONCE_INIT;
+static bool tick_installed;
+
+static void install_tick_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_tick;
+    sa.sa_flags = SA_RESTART; /* the reading threads' pread and the writers' write go on */
+    sigemptyset(&sa.sa_mask);
+    tick_installed = sigaction(TICK_SIGNAL, &sa, NULL) == 0;
+}
+
+/* Makes sure the watchdog ticks for the calling thread (the state is created on one
+ * thread and may be called on another: a --jobs reader). */
+static void watch_this_thread(struct lotk_lhost *h)
+{
+    if (!thread_tid)
+        thread_tid = (pid_t)syscall(SYS_gettid);
+    if (h->timer_ok && h->timer_tid == thread_tid)
+        return;
+    if (h->timer_ok) {
+        timer_delete(h->timer);
+        h->timer_ok = false;
+    }
+    pthread_once(&tick_once, install_tick_handler);
+    if (!tick_installed || getenv("LOTK_NO_WATCHDOG"))
+        return;
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = TICK_SIGNAL;
+    sev._sigev_un._tid = thread_tid;
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &h->timer) != 0)
+        return;
+    struct itimerspec every = {{0, TICK_MS * 1000000L}, {0, TICK_MS * 1000000L}};
+    if (timer_settime(h->timer, 0, &every, NULL) != 0) {
+        timer_delete(h->timer);
+        return;
+    }
+    h->timer_ok = true;
+    h->timer_tid = thread_tid;
 }
 
 /* ---- the safe library subset ------------------------------------------------------ */
@@ -102,14 +237,29 @@ static int l_readonly_pairs(lua_State *L)
     return 3;
 }
 
+static int l_stateless_newindex(lua_State *L)
+{
+    int t = lua_type(L, 2);
+    return luaL_error(L, "attempt to keep state between calls (field '%s'): a respondent or "
+                      "aggregate plugin is stateless, its upvalues and globals are read-only",
+                      t == LUA_TSTRING || t == LUA_TNUMBER ? lua_tostring(L, 2) : "?");
+}
+
+static void push_readonly_with(lua_State *L, int idx, lua_CFunction newindex);
+
 void lotk_lhost_push_readonly(lua_State *L, int idx)
+{
+    push_readonly_with(L, idx, l_readonly_newindex);
+}
+
+static void push_readonly_with(lua_State *L, int idx, lua_CFunction newindex)
 {
     idx = lua_absindex(L, idx);
     lua_newtable(L);              /* the proxy stays empty */
     lua_newtable(L);              /* its metatable */
     lua_pushvalue(L, idx);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_readonly_newindex);
+    lua_pushcfunction(L, newindex);
     lua_setfield(L, -2, "__newindex");
     lua_pushvalue(L, idx);
     lua_pushcclosure(L, l_readonly_len, 1);
@@ -122,7 +272,7 @@ void lotk_lhost_push_readonly(lua_State *L, int idx)
 }
 
 /* Builds the frozen view of the table at idx; visited maps each table seen to its view. */
-static void push_frozen(lua_State *L, int idx, int visited, int depth)
+static void push_frozen(lua_State *L, int idx, int visited, int depth, lua_CFunction newindex)
 {
     idx = lua_absindex(L, idx);
     lua_pushvalue(L, idx);
@@ -145,14 +295,14 @@ static void push_frozen(lua_State *L, int idx, int visited, int depth)
             lua_pop(L, 2);
         }
     }
-    lotk_lhost_push_readonly(L, copy);
+    push_readonly_with(L, copy, newindex);
     lua_pushvalue(L, idx);
     lua_pushvalue(L, -2);
     lua_rawset(L, visited);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (lua_type(L, -1) == LUA_TTABLE) {
-            push_frozen(L, -1, visited, depth + 1);
+            push_frozen(L, -1, visited, depth + 1, newindex);
             lua_remove(L, -2);
         }
         lua_pushvalue(L, -2);
@@ -167,34 +317,13 @@ void lotk_lhost_push_frozen(lua_State *L, int idx)
     idx = lua_absindex(L, idx);
     lua_newtable(L);
     int visited = lua_gettop(L);
-    push_frozen(L, idx, visited, 0);
+    push_frozen(L, idx, visited, 0, l_readonly_newindex);
     lua_remove(L, visited);
 }
 
-static int l_plain_find(lua_State *L)
+void lotk_lhost_push_sealed(lua_State *L, int idx, int visited)
 {
-    /* Lua patterns run in C, out of reach of the instruction budget; a plain find
-     * cannot backtrack. */
-    size_t ls, lp;
-    const char *s = luaL_checklstring(L, 1, &ls);
-    const char *p = luaL_checklstring(L, 2, &lp);
-    lua_Integer init = luaL_optinteger(L, 3, 1);
-    if (init < 0)
-        init = (lua_Integer)ls + init + 1;
-    if (init < 1)
-        init = 1;
-    if ((size_t)init > ls + 1) {
-        lua_pushnil(L);
-        return 1;
-    }
-    for (size_t i = (size_t)init - 1; i + lp <= ls; i++)
-        if (memcmp(s + i, p, lp) == 0) {
-            lua_pushinteger(L, (lua_Integer)i + 1);
-            lua_pushinteger(L, (lua_Integer)(i + lp));
-            return 2;
-        }
-    lua_pushnil(L);
-    return 1;
+    push_frozen(L, idx, lua_absindex(L, visited), 0, l_stateless_newindex);
 }
 
 static int l_no_patterns(lua_State *L)
@@ -221,10 +350,28 @@ static int l_safe_setmetatable(lua_State *L)
     return 1;
 }
 
+static struct lotk_lhost *host_of(lua_State *L)
+{
+    void *ud;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+/* math.random, noting that the generator moved (lotk_lhost_restore_random). */
+static int l_safe_random(lua_State *L)
+{
+    host_of(L)->random_used = true;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 static int l_safe_randomseed(lua_State *L)
 {
     /* Without an argument Lua seeds from the clock: results would change between runs. */
     luaL_checkinteger(L, 1);
+    host_of(L)->random_used = true;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 0);
@@ -286,8 +433,7 @@ static void build_safe_globals(lua_State *L)
     int real_string = lua_gettop(L);
     lua_newtable(L);
     copy_fields(L, real_string, string_fns);
-    lua_pushcfunction(L, l_plain_find);
-    lua_setfield(L, -2, "find");
+    lotk_bounded_string(L, -1, &host_of(L)->work); /* find (plain), rep */
     lua_pushcfunction(L, l_no_patterns);
     lua_setfield(L, -2, "match");
     lua_pushcfunction(L, l_no_patterns);
@@ -308,15 +454,26 @@ static void build_safe_globals(lua_State *L)
     lua_setfield(L, safe, "string");
     lua_pop(L, 2);
 
-    install_library(L, g, safe, "table", table_fns);
+    lua_getfield(L, g, "table");
+    lua_newtable(L);
+    copy_fields(L, -2, table_fns);
+    lotk_bounded_table(L, -1, &host_of(L)->work); /* concat, insert, remove, move, sort */
+    lotk_lhost_push_readonly(L, -1);
+    lua_setfield(L, safe, "table");
+    lua_pop(L, 2);
 
     lua_getfield(L, g, "math");
     int real_math = lua_gettop(L);
     lua_getfield(L, real_math, "randomseed");
-    lua_pushinteger(L, 20141030); /* deterministic: the same seed in every run */
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &random_seed_key);
+    lua_pushinteger(L, RANDOM_SEED); /* deterministic: the same seed in every run */
     lua_call(L, 1, 0);
     lua_newtable(L);
     copy_fields(L, real_math, math_fns);
+    lua_getfield(L, real_math, "random");
+    lua_pushcclosure(L, l_safe_random, 1);
+    lua_setfield(L, -2, "random");
     lua_getfield(L, real_math, "randomseed");
     lua_pushcclosure(L, l_safe_randomseed, 1);
     lua_setfield(L, -2, "randomseed");
@@ -363,6 +520,16 @@ static int open_libraries(lua_State *L)
     return 0;
 }
 
+/* Why Lua could not start or a protected step failed for memory: the plugin's cap, or
+ * lotk's own memory (exit 2, like every "out of memory"). */
+static int memory_error(struct lotk_lhost *h, struct lotk_err *err, const char *what)
+{
+    if (h->over_memory)
+        return lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "%s: the plugins' memory limit of "
+                            "%zu MiB is too low (--plugin-memory raises it)", what, h->cap >> 20);
+    return lotk_err_set(err, LOTK_EIO, NULL, 0, 0, "%s: out of memory", what);
+}
+
 struct lotk_lhost *lotk_lhost_new(const struct lotk_lhost_limits *limits, struct lotk_err *err)
 {
     struct lotk_lhost *h = lotk_xcalloc(1, sizeof *h);
@@ -372,16 +539,22 @@ struct lotk_lhost *lotk_lhost_new(const struct lotk_lhost_limits *limits, struct
     h->report_budget = limits && limits->report_instructions
                            ? limits->report_instructions
                            : LOTK_LHOST_DEFAULT_REPORT_INSTRUCTIONS;
+    h->work.hook = count_hook;
     h->L = lua_newstate(capped_alloc, h);
     if (!h->L) {
+        memory_error(h, err, "cannot start Lua");
         free(h);
-        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "cannot start Lua (memory limit too low?)");
         return NULL;
     }
+    lua_atpanic(h->L, on_panic);
     lua_pushcfunction(h->L, open_libraries);
-    if (lua_pcall(h->L, 0, 0, 0) != LUA_OK) {
-        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "cannot start Lua: %s",
-                     lua_type(h->L, -1) == LUA_TSTRING ? lua_tostring(h->L, -1) : "?");
+    int status = lua_pcall(h->L, 0, 0, 0);
+    if (status != LUA_OK) {
+        if (status == LUA_ERRMEM)
+            memory_error(h, err, "cannot start Lua");
+        else
+            lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "cannot start Lua: %s",
+                         lua_type(h->L, -1) == LUA_TSTRING ? lua_tostring(h->L, -1) : "?");
         lotk_lhost_free(h);
         return NULL;
     }
@@ -440,6 +613,17 @@ static int traceback_handler(lua_State *L)
     return 1;
 }
 
+/* Sets the function on top of the stack's _ENV to a fresh environment (inside a
+ * protected call: the environment is allocated). */
+static int l_set_env(lua_State *L)
+{
+    lua_settop(L, 1);
+    push_env(L);
+    if (!lua_setupvalue(L, 1, 1)) /* a main chunk's first upvalue is _ENV */
+        lua_pop(L, 1);
+    return 1;
+}
+
 int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, size_t len,
                     struct lotk_err *err)
 {
@@ -449,9 +633,16 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
         h->over_memory = false;
     int status = luaL_loadbufferx(L, source, len, chunkname, "t");
     free(chunkname);
+    if (status == LUA_OK) {
+        lua_pushcfunction(L, l_set_env);
+        lua_insert(L, -2);
+        status = lua_pcall(L, 1, 1, 0);
+    }
     if (status != LUA_OK) {
         const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
-        if (status == LUA_ERRMEM)
+        if (status == LUA_ERRMEM && !h->over_memory)
+            lotk_err_set(err, LOTK_EIO, path, 0, 0, "out of memory while loading");
+        else if (status == LUA_ERRMEM)
             lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0, "memory limit of %zu bytes exceeded "
                          "while loading", h->cap);
         else if (strstr(msg, "attempt to load a binary chunk"))
@@ -464,11 +655,8 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
                 snprintf(err->file, sizeof err->file, "%s", path);
         }
         lua_pop(L, 1);
-        return LOTK_ESTANDARD;
+        return err->code;
     }
-    push_env(L);
-    if (!lua_setupvalue(L, -2, 1)) /* a main chunk's first upvalue is _ENV */
-        lua_pop(L, 1);
     return 0;
 }
 
@@ -478,55 +666,71 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
     return lotk_lhost_call_budget(h, plugin, 0, nargs, nresults, err);
 }
 
-int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instructions,
-                           int nargs, int nresults, struct lotk_err *err)
+/* Starts the outermost call's account: the budget, the time limit, the watchdog. */
+static void start_account(struct lotk_lhost *h, long instructions)
+{
+    struct lotk_work *w = &h->work;
+    w->limit = instructions > 0 ? instructions : h->budget;
+    w->spent = 0;
+    w->over_budget = false;
+    w->over_time = 0;
+    w->where[0] = '\0';
+    h->over_memory = false;
+    h->out_of_memory = false;
+    long ms = w->limit / TIME_PER_INSTRUCTIONS;
+    h->tick_limit = (ms < MIN_TIME_MS ? MIN_TIME_MS : ms) / TICK_MS;
+    h->ticks = 0;
+    watch_this_thread(h);
+    if (h->timer_ok) {
+        h->hooked = 0;
+    } else { /* no watchdog: count from the first instruction, check the clock in the hook */
+        cpu_now(&h->started);
+        h->hooked = 1;
+        lua_sethook(h->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    }
+    atomic_signal_fence(memory_order_seq_cst);
+    running = h;
+}
+
+static void stop_account(struct lotk_lhost *h)
+{
+    running = NULL;
+    atomic_signal_fence(memory_order_seq_cst);
+    if (h->hooked) {
+        h->hooked = 0;
+        lua_sethook(h->L, NULL, 0, 0);
+    }
+}
+
+/* Fills err for a failed call; the function called is at base. */
+static void report_failure(struct lotk_lhost *h, const char *plugin, int status, int base,
+                           struct lotk_err *err)
 {
     lua_State *L = h->L;
-    int base = lua_gettop(L) - nargs;
-    /* Below the function: a copy of it (to name where it is defined should the error carry
-     * no position — memory errors, non-string error objects) and the traceback handler.
-     * Looking the place up only on failure keeps the call cheap: a respondent plugin is
-     * called for every row. */
-    lua_pushvalue(L, base);
-    lua_insert(L, base);
-    lua_pushcfunction(L, traceback_handler);
-    lua_insert(L, base + 1);
-    /* A nested call (a plugin loading a library) runs on the outer call's budget and hook:
-     * resetting them would hand the plugin a fresh budget per require, and removing the
-     * hook on return would leave the rest of the outer call unbounded. */
-    bool outermost = h->depth == 0;
-    if (outermost) {
-        h->active = instructions > 0 ? instructions : h->budget;
-        h->spent = 0;
-        h->over_budget = false;
-        h->over_memory = false;
-        h->budget_where[0] = '\0';
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    }
-    h->depth++;
-    int status = lua_pcall(L, nargs, nresults, base + 1);
-    h->depth--;
-    if (outermost)
-        lua_sethook(L, NULL, 0, 0);
-    if (status == LUA_OK && !h->over_budget && !h->over_memory) {
-        lua_remove(L, base + 1); /* the handler */
-        lua_remove(L, base);     /* the copy */
-        return 0;
-    }
+    struct lotk_work *w = &h->work;
     lua_Debug fn;
     char fallback[300] = "";
     lua_pushvalue(L, base);
     if (lua_getinfo(L, ">S", &fn) && fn.linedefined > 0)
         snprintf(fallback, sizeof fallback, "%s:%d: ", fn.short_src, fn.linedefined);
-    if (h->over_budget) {
-        fill_from_message(err, plugin, h->budget_where[0] ? h->budget_where : "");
+    if (w->over_time) {
+        fill_from_message(err, plugin, w->where[0] ? w->where : fallback);
+        long ms = h->tick_limit * TICK_MS;
+        snprintf(err->msg, sizeof err->msg, "CPU time budget of %ld.%01ld s exceeded (an "
+                 "endless loop, or a slow library call in a loop?)", ms / 1000, ms % 1000 / 100);
+    } else if (w->over_budget) {
+        fill_from_message(err, plugin, w->where[0] ? w->where : "");
         snprintf(err->msg, sizeof err->msg,
-                 "instruction budget of %ld exceeded (an endless loop?)", h->active);
-    } else if (h->over_memory || status == LUA_ERRMEM) {
+                 "instruction budget of %ld exceeded (an endless loop?)", w->limit);
+    } else if (h->over_memory) {
         fill_from_message(err, plugin, fallback);
         snprintf(err->msg, sizeof err->msg,
                  "memory limit of %zu MiB exceeded in the function defined here "
                  "(--plugin-memory raises it)", h->cap >> 20);
+    } else if (status == LUA_ERRMEM || (h->out_of_memory && status != LUA_ERRRUN)) {
+        fill_from_message(err, plugin, fallback);
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        err->code = LOTK_EIO;
     } else {
         const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error";
         fill_from_message(err, plugin, msg);
@@ -537,10 +741,114 @@ int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instru
             free(text);
         }
     }
+}
+
+int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instructions,
+                           int nargs, int nresults, struct lotk_err *err)
+{
+    lua_State *L = h->L;
+    int base = lua_gettop(L) - nargs;
+    /* Below the function: a copy of it (to name where it is defined should the error carry
+     * no position — memory errors, non-string error objects) and the traceback handler.
+     * Looking the place up only on failure keeps the call cheap: a respondent plugin is
+     * called for every row. Nothing pushed here allocates: outside a protected call an
+     * allocation failure would be a Lua panic. */
+    lua_pushvalue(L, base);
+    lua_insert(L, base);
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base + 1);
+    /* A nested call (a plugin loading a library) runs on the outer call's budget and hook:
+     * resetting them would hand the plugin a fresh budget per require, and removing the
+     * hook on return would leave the rest of the outer call unbounded. */
+    bool outermost = h->depth == 0;
+    if (outermost)
+        start_account(h, instructions);
+    h->depth++;
+    int status = lua_pcall(L, nargs, nresults, base + 1);
+    h->depth--;
+    if (outermost)
+        stop_account(h);
+    struct lotk_work *w = &h->work;
+    if (status == LUA_OK && !w->over_budget && !w->over_time && !h->over_memory) {
+        lua_remove(L, base + 1); /* the handler */
+        lua_remove(L, base);     /* the copy */
+        return 0;
+    }
+    report_failure(h, plugin, status, base, err);
     lua_settop(L, base - 1);
     /* Whatever the plugin allocated before failing is garbage now. */
     lua_gc(L, LUA_GCCOLLECT);
-    return LOTK_EPLUGIN;
+    return err->code;
+}
+
+struct pusher {
+    lotk_lhost_pusher push;
+    void *ud;
+    int nargs;
+};
+
+static int l_push_args(lua_State *L)
+{
+    struct pusher *p = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    p->nargs = p->push(L, p->ud);
+    return p->nargs;
+}
+
+int lotk_lhost_call_with(struct lotk_lhost *h, const char *plugin, long instructions,
+                         lotk_lhost_pusher push, void *ud, int nresults, struct lotk_err *err)
+{
+    /* The arguments are built in a protected call of their own, before the plugin's: a
+     * trampoline around the plugin's function would show in every traceback. */
+    struct pusher p = {push, ud, 0};
+    int rc = lotk_lhost_protect(h, l_push_args, &p, 0, LUA_MULTRET, err);
+    if (rc) {
+        lua_pop(h->L, 1); /* the function */
+        if (rc == LOTK_EPLUGIN && h->over_memory)
+            snprintf(err->msg, sizeof err->msg, "its arguments do not fit in the plugins' "
+                     "memory limit of %zu MiB (--plugin-memory raises it)", h->cap >> 20);
+        lotk_err_set_plugin(err, plugin);
+        return rc;
+    }
+    return lotk_lhost_call_budget(h, plugin, instructions, p.nargs, nresults, err);
+}
+
+int lotk_lhost_protect(struct lotk_lhost *h, lua_CFunction fn, void *ud, int nargs,
+                       int nresults, struct lotk_err *err)
+{
+    lua_State *L = h->L;
+    bool outermost = h->depth == 0;
+    if (outermost) {
+        h->over_memory = false;
+        h->out_of_memory = false;
+    }
+    lua_pushcfunction(L, fn);
+    lua_insert(L, -(nargs + 1));
+    lua_pushlightuserdata(L, ud);
+    lua_insert(L, -(nargs + 1));
+    int status = lua_pcall(L, nargs + 1, nresults, 0);
+    if (status == LUA_OK)
+        return 0;
+    if (status == LUA_ERRMEM)
+        memory_error(h, err, "the plugins' Lua state");
+    else
+        lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0, "%s",
+                     lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error");
+    lua_pop(L, 1);
+    return err->code;
+}
+
+int lotk_lhost_restore_random(struct lotk_lhost *h, struct lotk_err *err)
+{
+    if (!h->random_used)
+        return 0;
+    h->random_used = false;
+    lua_rawgetp(h->L, LUA_REGISTRYINDEX, &random_seed_key);
+    lua_pushinteger(h->L, RANDOM_SEED);
+    if (lua_pcall(h->L, 1, 0, 0) == LUA_OK) /* protected: the call may grow the stack */
+        return 0;
+    lua_pop(h->L, 1);
+    return memory_error(h, err, "the plugins' Lua state");
 }
 
 long lotk_lhost_report_budget(const struct lotk_lhost *h)
@@ -562,6 +870,8 @@ void lotk_lhost_free(struct lotk_lhost *h)
 {
     if (!h)
         return;
+    if (h->timer_ok)
+        timer_delete(h->timer);
     if (h->L)
         lua_close(h->L);
     free(h);

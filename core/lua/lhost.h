@@ -55,6 +55,11 @@ void lotk_lhost_push_readonly(lua_State *L, int idx);
  * a protected call. */
 void lotk_lhost_push_frozen(lua_State *L, int idx);
 
+/* lotk_lhost_push_frozen for a stateless plugin's tables (seal.c): writes raise "attempt
+ * to keep state between calls"; visited (a table at that index) maps the tables already
+ * frozen to their views, so that a table shared by several upvalues stays one table. */
+void lotk_lhost_push_sealed(lua_State *L, int idx, int visited);
+
 /* Loads a plugin's source (text only, never bytecode) as a function whose _ENV is a fresh
  * environment: the safe globals, read-only, and an error on reading any undefined name.
  * Pushes the function. Returns 0, or LOTK_ESTANDARD with err naming path:line. */
@@ -62,11 +67,17 @@ int lotk_lhost_load(struct lotk_lhost *h, const char *path, const char *source, 
                     struct lotk_err *err);
 
 /* Calls the function below nargs arguments on the stack, like lua_pcall, under a fresh
- * instruction budget (the state's default) and with a traceback handler. A budget overrun
- * is reported even when the plugin caught the error with pcall: the count hook re-arms and
- * fires again until the call returns. On failure returns LOTK_EPLUGIN with err naming the
- * plugin, the file and line where Lua stopped, and the traceback; nothing is left on the
- * stack. */
+ * budget (the state's default) and with a traceback handler. The budget: VM instructions,
+ * counted from the call's first watchdog tick (10 ms of the thread's CPU time: a shorter
+ * call runs without a hook, at full speed), plus the C work of the library functions that
+ * could run long (bounded.h); and CPU time, 1 ms per 10,000 instructions of budget and at
+ * least 1 s, which also stops a loop of slow library calls. An overrun is reported even
+ * when the plugin caught the error with pcall: the hook then fires before every
+ * instruction until the call returns. On failure returns LOTK_EPLUGIN with err naming the
+ * plugin, the file and line where Lua stopped, and the traceback, or LOTK_EIO when malloc
+ * itself failed ("out of memory"); nothing is left on the stack. The arguments must have
+ * been pushed without allocating (values from the registry, numbers); others go through
+ * lotk_lhost_call_with. */
 int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nresults,
                     struct lotk_err *err);
 
@@ -76,6 +87,27 @@ int lotk_lhost_call(struct lotk_lhost *h, const char *plugin, int nargs, int nre
  * instructions says, and a memory or budget overrun inside it fails the outer call too. */
 int lotk_lhost_call_budget(struct lotk_lhost *h, const char *plugin, long instructions,
                            int nargs, int nresults, struct lotk_err *err);
+
+/* Pushes the arguments of a call (inside its protected call, so that building them may
+ * fail for memory like anything else the call does); returns how many. */
+typedef int (*lotk_lhost_pusher)(lua_State *L, void *ud);
+
+/* lotk_lhost_call_budget for the function on top of the stack, with the arguments push
+ * pushes. */
+int lotk_lhost_call_with(struct lotk_lhost *h, const char *plugin, long instructions,
+                         lotk_lhost_pusher push, void *ud, int nresults, struct lotk_err *err);
+
+/* Runs fn(ud, the nargs values on top of the stack) (ud a light userdata) under
+ * lua_pcall, for the host's own work in the state (building tables, reading a plugin's
+ * table): no plugin code runs, so no budget. Leaves nresults results. On failure returns
+ * LOTK_EIO ("out of memory": malloc failed) or LOTK_EPLUGIN (the memory cap, or the error
+ * fn raised), the arguments gone. */
+int lotk_lhost_protect(struct lotk_lhost *h, lua_CFunction fn, void *ud, int nargs,
+                       int nresults, struct lotk_err *err);
+
+/* Puts math.random back to its seed if a plugin used it (or reseeded it) since the last
+ * time: what a per-row plugin draws then depends on nothing but the row (plugin.h). */
+int lotk_lhost_restore_random(struct lotk_lhost *h, struct lotk_err *err);
 
 /* The report budget the state was created with (limits->report_instructions, else
  * LOTK_LHOST_DEFAULT_REPORT_INSTRUCTIONS). */

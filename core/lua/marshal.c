@@ -5,6 +5,11 @@
 #include <jansson.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
 
 #include "lua/plugin.h"
 
@@ -133,4 +138,52 @@ int lotk_marshal_number(lua_State *L, int idx, const struct lotk_plugin *pl, con
     }
     *out = x;
     return 0;
+}
+
+/* The length of the UTF-8 sequence at s (of n bytes) and its code point, or 0 when it is
+ * not a valid one: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    static const unsigned long min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+                 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    unsigned long c = len == 1 ? s[0] : s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    if (c < min[len] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+        return 0;
+    *cp = c;
+    return len;
+}
+
+char *lotk_marshal_clean_text(const char *text, size_t len, long *bad)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    struct lotk_buf b = {0};
+    *bad = -1;
+    for (size_t i = 0; i < len;) {
+        unsigned long cp;
+        size_t n = utf8_sequence(s + i, len - i, &cp);
+        if (n == 0) {
+            if (*bad < 0)
+                *bad = (long)i;
+            lotk_buf_puts(&b, "\xEF\xBF\xBD"); /* U+FFFD */
+            i++;
+        } else if (cp < 0x20 || cp == 0x7F) {
+            lotk_buf_printf(&b, "\\x%02lX", cp);
+            i += n;
+        } else if (cp >= 0x80 && cp <= 0x9F) {
+            lotk_buf_printf(&b, "\\u%04lX", cp);
+            i += n;
+        } else {
+            lotk_buf_append(&b, text + i, n);
+            i += n;
+        }
+    }
+    return b.data ? b.data : lotk_xstrdup("");
 }

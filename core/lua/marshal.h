@@ -35,4 +35,11 @@ void lotk_marshal_put_numbers(lua_State *L, int idx, const double *v, size_t n);
 int lotk_marshal_number(lua_State *L, int idx, const struct lotk_plugin *pl, const char *what,
                         double *out, struct lotk_err *err);
 
+/* Text a plugin returned, made safe for every output: control characters (C0, DEL, C1:
+ * ESC, CR, LF, NUL, ...) written as visible escapes (\x1B, \u0085), so that nothing a
+ * plugin says can move a terminal's cursor or end a line of lotk's, and bytes that are not
+ * UTF-8 replaced by U+FFFD. *bad is the offset of the first such byte, or -1 when the text
+ * was valid UTF-8. Returns a new string the caller frees. */
+char *lotk_marshal_clean_text(const char *s, size_t len, long *bad);
+
 #endif

@@ -40,6 +40,7 @@ struct lotk_plugin {
     int fn_ref;      /* its function (LUA_NOREF for a library) */
     int fn_line;     /* where that function is defined, for errors about what it returned */
     int exports_ref; /* a library's read-only exports, made on the first lotk.require */
+    bool sealed;     /* stateless (seal.h): a respondent or aggregate, or a library they use */
 };
 
 struct lotk_plugins;

@@ -120,16 +120,21 @@ static bool run_one(lua_State *L, struct lotk_plugins *p, const struct lotk_plug
     return false;
 }
 
-int lotk_plugin_test(struct lotk_plugins *p, const struct lotk_plugin *pl, int *passed,
-                     int *failed, FILE *out, struct lotk_err *err)
+struct testing {
+    struct lotk_plugins *p;
+    const struct lotk_plugin *pl;
+    int passed, failed;
+    FILE *out;
+};
+
+/* Runs the tests inside a protected call: reading the tests table interns strings. */
+static int l_run_tests(lua_State *L)
 {
-    lua_State *L = lotk_lhost_state(p->host);
-    *passed = *failed = 0;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, pl->table_ref);
-    if (raw_field(L, lua_gettop(L), "tests") != LUA_TTABLE) {
-        lua_pop(L, 2);
+    struct testing *c = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, c->pl->table_ref);
+    if (raw_field(L, lua_gettop(L), "tests") != LUA_TTABLE)
         return 0;
-    }
     int tests = lua_gettop(L);
     lua_Integer n = (lua_Integer)lua_rawlen(L, tests);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -141,13 +146,21 @@ int lotk_plugin_test(struct lotk_plugins *p, const struct lotk_plugin *pl, int *
         else
             snprintf(name, sizeof name, "test %d", (int)i);
         lua_settop(L, t);
-        if (run_one(L, p, pl, t, name, out))
-            (*passed)++;
+        if (run_one(L, c->p, c->pl, t, name, c->out))
+            c->passed++;
         else
-            (*failed)++;
+            c->failed++;
         lua_settop(L, t - 1);
     }
-    lua_pop(L, 2);
-    (void)err;
     return 0;
+}
+
+int lotk_plugin_test(struct lotk_plugins *p, const struct lotk_plugin *pl, int *passed,
+                     int *failed, FILE *out, struct lotk_err *err)
+{
+    struct testing c = {p, pl, 0, 0, out};
+    int rc = lotk_lhost_protect(p->host, l_run_tests, &c, 0, 0, err);
+    *passed = c.passed;
+    *failed = c.failed;
+    return rc;
 }

@@ -288,11 +288,13 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
     free(p->loading[--p->nloading]);
     p->current = was;
     if (rc) {
-        err->code = LOTK_ESTANDARD; /* a plugin that cannot load is an invalid plugin */
+        /* A plugin that cannot load is an invalid plugin; lotk out of memory is not. */
+        if (rc != LOTK_EIO)
+            err->code = LOTK_ESTANDARD;
         if (!err->file[0])
             snprintf(err->file, sizeof err->file, "%s", path);
         lotk_err_set_plugin(err, NULL);
-        return LOTK_ESTANDARD;
+        return err->code;
     }
     if (lua_type(L, -1) != LUA_TTABLE) {
         lotk_err_set(err, LOTK_ESTANDARD, path, 0, 0,
@@ -300,6 +302,32 @@ static int run_chunk(struct lotk_plugins *p, const char *path, const char *key,
         lua_pop(L, 1);
         return LOTK_ESTANDARD;
     }
+    return 0;
+}
+
+/* Checks the plugin table (the argument after the light userdata) inside a protected
+ * call: reading its fields interns strings, and keeping it takes a registry slot. */
+struct checking {
+    struct lotk_plugins *p;
+    const char *path;
+    struct lotk_plugin *pl;
+    struct lotk_err *err;
+    int rc;
+};
+
+static int l_check(lua_State *L)
+{
+    struct checking *c = lua_touserdata(L, 1);
+    lua_remove(L, 1);
+    if ((c->rc = check_fields(L, c->path, c->pl, c->err)) != 0)
+        return 0;
+    if (c->pl->kind == LOTK_PLUGIN_RESPONDENT || c->pl->kind == LOTK_PLUGIN_AGGREGATE) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->pl->fn_ref);
+        lotk_seal_value(L, &c->p->seal, -1);
+        lua_pop(L, 1);
+        c->pl->sealed = true;
+    }
+    c->pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -327,15 +355,20 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
     struct lotk_plugin *pl = &p->list[p->count];
     memset(pl, 0, sizeof *pl);
     pl->fn_ref = pl->table_ref = pl->exports_ref = LUA_NOREF;
-    if ((rc = check_fields(L, path, pl, err)) != 0) {
-        lua_pop(L, 1);
+    struct checking c = {p, path, pl, err, 0};
+    lotk_err_clear(err);
+    if (lotk_lhost_protect(p->host, l_check, &c, 1, 0, err) != 0 || c.rc != 0) {
         free(pl->name);
         free(pl->version);
         free(pl->description);
-        luaL_unref(L, LUA_REGISTRYINDEX, pl->fn_ref);
-        return rc;
+        if (pl->fn_ref != LUA_NOREF)
+            luaL_unref(L, LUA_REGISTRYINDEX, pl->fn_ref); /* frees a slot: no allocation */
+        if (pl->table_ref != LUA_NOREF)
+            luaL_unref(L, LUA_REGISTRYINDEX, pl->table_ref);
+        if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", path);
+        return c.rc ? c.rc : err->code;
     }
-    pl->table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     pl->path = lotk_xstrdup(key);
     p->count++;
     *out = pl;
@@ -486,6 +519,14 @@ static int l_require(lua_State *L)
         pl->exports_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         lua_pop(L, 2);
     }
+    if (p->calling_stateless && !pl->sealed) {
+        /* Required inside a stateless call: its functions may keep no state either. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, pl->table_ref);
+        raw_field(L, lua_gettop(L), "exports");
+        lotk_seal_value(L, &p->seal, -1);
+        lua_pop(L, 2);
+        pl->sealed = true;
+    }
     lua_rawgeti(L, LUA_REGISTRYINDEX, pl->exports_ref);
     return 1;
 }
@@ -542,16 +583,15 @@ int lotk_plugins_resolve_standard(struct lotk_plugins *p, struct lotk_diags *dia
 
 /* ---- the registry ----------------------------------------------------------------- */
 
-static void install_host_api(struct lotk_plugins *p)
+static int l_install_host_api(lua_State *L)
 {
-    lua_State *L = lotk_lhost_state(p->host);
+    struct lotk_plugins *p = lua_touserdata(L, 1);
     lotk_api_push(p);
     lua_pushlightuserdata(L, p);
     lua_pushcclosure(L, l_require, 1);
     lua_setfield(L, -2, "require");
     lotk_lhost_set_global(p->host, "lotk");
-    lua_newtable(L);
-    p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
 }
 
 struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
@@ -566,8 +606,13 @@ struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
     p->standard = standard;
     p->cap = 256;
     p->list = lotk_xcalloc(p->cap, sizeof *p->list);
+    p->seal.ref = LUA_NOREF;
+    p->respondent_items_ref = p->respondent_out_ref = LUA_NOREF; /* made on the first row */
     build_search_path(p);
-    install_host_api(p);
+    if (lotk_lhost_protect(host, l_install_host_api, p, 0, 0, err) != 0) {
+        lotk_plugins_free(p);
+        return NULL;
+    }
     return p;
 }
 

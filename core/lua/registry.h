@@ -5,6 +5,7 @@
 
 #include "lua/api.h"
 #include "lua/plugin.h"
+#include "lua/seal.h"
 
 /* Libraries loading libraries: deeper than this is surely a mistake. */
 enum { LOTK_REGISTRY_MAX_NESTING = 32 };
@@ -22,6 +23,10 @@ struct lotk_plugins {
     size_t nloading;
     struct lotk_api api;
     int respondent_items_ref; /* reused per row: the item values table */
+    int respondent_out_ref;   /* ...and the result table handed to fill, emptied per row */
+    struct lotk_seal seal;    /* the stateless kinds' functions (seal.h) */
+    bool calling_stateless;   /* a respondent or aggregate call runs: what it requires is
+                               * sealed too */
 };
 
 #endif

@@ -2,6 +2,7 @@
 #include "score/rules.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +60,15 @@ static int apply_one(const struct lotk_standard *s, const struct lotk_plugin *pl
         return unknown_grade(pl, e->grade, err);
     if (e->max_grade && band_index(s, e->max_grade) < 0)
         return unknown_grade(pl, e->max_grade, err);
-    if (e->points != 0 && o->points == o->points)
+    if (e->points != 0 && o->points == o->points) {
         o->points += e->points;
+        if (!isfinite(o->points)) { /* each adjustment was finite; their sum need not be */
+            lotk_err_set(err, LOTK_EPLUGIN, pl->path, 0, 0, "rule adjustment of %g points "
+                         "made an organization's total points infinite", e->points);
+            lotk_err_set_plugin(err, pl->name);
+            return LOTK_EPLUGIN;
+        }
+    }
     o->adjustments = lotk_xrealloc(o->adjustments,
                                    (o->nadjustments + 1) * sizeof *o->adjustments);
     struct lotk_adjustment *a = &o->adjustments[o->nadjustments++];

@@ -12,6 +12,13 @@
 #   -- run: plugins-test  runs `lotk plugins test PLUGIN` instead of scoring: the message is
 #                         looked for in a "FAIL" line (for report plugins, which scoring
 #                         does not call)
+#   -- run: plugins-list  runs `lotk plugins list` with the plugin on LOTK_PLUGIN_PATH (a
+#                         plugin whose main chunk misbehaves must not hang the listing)
+#   -- as: rule           the plugin is the standard's two rules (standard-rule.yaml), not
+#                         its root aggregate
+# and one for any plugin:
+#   -- max-seconds: N     lotk must be done within N seconds of wall time (a budget that
+#                         stops a plugin only after minutes is no budget)
 # usage: run-hostile.sh LOTK PLUGIN.lua
 set -u
 lotk=$1
@@ -25,6 +32,8 @@ want_exit=$(sed -n 's/^\(-- \)\{0,1\}expect-exit: *//p' "$spec")
 want_text=$(sed -n 's/^\(-- \)\{0,1\}expect-stderr: *//p' "$spec")
 driver=$(sed -n 's/^-- driver: *//p' "$spec")
 run=$(sed -n 's/^-- run: *//p' "$spec")
+max_seconds=$(sed -n 's/^-- max-seconds: *//p' "$spec")
+as=$(sed -n 's/^-- as: *//p' "$spec")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/plugins"
@@ -34,9 +43,17 @@ if [ -n "$driver" ]; then
     sed "s/HOSTILE/$name/g" "$here/drivers/$driver.lua" > "$work/plugins/$driver.lua"
     root=$driver
 fi
-sed "s/HOSTILE/$root/" "$here/standard.yaml" > "$work/standard.yaml"
+template=$here/standard.yaml
+[ "$as" = rule ] && template=$here/standard-rule.yaml
+sed "s/HOSTILE/$root/" "$template" > "$work/standard.yaml"
 # A limit that takes long to reach must still end: the timeout is only a backstop.
-if [ "$run" = plugins-test ]; then
+started=$(date +%s)
+if [ "$run" = plugins-list ]; then
+    LOTK_PLUGIN_PATH="$work/plugins" timeout 60 "$lotk" plugins list >"$work/stdout" \
+        2>"$work/stderr"
+    status=$?
+    : > "$work/stdout" # the listing itself
+elif [ "$run" = plugins-test ]; then
     timeout 60 "$lotk" plugins test "$work/plugins/$name.lua" >"$work/stdout" 2>"$work/stderr"
     status=$?
     # What a failing test prints goes to stdout; check it as the error.
@@ -47,7 +64,12 @@ else
         -o "$work/result.json" --plugin-memory 64 >"$work/stdout" 2>"$work/stderr"
     status=$?
 fi
+elapsed=$(( $(date +%s) - started ))
 fail=0
+if [ -n "$max_seconds" ] && [ "$elapsed" -gt "$max_seconds" ]; then
+    echo "FAIL $name: took $elapsed s, more than $max_seconds"
+    fail=1
+fi
 if [ "$status" != "$want_exit" ]; then
     echo "FAIL $name: exit $status, expected $want_exit"
     fail=1

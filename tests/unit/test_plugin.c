@@ -460,9 +460,12 @@ static void test_report_budget(void **state)
                          "exports = {spin = function() %s end}}\n", spin);
     put(dir, "slow_lib.lua", src, -1);
     free(src);
+    /* Long enough for the budget's watchdog to tick: a call shorter than 10 ms of CPU
+     * time runs uncounted (lhost.h). */
     src = lotk_xasprintf(PLUGIN_HEAD("slow_agg", "aggregate")
                          "aggregate = function() %s end,\n"
-                         "tests = {{args = {}, expect = 300000}}}\n", spin);
+                         "tests = {{args = {}, expect = 30000000}}}\n",
+                         "local n = 0 for i = 1, 30000000 do n = n + 1 end return n\n");
     put(dir, "slow_agg.lua", src, -1);
     free(src);
     put(dir, "loop_report.lua", PLUGIN_HEAD("loop_report", "report")
