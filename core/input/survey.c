@@ -147,7 +147,6 @@ static void report_reject(struct lotk_survey_reader *rd, size_t nfields)
 static void finish_row(struct lotk_survey_reader *rd)
 {
     struct lotk_survey *sv = rd->sv;
-    const struct lotk_standard *s = sv->s;
     const struct lotk_survey_header *h = rd->h;
     sv->counts.rows++;
     size_t nfields = rd->csv.column;
@@ -156,11 +155,13 @@ static void finish_row(struct lotk_survey_reader *rd)
                                nfields, h->nheaders);
     if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
         lotk_survey_reject_row(rd, h->org_column + 1, "no organization id in column %d (%s)",
-                               h->org_column + 1, s->org_column);
+                               h->org_column + 1,
+                               lotk_survey_header_text(rd, (size_t)h->org_column));
     if (!rd->reason[0] && h->id_column >= 0) {
         if (!rd->resp.data || rd->resp.len == 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",
-                                   h->id_column + 1, s->id_column);
+                                   h->id_column + 1,
+                                   lotk_survey_header_text(rd, (size_t)h->id_column));
         else if (lotk_strmap_get(&sv->seen_ids, rd->resp.data, rd->resp.len) >= 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "duplicate respondent id '%s'",
                                    rd->resp.data);
