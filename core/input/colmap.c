@@ -45,6 +45,7 @@ struct need {
     char *name_norm;     /* spec.name, id and the texts normalised; NULL: none */
     char *id_norm;
     char *text_norm[2];  /* zh, en */
+    const char *text[2]; /* the same as the standard writes them, for messages */
     int col;             /* the column found, or -1 */
     bool missing;        /* no column fits (to be reported with the closest headers) */
 };
@@ -81,6 +82,8 @@ static void need_init(struct need *n, const struct lotk_column *spec, const char
     n->id_norm = id && !(spec->name && strcmp(spec->name, id) == 0) ? normalized_dup(id) : NULL;
     n->text_norm[0] = normalized_dup(text ? text->zh : NULL);
     n->text_norm[1] = normalized_dup(text ? text->en : NULL);
+    n->text[0] = n->text_norm[0] ? text->zh : NULL;
+    n->text[1] = n->text_norm[1] ? text->en : NULL;
     n->col = -1;
     n->missing = false;
 }
@@ -155,8 +158,8 @@ static void describe(const struct need *n, enum tier t, bool several, struct lot
         return;
     case TIER_TEXT:
     case NTIERS:
-        lotk_buf_printf(out, "its text '%s'", n->text_norm[0] ? n->text_norm[0] :
-                        n->text_norm[1] ? n->text_norm[1] : "");
+        lotk_buf_printf(out, "its text '%s'", n->text[0] ? n->text[0] :
+                        n->text[1] ? n->text[1] : "");
         return;
     }
 }
@@ -250,14 +253,16 @@ static size_t distance_to(const struct mapping *m, size_t c, const char *want)
 }
 
 /* Lists up to three headers closest to what n looks for, among those nothing else took:
- * first those that carry the question number it names, then by edit distance to the
- * spec, the id or the text, whichever is closest. */
+ * first those that carry the question number it names, then by edit distance to its text
+ * when it has one (a header that is a near miss of the question), else to the spec or the
+ * id — an id such as q04 is as close to any short header as to the one meant. */
 static int near_headers(const struct mapping *m, const struct need *n, struct lotk_buf *out)
 {
     const struct lotk_survey_header *h = m->rd->h;
     struct lotk_buf want = {0};
     int which[3];
     int question = 0;
+    bool has_text = n->text_norm[0] || n->text_norm[1];
     spec_text(n, &want);
     const char *w = want.data ? want.data : "";
     for (const char *p = w; *p >= '0' && *p <= '9' && question < 100000; p++)
@@ -268,16 +273,22 @@ static int near_headers(const struct mapping *m, const struct need *n, struct lo
     for (size_t c = 0; c < h->nheaders; c++) {
         if (claimed(h, c))
             continue;
-        size_t best = question && h->question[c] == question ? 0 : distance_to(m, c, w);
-        for (int k = 0; k < 2; k++) {
-            if (n->text_norm[k]) {
-                size_t x = distance_to(m, c, n->text_norm[k]);
+        size_t best = (size_t)-1;
+        if (question && h->question[c] == question) {
+            best = 0;
+        } else if (has_text) {
+            for (int k = 0; k < 2; k++) {
+                if (n->text_norm[k]) {
+                    size_t x = distance_to(m, c, n->text_norm[k]);
+                    best = x < best ? x : best;
+                }
+            }
+        } else {
+            best = distance_to(m, c, w);
+            if (n->id_norm) {
+                size_t x = distance_to(m, c, n->id_norm);
                 best = x < best ? x : best;
             }
-        }
-        if (n->id_norm) {
-            size_t x = distance_to(m, c, n->id_norm);
-            best = x < best ? x : best;
         }
         col[count] = c;
         d[count++] = best;
@@ -307,7 +318,7 @@ static void report_missing(struct mapping *m, const struct need *n)
     describe(n, t, false, &desc);
     if (t != TIER_TEXT && (n->text_norm[0] || n->text_norm[1]))
         lotk_buf_printf(&also, ", and no header reads its text '%s'",
-                        n->text_norm[0] ? n->text_norm[0] : n->text_norm[1]);
+                        n->text[0] ? n->text[0] : n->text[1]);
     near_headers(m, n, &list);
     lotk_diags_add(&m->problems, false, LOTK_EIO, rd->csv.file, rd->csv.row_line, 0,
                    "%s: no %s (%s:%ld)%s; closest headers: %s", n->what, desc.data,
