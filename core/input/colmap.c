@@ -1,8 +1,10 @@
 /* colmap.c — a survey file's header mapped to the standard: which column feeds which item
- * (exact header, pattern, or question and row number, with multi-select options spread
- * over columns), the organization and respondent id columns, the screening cells, and per
- * column the plan that lets one-digit answers skip decoding. Also the header's accessors
- * (survey.h). */
+ * (exact header, pattern, question and row number, the item's id, or its question text as
+ * 问卷星 and 腾讯问卷 head it; multi-select options spread over columns), the organization
+ * and respondent id columns, the screening cells, and per column the plan that lets
+ * one-digit answers skip decoding. A header that fits badly is reported whole in one run:
+ * every column not found, with the closest headers nothing else reads, and every spec
+ * that fits several. Also the header's accessors (survey.h). */
 #include "input/survey_private.h"
 
 #include <math.h>
@@ -373,9 +375,9 @@ static void claim(struct mapping *m, int col, int item, int option)
 
 /* A multi item named by question number: in a number export its options are the columns
  * N(1), N(2), …; in a text export it is the one column N、题干 (or its text). Returns 0
- * when the option columns were found (n then needs no column of its own), 1 when n is
- * to be looked up as usual. */
-static int map_multi(struct mapping *m, int item, struct need *n)
+ * when the option columns were found, 1 when the item's one column is to be looked up as
+ * any other item's. */
+static int map_multi(struct mapping *m, int item, const char *what)
 {
     const struct lotk_item *it = &m->rd->sv->s->items[item];
     struct lotk_survey_reader *rd = m->rd;
@@ -387,7 +389,7 @@ static int map_multi(struct mapping *m, int item, struct need *n)
         if ((size_t)h->qrow[c] > it->noptions)
             lotk_diags_add(&m->problems, false, LOTK_EIO, rd->csv.file, rd->csv.row_line, 0,
                            "%s: column %zu (%s) is option %d, but the item lists %zu "
-                           "options", n->what, c + 1, h->headers[c], h->qrow[c],
+                           "options", what, c + 1, h->headers[c], h->qrow[c],
                            it->noptions);
         else
             claim(m, (int)c, item, h->qrow[c] - 1);
@@ -425,7 +427,7 @@ static void prepare_headers(struct mapping *m)
     h->id_column = h->duration_column = -1;
 }
 
-/* Finds the column of the need at needs[k] with the given spec; returns what
+/* Sets up need n for spec (with an item's id and text) and finds its column; returns what
  * find_column does and leaves the column in *out (-1: none). */
 static int find_one(struct mapping *m, struct need *n, const char *what,
                     const struct lotk_column *spec, const char *id,
@@ -477,12 +479,9 @@ static int map_items(struct mapping *m, struct need *needs)
         char what[160];
         int col;
         snprintf(what, sizeof what, "item %s", it->id);
-        need_init(n, &spec, it->id, &it->text);
-        snprintf(n->what, sizeof n->what, "%s", what);
         if (it->type == LOTK_ITEM_MULTI && it->question && !it->row &&
-            map_multi(m, (int)i, n) == 0)
+            map_multi(m, (int)i, what) == 0)
             continue;
-        need_clear(n);
         if ((rc = find_one(m, n, what, &spec, it->id, &it->text, &col)) != 0)
             return rc;
         if (col >= 0)
