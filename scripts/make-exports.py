@@ -102,7 +102,7 @@ def read_standard(std):
         for v, label in OPTIONS[scale].items():
             if not re.search(r"[{ ]%s: %d[,}]" % (re.escape(label), v), text):
                 sys.exit("make-exports: %s: scale %s has no label %s: %d" % (path, scale, label, v))
-    org = re.search(r"^  org_column: (\w+)$", text, re.M).group(1)
+    org = re.search(r"^  org_column: (?:\{name: )?(\w+)", text, re.M).group(1)
     return items, org
 
 

@@ -1,6 +1,7 @@
 /* answer.c — one answer decoded through its item: numbers on the scale, labels, missing
- * codes, and the two ways a multi-select item arrives (labels joined by ┋, or a 0/1 column
- * per option); an answer that fits none rejects the row, with the closest label. */
+ * codes, answers as people type them (full-width digits, "5分", "4（同意）", "同意。"), and
+ * the two ways a multi-select item arrives (labels joined by ┋, or a 0/1 column per
+ * option); an answer that fits none rejects the row, with the closest label for text. */
 #include "input/survey_private.h"
 
 #include <math.h>
@@ -42,7 +43,147 @@ static const char *closest(const char *text, const struct lotk_strmap *labels,
     return best;
 }
 
-/* Decodes one answer through its item's scale; returns false with a reason set. */
+/* How an answer as people type it reads, once normalised (header.h: full-width digits and
+ * punctuation folded, blanks trimmed). */
+enum typed { TYPED_NONE, TYPED_NUMBER, TYPED_LABEL, TYPED_MISSING, TYPED_CONFLICT };
+
+/* Sentence punctuation after a label ("同意。", "同意!"), which is no part of it. */
+static size_t strip_full_stop(const char *s, size_t n)
+{
+    for (;;) {
+        if (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x82", 3) == 0) /* 。 */
+            n -= 3;
+        else if (n >= 1 && (s[n - 1] == '.' || s[n - 1] == '!'))
+            n--;
+        else if (n >= 1 && s[n - 1] == ' ')
+            n--;
+        else
+            return n;
+    }
+}
+
+/* Whether s (normalised) starts like a number: a digit, or a sign or point and a digit. */
+static bool looks_numeric(const char *s)
+{
+    if (*s == '-' || *s == '+' || *s == '.')
+        s++;
+    return *s >= '0' && *s <= '9';
+}
+
+/* Reads the normalised answer s[0..n) as people type it: a number with a unit "5分" or
+ * with its option's label "4(同意)" (a label of another value is a conflict, *label set to
+ * it), or a label or missing code with a full stop after it "同意。". */
+static enum typed read_typed(const struct lotk_scale *sc, const char *s, size_t n, double *v,
+                             int *label)
+{
+    size_t k = 0;
+    if (k < n && (s[k] == '-' || s[k] == '+'))
+        k++;
+    while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == '.'))
+        k++;
+    if (k > 0 && looks_numeric(s) && lotk_parse_double(s, k, v) == 0) {
+        const char *rest = s + k;
+        size_t m = n - k;
+        if (m > 0 && *rest == ' ')
+            rest++, m--;
+        if (m == strlen("分") && memcmp(rest, "分", m) == 0)
+            return TYPED_NUMBER;
+        if (m >= 2 && rest[0] == '(' && rest[m - 1] == ')' &&
+            !memchr(rest + 1, '(', m - 2) && !memchr(rest + 1, ')', m - 2)) {
+            *label = lotk_strmap_get(&sc->labels, rest + 1, m - 2);
+            if (*label >= 0 && sc->label_values[*label] != *v)
+                return TYPED_CONFLICT;
+            return TYPED_NUMBER;
+        }
+    }
+    size_t t = strip_full_stop(s, n);
+    if (t == n || t == 0)
+        return TYPED_NONE;
+    if ((*label = lotk_strmap_get(&sc->labels, s, t)) >= 0)
+        return TYPED_LABEL;
+    if (lotk_strmap_get(&sc->missing, s, t) >= 0)
+        return TYPED_MISSING;
+    return TYPED_NONE;
+}
+
+/* A number on the scale, or the row rejected for being outside it. */
+static bool on_scale(struct lotk_survey_reader *rd, size_t col, const struct lotk_item *item,
+                     const char *text, size_t len, double v, double *out)
+{
+    const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
+    if (v >= sc->min && v <= sc->max) {
+        *out = v;
+        return true;
+    }
+    lotk_survey_reject_row(rd, (long)col + 1,
+                           "item %s (column '%s'): answer %.*s is outside the scale %s "
+                           "[%g, %g]", item->id, lotk_survey_header_text(rd, col),
+                           (int)len, text, sc->id, sc->min, sc->max);
+    return false;
+}
+
+/* An answer that is none of the exact forms, normalised and read as people type it;
+ * returns false with a reason set when it still means nothing on the scale. */
+static bool decode_typed(struct lotk_survey_reader *rd, size_t col,
+                         const struct lotk_item *item, const char *text, size_t len,
+                         double *out)
+{
+    const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
+    struct lotk_buf norm = {0};
+    bool ok = true;
+    double v;
+    int label = -1;
+    lotk_header_normalize_n(text, len, &norm);
+    if (lotk_strmap_get(&sc->missing, norm.data, norm.len) >= 0) {
+        *out = NAN;
+    } else if (lotk_parse_double(norm.data, norm.len, &v) == 0) {
+        ok = on_scale(rd, col, item, text, len, v, out);
+    } else if ((label = lotk_strmap_get(&sc->labels, norm.data, norm.len)) >= 0) {
+        *out = sc->label_values[label];
+    } else {
+        switch (read_typed(sc, norm.data, norm.len, &v, &label)) {
+        case TYPED_NUMBER:
+            ok = on_scale(rd, col, item, text, len, v, out);
+            break;
+        case TYPED_LABEL:
+            *out = sc->label_values[label];
+            break;
+        case TYPED_MISSING:
+            *out = NAN;
+            break;
+        case TYPED_CONFLICT:
+            lotk_survey_reject_row(rd, (long)col + 1,
+                                   "item %s (column '%s'): answer '%.*s' says %g, but its "
+                                   "label means %g on scale %s", item->id,
+                                   lotk_survey_header_text(rd, col), (int)len, text, v,
+                                   sc->label_values[label], sc->id);
+            ok = false;
+            break;
+        case TYPED_NONE:
+            /* A number gets no label as a hint: 7 is not "close" to 非常同意. */
+            if (sc->nlabels && !looks_numeric(norm.data))
+                lotk_survey_reject_row(rd, (long)col + 1,
+                                       "item %s (column '%s'): unknown answer '%.*s'; the "
+                                       "closest label of scale %s is '%s'", item->id,
+                                       lotk_survey_header_text(rd, col), (int)len, text,
+                                       sc->id, closest(norm.data, &sc->labels, NULL, 0));
+            else
+                lotk_survey_reject_row(rd, (long)col + 1,
+                                       "item %s (column '%s'): unknown answer '%.*s' (scale %s "
+                                       "takes numbers in [%g, %g]%s)", item->id,
+                                       lotk_survey_header_text(rd, col), (int)len, text,
+                                       sc->id, sc->min, sc->max,
+                                       sc->nlabels ? " or one of its labels" : "");
+            ok = false;
+            break;
+        }
+    }
+    lotk_buf_free(&norm);
+    return ok;
+}
+
+/* Decodes one answer through its item's scale; returns false with a reason set. The exact
+ * forms first (a missing code, a number, a label as declared), then as people type them. */
 static bool decode_answer(struct lotk_survey_reader *rd, size_t col,
                           const struct lotk_item *item, const char *text, size_t len,
                           double *out)
@@ -54,48 +195,14 @@ static bool decode_answer(struct lotk_survey_reader *rd, size_t col,
         return true;
     }
     double v;
-    if (lotk_parse_double(text, len, &v) == 0) {
-        if (v >= sc->min && v <= sc->max) {
-            *out = v;
-            return true;
-        }
-        lotk_survey_reject_row(rd, (long)col + 1,
-                               "item %s (column '%s'): answer %.*s is outside the scale %s "
-                               "[%g, %g]", item->id, lotk_survey_header_text(rd, col),
-                               (int)len, text, sc->id, sc->min, sc->max);
-        return false;
-    }
+    if (lotk_parse_double(text, len, &v) == 0)
+        return on_scale(rd, col, item, text, len, v, out);
     int label = lotk_strmap_get(&sc->labels, text, len);
-    if (label < 0 && sc->nlabels) { /* full-width letters, odd spaces: as the loader folded */
-        struct lotk_buf norm = {0};
-        lotk_header_normalize_n(text, len, &norm);
-        label = lotk_strmap_get(&sc->labels, norm.data, norm.len);
-        if (label < 0 && lotk_strmap_get(&sc->missing, norm.data, norm.len) >= 0) {
-            lotk_buf_free(&norm);
-            *out = NAN;
-            return true;
-        }
-        if (label < 0) {
-            lotk_survey_reject_row(rd, (long)col + 1,
-                                   "item %s (column '%s'): unknown answer '%.*s'; the closest "
-                                   "label of scale %s is '%s'", item->id,
-                                   lotk_survey_header_text(rd, col), (int)len, text, sc->id,
-                                   closest(norm.data, &sc->labels, NULL, 0));
-            lotk_buf_free(&norm);
-            return false;
-        }
-        lotk_buf_free(&norm);
-    }
     if (label >= 0) {
         *out = sc->label_values[label];
         return true;
     }
-    lotk_survey_reject_row(rd, (long)col + 1,
-                           "item %s (column '%s'): unknown answer '%.*s' (scale %s takes "
-                           "numbers in [%g, %g]%s)", item->id, lotk_survey_header_text(rd, col),
-                           (int)len, text, sc->id, sc->min, sc->max,
-                           sc->nlabels ? " or one of its labels" : "");
-    return false;
+    return decode_typed(rd, col, item, text, len, out);
 }
 
 /* A multi item's cell of labels joined by ┋ (wjx text export): the sum of their values. */

@@ -164,7 +164,6 @@ static bool take_id(struct lotk_survey *sv, const char *id, size_t len)
 static void finish_row(struct lotk_survey_reader *rd)
 {
     struct lotk_survey *sv = rd->sv;
-    const struct lotk_standard *s = sv->s;
     const struct lotk_survey_header *h = rd->h;
     sv->counts.rows++;
     size_t nfields = rd->csv.column;
@@ -173,22 +172,26 @@ static void finish_row(struct lotk_survey_reader *rd)
                                nfields, h->nheaders);
     if (!rd->reason[0] && (!rd->org.data || rd->org.len == 0))
         lotk_survey_reject_row(rd, h->org_column + 1, "no organization id in column %d (%s)",
-                               h->org_column + 1, s->org_column);
+                               h->org_column + 1,
+                               lotk_survey_header_text(rd, (size_t)h->org_column));
     /* Ids are C strings from here on (the result, every writer): one with a NUL byte in it
      * would be cut short there, and two such ids would become one. */
     if (!rd->reason[0] && memchr(rd->org.data, '\0', rd->org.len))
         lotk_survey_reject_row(rd, h->org_column + 1,
                                "a NUL byte in the organization id in column %d (%s)",
-                               h->org_column + 1, s->org_column);
+                               h->org_column + 1,
+                               lotk_survey_header_text(rd, (size_t)h->org_column));
     if (!rd->reason[0] && h->id_column >= 0 && rd->resp.data &&
         memchr(rd->resp.data, '\0', rd->resp.len))
         lotk_survey_reject_row(rd, h->id_column + 1,
                                "a NUL byte in the respondent id in column %d (%s)",
-                               h->id_column + 1, s->id_column);
+                               h->id_column + 1,
+                               lotk_survey_header_text(rd, (size_t)h->id_column));
     if (!rd->reason[0] && h->id_column >= 0) {
         if (!rd->resp.data || rd->resp.len == 0)
             lotk_survey_reject_row(rd, h->id_column + 1, "no respondent id in column %d (%s)",
-                                   h->id_column + 1, s->id_column);
+                                   h->id_column + 1,
+                                   lotk_survey_header_text(rd, (size_t)h->id_column));
         /* Taken from here on whatever follows: a screened respondent did answer, and a row
          * that reaches screening is either screened or scored. */
         else if (!take_id(sv, rd->resp.data, rd->resp.len))

@@ -134,7 +134,8 @@ struct lotk_survey_header *lotk_colmap_header_new(const char *path);
 /* colmap.c — maps rd->h's headers to the standard's items, organization and id columns
  * and screening cells, and plans each column's one-digit answers. Returns 0, or LOTK_EIO
  * with rd->csv.err naming what has no column (with the closest headers), fits several, or
- * is claimed twice. */
+ * is claimed twice; when there are several such problems, each is printed on stderr and
+ * rd->csv.err counts them. */
 int lotk_colmap_map(struct lotk_survey_reader *rd);
 
 /* answer.c — decodes the answer text[0..len) in column col (plan cp, an item's column)

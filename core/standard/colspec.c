@@ -5,6 +5,7 @@
 #include "standard/load_internal.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,25 +22,37 @@ static long utf8_chars(const char *s, size_t offset)
     return n + 1;
 }
 
-void lotk_colspec_load(struct lotk_loader *ld, const yaml_node_t *v, struct lotk_column *col,
-                       const char *what)
+/* A column spec. With named (survey.org_column, id_column) the mapping form also takes
+ * name: (the header) and text: (the question), alongside match: or question:, any of which
+ * may name the column; an item's column: takes match: or question: only, its text: being
+ * the item's own. */
+static void load_spec(struct lotk_loader *ld, const yaml_node_t *v, struct lotk_column *col,
+                      const char *what, bool named)
 {
     static const char *const ckeys[] = {"match", "question", "row", NULL};
+    static const char *const nkeys[] = {"name", "text", "match", "question", "row", NULL};
     col->loc = loc_of(v);
     if (v->type == YAML_SCALAR_NODE) {
         col->name = lotk_xstrdup(scalar(v));
         return;
     }
     if (v->type != YAML_MAPPING_NODE) {
-        problem(ld, v, "%s: column: expected a header, {match: pattern} or {question: N}, "
-                "found %s", what, lotk_yaml_type_name(v));
+        problem(ld, v, named ? "%s: expected a header or {name, text, match, question}, "
+                "found %s" : "%s: column: expected a header, {match: pattern} or "
+                "{question: N}, found %s", what, lotk_yaml_type_name(v));
         return;
     }
-    lotk_yaml_check_keys(ld, v, ckeys, "column");
+    lotk_yaml_check_keys(ld, v, named ? nkeys : ckeys, named ? what : "column");
     yaml_node_t *m = lotk_yaml_get(ld, v, "match");
     yaml_node_t *q = lotk_yaml_get(ld, v, "question");
     yaml_node_t *r = lotk_yaml_get(ld, v, "row");
+    yaml_node_t *name = named ? lotk_yaml_get(ld, v, "name") : NULL;
+    yaml_node_t *text = named ? lotk_yaml_get(ld, v, "text") : NULL;
     double x;
+    if (name)
+        col->name = lotk_yaml_string(ld, name, "name");
+    if (text)
+        lotk_yaml_text(ld, text, &col->text, "text");
     if (m && q) {
         problem(ld, v, "%s: column: give match or question, not both", what);
     } else if (m && m->type == YAML_SCALAR_NODE) {
@@ -65,8 +78,9 @@ void lotk_colspec_load(struct lotk_loader *ld, const yaml_node_t *v, struct lotk
             else
                 col->question = (int)x;
         }
-    } else {
-        problem(ld, v, "%s: column: expected match or question", what);
+    } else if (!name && !text) {
+        problem(ld, v, named ? "%s: expected name, text, match or question" :
+                "%s: column: expected match or question", what);
     }
     if (r) {
         if (!q)
@@ -81,11 +95,28 @@ void lotk_colspec_load(struct lotk_loader *ld, const yaml_node_t *v, struct lotk
     }
 }
 
+void lotk_colspec_load(struct lotk_loader *ld, const yaml_node_t *v, struct lotk_column *col,
+                       const char *what)
+{
+    load_spec(ld, v, col, what, false);
+}
+
 void lotk_colspec_free(struct lotk_column *col)
 {
     free(col->name);
     lotk_rx_free(col->match);
+    lotk_yaml_text_free(&col->text);
     memset(col, 0, sizeof *col);
+}
+
+/* The plain name of a spec, for messages. */
+static const char *spec_label(const struct lotk_column *col)
+{
+    if (col->name)
+        return col->name;
+    if (col->text.zh || col->text.en)
+        return col->text.zh ? col->text.zh : col->text.en;
+    return col->match ? lotk_rx_pattern(col->match) : "?";
 }
 
 void lotk_colspec_survey(struct lotk_loader *ld, const yaml_node_t *n)
@@ -97,17 +128,15 @@ void lotk_colspec_survey(struct lotk_loader *ld, const yaml_node_t *n)
         return;
     lotk_yaml_check_keys(ld, n, keys, "survey");
     yaml_node_t *v;
-    /* org_column and id_column stay available as plain names for messages: the header, or
-     * the pattern's text. */
+    /* org_column and id_column stay available as plain names for messages and for the
+     * evidence sheets: the header, else the question's text, else the pattern. */
     if ((v = lotk_yaml_require(ld, n, "org_column", "survey"))) {
-        lotk_colspec_load(ld, v, &s->org_spec, "org_column");
-        s->org_column = lotk_xstrdup(s->org_spec.name ? s->org_spec.name :
-                                     s->org_spec.match ? lotk_rx_pattern(s->org_spec.match) : "?");
+        load_spec(ld, v, &s->org_spec, "org_column", true);
+        s->org_column = lotk_xstrdup(spec_label(&s->org_spec));
     }
     if ((v = lotk_yaml_get(ld, n, "id_column"))) {
-        lotk_colspec_load(ld, v, &s->id_spec, "id_column");
-        s->id_column = lotk_xstrdup(s->id_spec.name ? s->id_spec.name :
-                                    s->id_spec.match ? lotk_rx_pattern(s->id_spec.match) : "?");
+        load_spec(ld, v, &s->id_spec, "id_column", true);
+        s->id_column = lotk_xstrdup(spec_label(&s->id_spec));
     }
     if ((v = lotk_yaml_get(ld, n, "duration_column"))) {
         lotk_colspec_load(ld, v, &s->duration, "duration_column");

@@ -265,7 +265,9 @@ static int dash_row(const char *s)
     return 0;
 }
 
-int lotk_header_question(const char *s, int *question, int *row)
+/* lotk_header_question, also giving where the stem starts (after the number and its
+ * separator) in *stem_at. */
+static int parse_question(const char *s, int *question, int *row, const char **stem_at)
 {
     int q = 0, r = 0;
     const char *p = s;
@@ -337,7 +339,55 @@ stem:
         r = dash_row(p);
     *question = q;
     *row = r;
+    *stem_at = p;
     return 1;
+}
+
+int lotk_header_question(const char *s, int *question, int *row)
+{
+    const char *stem_at;
+    return parse_question(s, question, row, &stem_at);
+}
+
+/* Where one trailing remark "(…)" starts in s[0..n) (its blank before included), or n when
+ * s does not end with one or the remark is all there is. */
+static size_t trailing_remark(const char *s, size_t n)
+{
+    if (n == 0 || s[n - 1] != ')')
+        return n;
+    size_t open = n - 1;
+    while (open > 0 && s[open - 1] != '(' && s[open - 1] != ')')
+        open--;
+    if (open == 0 || s[open - 1] != '(')
+        return n; /* no "(" before it, or nested parentheses: not a simple remark */
+    open--;
+    size_t at = open;
+    if (at > 0 && s[at - 1] == ' ')
+        at--;
+    return at > 0 ? at : n;
+}
+
+void lotk_header_stem(const char *normalized, bool drop_hint, struct lotk_buf *out)
+{
+    const char *s = normalized ? normalized : "", *p = s;
+    int q, r;
+    lotk_buf_reset(out);
+    lotk_buf_append(out, "", 0);
+    if (parse_question(s, &q, &r, &p)) {
+        /* The separators parse_question leaves: "第12题:题干", "12(3)、题干", "12.3 题干". */
+        for (;;) {
+            if (*p == ' ' || *p == ':' || *p == '.')
+                p++;
+            else if (starts_with(p, IDEO_COMMA))
+                p += strlen(IDEO_COMMA);
+            else
+                break;
+        }
+    }
+    size_t n = strlen(p);
+    if (drop_hint)
+        n = trailing_remark(p, n);
+    lotk_buf_append(out, p, n);
 }
 
 /* ---- metadata columns --------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #ifndef LOTK_HEADER_H
 #define LOTK_HEADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -64,6 +65,17 @@ void lotk_header_normalize(const char *in, struct lotk_buf *out);
  * else there means no question. wjx exports that name matrix rows by text alone
  * (`12、引导语—小题`) give row 0 for every row: the caller numbers those by position. */
 int lotk_header_question(const char *normalized, int *question, int *row);
+
+/* Writes into out (replacing its contents; out->data is never NULL afterwards) the question
+ * stem of a normalised header, for matching a header by an item's text: the question number
+ * as lotk_header_question reads it and the separators after it (`、`, `.`, `:`, blanks)
+ * removed — "12、题干" and "Q12:题干" → "题干"; a header without a number is kept whole.
+ * With drop_hint, one trailing remark in parentheses, with the blank before it, goes too:
+ * the scale hint 问卷星 appends, "2、题干(非常不同意…非常同意)" → "题干". A remark is removed
+ * only when it holds no parentheses itself and something is left before it, so "(单选)"
+ * alone stays, and "题干(部门)(提示)" loses only "(提示)". The stem of a header that is a
+ * bare number ("Q12") is "". */
+void lotk_header_stem(const char *normalized, bool drop_hint, struct lotk_buf *out);
 
 /* Metadata columns the platforms add around the questions. */
 enum lotk_meta {

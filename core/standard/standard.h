@@ -80,6 +80,9 @@ struct lotk_column {
     struct lotk_rx *match; /* header pattern, or NULL */
     int question, row;     /* question number (0: none) and row (0: none) */
     struct lotk_loc loc;
+    /* The question as the survey asked it (survey.org_column and id_column only; an item
+     * has its own text:): a header whose stem reads it names the column (header.h). */
+    struct lotk_text text;
 };
 
 /* One option of a multi-select item. */

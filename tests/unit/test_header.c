@@ -368,12 +368,57 @@ static void duration_table(void **state)
     assert_int_equal(lotk_duration_parse(NULL, 0, &sec), -1);
 }
 
+/* Stems for matching by question text: the question number and a trailing hint go, the
+ * rest of the stem stays as normalised. */
+static void stem_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *bare, *nohint;
+    } cases[] = {
+        {"2、公司有成文的职工教育培训制度(非常不同意…非常同意)",
+         "公司有成文的职工教育培训制度(非常不同意…非常同意)", "公司有成文的职工教育培训制度"},
+        {"1、您所在的单位", "您所在的单位", "您所在的单位"},
+        {"您所在单位名称", "您所在单位名称", "您所在单位名称"},
+        {"3.您所在单位(部门)定期组织集体学习:", "您所在单位(部门)定期组织集体学习:",
+         "您所在单位(部门)定期组织集体学习:"},
+        {"12 、题干 (提示)", "题干 (提示)", "题干"},
+        {"Q12:题干", "题干", "题干"},
+        {"Q12 题干", "题干", "题干"},
+        {"第12题:题干", "题干", "题干"},
+        {"12(3)、题干", "题干", "题干"},
+        {"12.3 题干", "题干", "题干"},
+        {"题干(部门)(提示)", "题干(部门)(提示)", "题干(部门)"},
+        {"题干(a(b))", "题干(a(b))", "题干(a(b))"},     /* nested: no simple remark */
+        {"(单选)", "(单选)", "(单选)"},                   /* nothing before it: kept */
+        {"12、(单选)", "(单选)", "(单选)"},
+        {"2021年收入", "2021年收入", "2021年收入"},       /* a year, no question number */
+        {"Q12", "", ""},
+        {"", "", ""},
+    };
+    struct lotk_buf out = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lotk_header_stem(cases[i].in, false, &out);
+        if (strcmp(out.data, cases[i].bare) != 0)
+            fail_msg("stem of \"%s\": \"%s\", expected \"%s\"", cases[i].in, out.data,
+                     cases[i].bare);
+        lotk_header_stem(cases[i].in, true, &out);
+        if (strcmp(out.data, cases[i].nohint) != 0)
+            fail_msg("stem without hint of \"%s\": \"%s\", expected \"%s\"", cases[i].in,
+                     out.data, cases[i].nohint);
+    }
+    lotk_header_stem(NULL, true, &out);
+    assert_string_equal(out.data, "");
+    lotk_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(normalize_table),
         cmocka_unit_test(normalize_random),
         cmocka_unit_test(question_table),
+        cmocka_unit_test(stem_table),
         cmocka_unit_test(metadata_table),
         cmocka_unit_test(duration_table),
     };
