@@ -200,6 +200,40 @@ static json_t *batch_json(const struct lotk_result_table *t)
     return j;
 }
 
+/* A city standard's targets (DESIGN §10): per group, its units, those meeting the grade,
+ * their share against the target, and the units still short, closest first. */
+static json_t *targets_json(const struct lotk_result_table *t)
+{
+    const struct lotk_target_report *tr = t->targets;
+    const struct lotk_standard *s = t->result->standard;
+    json_t *a = json_array();
+    for (size_t g = 0; g < tr->ngroups; g++) {
+        const struct lotk_target_group *gr = &tr->groups[g];
+        json_t *j = json_object(), *shorts = json_array();
+        json_object_set_new(j, "group", json_string(gr->group));
+        json_object_set_new(j, "units", json_integer((json_int_t)gr->units));
+        json_object_set_new(j, "meeting", json_integer((json_int_t)gr->meeting));
+        json_object_set_new(j, "share", lotk_json_real_or_null(gr->share));
+        json_object_set_new(j, "target", lotk_json_real_or_null(gr->target));
+        json_object_set_new(j, "met", gr->target == gr->target ? json_boolean(gr->met) :
+                                                                 json_null());
+        json_object_set_new(j, "at_least", json_string(tr->at_least));
+        for (size_t k = 0; k < gr->nshorts; k++) {
+            const struct lotk_target_short *sh = &gr->shorts[k];
+            json_t *u = json_object();
+            json_object_set_new(u, "unit", json_string(sh->id));
+            json_object_set_new(u, "points", lotk_json_real_or_null(sh->points));
+            json_object_set_new(u, "grade", sh->band >= 0 ? json_string(s->bands[sh->band].grade) :
+                                                            json_null());
+            json_object_set_new(u, "gap", lotk_json_real_or_null(sh->gap));
+            json_array_append_new(shorts, u);
+        }
+        json_object_set_new(j, "short", shorts);
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
 /* ---- a result ------------------------------------------------------------------------ */
 
 /* The rows rejected or screened out, for a report's "rejected rows" sheet: the first
@@ -468,6 +502,8 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     member(out, "input", input, false);
     if (t->summary)
         member(out, "batch", batch_json(t), false);
+    if (t->targets)
+        member(out, "targets", targets_json(t), false);
     if (t->rejects) {
         member(out, "rejects", rejects_json(t->rejects), false);
         if (t->rejects->count > REJECTS_LISTED)

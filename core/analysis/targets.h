@@ -1,0 +1,49 @@
+/* targets.h — a city standard's targets (DESIGN §10): per group of units (the statistics
+ * file's targets.group_by column), how many units reach the targets' grade, their share
+ * against the group's target, and the units still short with their gap in points. */
+#ifndef LOTK_TARGETS_H
+#define LOTK_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "input/statistics.h"
+#include "score/score.h"
+
+struct lotk_target_short {
+    const char *id;   /* borrowed from the result */
+    double points;    /* NaN: no total */
+    int band;         /* the unit's grade (index into bands), -1: none */
+    double gap;       /* points to the grade's minimum (0 when held back by a rule or by
+                       * too few respondents); NaN without a total */
+};
+
+struct lotk_target_group {
+    const char *group;  /* borrowed from the standard or the statistics */
+    size_t units, meeting;
+    double share;       /* meeting / units; NaN without units */
+    double target;      /* NaN: the standard sets none for this group */
+    bool met;           /* share ≥ target; false without a target */
+    struct lotk_target_short *shorts; /* the units not meeting, closest first */
+    size_t nshorts;
+};
+
+struct lotk_target_report {
+    const char *group_by, *at_least; /* borrowed from the standard */
+    int band;                        /* at_least's index in the bands */
+    double min_points;               /* that band's minimum */
+    struct lotk_target_group *groups; /* the standard's groups in its order, then others in
+                                       * natural order */
+    size_t ngroups;
+    size_t ungrouped;                /* units of the result in no group */
+};
+
+/* The targets of r's standard over its units, grouped by st (borrowed: r and st must
+ * outlive the report). NULL when the standard sets no targets. A unit meets the target
+ * when its grade is at_least or better. Owned by the caller (lotk_targets_free). */
+struct lotk_target_report *lotk_targets_compute(const struct lotk_result *r,
+                                                const struct lotk_statistics *st);
+
+void lotk_targets_free(struct lotk_target_report *t);
+
+#endif
