@@ -293,8 +293,9 @@ static int units_start(struct score_units *su, const struct lotk_args *args,
             fprintf(stderr, "lotk: %ld units in %s, %ld cells rejected\n", su->stats->rows,
                     su->stats->file, su->stats->rejected_cells);
         if (rc == 0 && su->membership)
-            fprintf(stderr, "lotk: %zu member results from %zu files, %ld members counted\n",
-                    su->members.norgs, su->members.nfiles, su->rollup->members_counted);
+            fprintf(stderr, "lotk: %zu member results from %zu file%s, %ld members counted\n",
+                    su->members.norgs, su->members.nfiles, su->members.nfiles == 1 ? "" : "s",
+                    su->rollup->members_counted);
     }
     lotk_diags_free(&warnings);
     return rc;
@@ -450,6 +451,12 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
     r->scorer = lotk_scorer_new(r->s, r->plugins, r->respondents);
     lotk_scorer_set_evidence(r->scorer, r->evidence.ev);
     lotk_scorer_set_rollup(r->scorer, r->units.rollup);
+    if (args->npos < 2)
+        lotk_scorer_set_no_survey(r->scorer);
+    if (args->npos < 2 && r->s->nitems > 0 && !r->quiet)
+        lotk_diag(stderr, "warning", NULL, 0, 0,
+                  "no survey file: the survey indicators have no value, and min_respondents "
+                  "does not apply");
     lotk_scorer_set_jobs(r->scorer, (int)r->jobs);
     if (r->stats.boot_rows)
         lotk_scorer_observe(r->scorer, lotk_bootstrap_observe, r->stats.boot_rows);

@@ -72,13 +72,13 @@ int lotk_members_check_search_path(const char *file, const char *id, const char 
     int rc = 0;
     if (lotk_standard_load(path, &s, &diags) != 0)
         rc = lotk_err_set(err, LOTK_EIO, file, 0, 0,
-                          "member results of standard '%s': %s does not load (lotk check "
-                          "%s)", id, path, path);
+                          "member results of standard '%s', which does not load from the "
+                          "search path (lotk check %s)", id, id);
     else if (strcmp(s->version, version) != 0)
         rc = lotk_err_set(err, LOTK_EIO, file, 0, 0,
                           "member results of %s %s, an unknown version: the standard on the "
-                          "search path (%s) is %s %s; score the members again against it",
-                          id, version, path, id, s->version);
+                          "search path is %s %s; score the members again against it",
+                          id, version, id, s->version);
     lotk_standard_free(s);
     lotk_diags_free(&diags);
     free(path);

@@ -404,6 +404,53 @@ static void table_rules(const struct lotk_result_table *t, const struct lotk_wri
     }
 }
 
+/* A city standard's targets: per group, the share meeting the grade against the target,
+ * and the units still short, closest first. */
+static void table_targets(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                          struct lotk_buf *out)
+{
+    const struct lotk_target_report *tr = t->targets;
+    const struct lotk_standard *s = t->result->standard;
+    char a[32], b[32], share[32], target[32];
+    lotk_buf_puts(out, "\n");
+    msgf(out, o, "tbl_targets", tr->group_by, grade_label(s, tr->band, o));
+    lotk_buf_putc(out, '\n');
+    for (size_t g = 0; g < tr->ngroups; g++) {
+        const struct lotk_target_group *gr = &tr->groups[g];
+        snprintf(a, sizeof a, "%zu", gr->units);
+        snprintf(b, sizeof b, "%zu", gr->meeting);
+        brief(share, gr->share * 100);
+        brief(target, gr->target * 100);
+        lotk_buf_printf(out, "  %-10s ", gr->group);
+        msgf(out, o, "tbl_target_group", a, b, share, target,
+             msg(o, gr->target != gr->target ? "target_none" :
+                    gr->met                  ? "target_met" : "target_missed"));
+        lotk_buf_putc(out, '\n');
+        if (!gr->nshorts)
+            continue;
+        struct lotk_buf list = {0};
+        char text[256];
+        for (size_t k = 0; k < gr->nshorts; k++) {
+            const struct lotk_target_short *sh = &gr->shorts[k];
+            points_cell(a, sizeof a, sh->gap);
+            snprintf(text, sizeof text, msg(o, sh->gap > 0 || sh->gap != sh->gap ?
+                                                   "target_gap" : "target_held"),
+                     sh->id, sh->gap > 0 || sh->gap != sh->gap ? a : grade_label(s, sh->band, o));
+            lotk_buf_printf(&list, "%s%s", k ? msg(o, "list_separator") : "", text);
+        }
+        lotk_buf_puts(out, "             ");
+        msgf(out, o, "tbl_target_short", list.data);
+        lotk_buf_putc(out, '\n');
+        lotk_buf_free(&list);
+    }
+    if (tr->ungrouped) {
+        snprintf(a, sizeof a, "%zu", tr->ungrouped);
+        lotk_buf_puts(out, "  ");
+        msgf(out, o, "tbl_targets_ungrouped", a);
+        lotk_buf_putc(out, '\n');
+    }
+}
+
 /* What the column ids stand for, and the grade bands. */
 static void table_legend(const struct lotk_result *r, const struct lotk_write_opts *o,
                          struct lotk_buf *out)
@@ -442,6 +489,8 @@ void lotk_write_table_result(const struct lotk_result_table *t, const struct lot
         ranks_table(t, opts, out);
     if (t->bootstrap)
         bootstrap_table(t, opts, out);
+    if (t->targets)
+        table_targets(t, opts, out);
     table_legend(r, opts, out);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/mem.h"
 
 enum { UNLISTED_NAMED = 5 }; /* unlisted members named in the warning, the rest counted */
@@ -94,10 +95,17 @@ static void count_member(struct lotk_rollup *ru, const struct lotk_members_set *
     }
 }
 
+/* Membership rows whose member has no result: said once, with a few of them. */
+struct missing {
+    size_t count;
+    struct lotk_buf names;
+};
+
 /* Members counted toward their units, each reported where it cannot be. */
 static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *stats,
                           const struct lotk_membership *mp, const struct lotk_members_set *ms,
-                          const int *at, struct tally **tallies, struct lotk_diags *warnings)
+                          const int *at, struct tally **tallies, struct missing *no_result,
+                          struct lotk_diags *warnings)
 {
     for (size_t i = 0; i < mp->nrows; i++) {
         const struct lotk_member_row *row = &mp->rows[i];
@@ -105,9 +113,9 @@ static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *
             continue; /* reported by the membership reader */
         const struct lotk_member *mb = ms ? lotk_members_find(ms, row->org) : NULL;
         if (!mb) {
-            lotk_diags_add(warnings, true, LOTK_EIO, mp->file, row->line, 1,
-                           "member %s of %s has no result in the --members files: it is not "
-                           "counted", row->org, row->unit);
+            if (no_result->count++ < UNLISTED_NAMED)
+                lotk_buf_printf(&no_result->names, "%s%s (line %ld)",
+                                no_result->count > 1 ? ", " : "", row->org, row->line);
             continue;
         }
         if (stats && !lotk_statistics_find(stats, row->unit)) {
@@ -202,8 +210,16 @@ int lotk_rollup_build(const struct lotk_standard *s, const struct lotk_statistic
         goto done;
     size_t ntallies = ru->nunits * ru->nleaves;
     tallies = lotk_xcalloc(ntallies > 0 ? ntallies : 1, sizeof *tallies);
+    struct missing no_result = {0};
     if (membership)
-        tally_members(ru, stats, membership, members, at, &tallies, warnings);
+        tally_members(ru, stats, membership, members, at, &tallies, &no_result, warnings);
+    if (no_result.count)
+        lotk_diags_add(warnings, true, LOTK_EIO, membership->file, 0, 0,
+                       "%zu member%s no result in the --members files and %s not counted: "
+                       "%s%s", no_result.count, no_result.count == 1 ? " has" : "s have",
+                       no_result.count == 1 ? "is" : "are", no_result.names.data,
+                       no_result.count > UNLISTED_NAMED ? ", …" : "");
+    lotk_buf_free(&no_result.names);
     if (membership && members)
         report_unlisted(membership, members, warnings);
     member_values(ru, tallies);

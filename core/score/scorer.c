@@ -297,6 +297,11 @@ void lotk_scorer_set_rollup(struct lotk_scorer *sc, const struct lotk_rollup *ru
     sc->rollup = ru;
 }
 
+void lotk_scorer_set_no_survey(struct lotk_scorer *sc)
+{
+    sc->no_survey = true;
+}
+
 /* An organization rated by assessors but absent from every survey is still scored, on
  * what it has: it gets an empty accumulator, so it takes the same path as any other. So
  * are a city standard's units known only from statistics or members. */
@@ -332,7 +337,7 @@ static unsigned evidence_flags(const struct lotk_scorer *sc, const struct lotk_o
             flags |= LOTK_FLAG_UNRATED;
     if (o->evidence) {
         flags |= lotk_evidence_org_flags(sc->evidence, o->evidence);
-        if (o->respondents == 0 && s->nitems > 0)
+        if (o->respondents == 0 && s->nitems > 0 && !sc->no_survey)
             flags |= LOTK_FLAG_EVIDENCE_ONLY;
     }
     return flags;
@@ -393,9 +398,9 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     if (incomplete)
         o->flags |= LOTK_FLAG_INCOMPLETE;
     o->flags |= evidence_flags(sc, o);
-    /* A standard without survey items (document review, statistics) has no respondents to
-     * count: min_respondents does not apply to it. */
-    if (s->nitems > 0 && o->respondents < s->min_respondents)
+    /* A standard without survey items (document review, statistics), or one scored without
+     * a survey file, has no respondents to count: min_respondents does not apply. */
+    if (s->nitems > 0 && !sc->no_survey && o->respondents < s->min_respondents)
         o->flags |= LOTK_FLAG_FEW_RESPONDENTS;
     else if (o->points == o->points && (o->band = lotk_score_band(s, o->points)) < 0 &&
              s->nbands > 0)
