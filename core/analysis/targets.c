@@ -56,7 +56,8 @@ static void add_groups(struct lotk_target_report *t, const struct lotk_standard 
 static void count_unit(struct lotk_target_report *t, struct lotk_target_group *g,
                        const struct lotk_org_result *o)
 {
-    g->units++;
+    g->ids = lotk_xrealloc(g->ids, (g->units + 1) * sizeof *g->ids);
+    g->ids[g->units++] = o->id;
     if (o->band >= 0 && o->band <= t->band) {
         g->meeting++;
         return;
@@ -105,8 +106,10 @@ void lotk_targets_free(struct lotk_target_report *t)
 {
     if (!t)
         return;
-    for (size_t g = 0; g < t->ngroups; g++)
+    for (size_t g = 0; g < t->ngroups; g++) {
         free(t->groups[g].shorts);
+        free(t->groups[g].ids);
+    }
     free(t->groups);
     free(t);
 }

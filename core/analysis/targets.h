@@ -26,6 +26,7 @@ struct lotk_target_group {
     bool met;           /* share ≥ target; false without a target */
     struct lotk_target_short *shorts; /* the units not meeting, closest first */
     size_t nshorts;
+    const char **ids;   /* every unit of the group, in result order (borrowed ids) */
 };
 
 struct lotk_target_report {

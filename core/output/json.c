@@ -150,6 +150,16 @@ static json_t *standard_json(const struct lotk_standard *s)
         json_array_append_new(bands, j);
     }
     json_object_set_new(std, "bands", bands);
+    if (s->targets.group_by) {
+        json_t *tg = json_object(), *share = json_object();
+        json_object_set_new(tg, "group_by", json_string(s->targets.group_by));
+        json_object_set_new(tg, "at_least", json_string(s->targets.at_least));
+        for (size_t k = 0; k < s->targets.nshares; k++)
+            json_object_set_new(share, s->targets.shares[k].group,
+                                json_real(s->targets.shares[k].share));
+        json_object_set_new(tg, "share", share);
+        json_object_set_new(std, "targets", tg);
+    }
     json_t *th = json_object();
     json_object_set_new(th, "min_respondents", json_integer(s->min_respondents));
     json_object_set_new(th, "rwg_j", lotk_json_real_or_null(s->min_rwg_j));
@@ -229,6 +239,10 @@ static json_t *targets_json(const struct lotk_result_table *t)
             json_array_append_new(shorts, u);
         }
         json_object_set_new(j, "short", shorts);
+        json_t *ids = json_array();
+        for (size_t k = 0; k < gr->units; k++)
+            json_array_append_new(ids, json_string(gr->ids[k]));
+        json_object_set_new(j, "unit_ids", ids);
         json_array_append_new(a, j);
     }
     return a;
