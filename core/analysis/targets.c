@@ -1,6 +1,7 @@
 /* targets.c — a city standard's targets per group of units; see targets.h. */
 #include "analysis/targets.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,4 +113,75 @@ void lotk_targets_free(struct lotk_target_report *t)
     }
     free(t->groups);
     free(t);
+}
+
+/* ---- progress between rounds ------------------------------------------------------------ */
+
+static long count_of(const json_t *g, const char *key)
+{
+    const json_t *v = json_object_get(g, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : -1;
+}
+
+static double real_of(const json_t *g, const char *key)
+{
+    const json_t *v = json_object_get(g, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static int met_of(const json_t *g)
+{
+    const json_t *v = json_object_get(g, "met");
+    return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+static void round_into(struct lotk_target_progress *p, const json_t *g, bool newer)
+{
+    if (newer) {
+        p->new_units = count_of(g, "units");
+        p->new_meeting = count_of(g, "meeting");
+        p->new_share = real_of(g, "share");
+        p->new_met = met_of(g);
+        p->target = real_of(g, "target");
+    } else {
+        p->old_units = count_of(g, "units");
+        p->old_meeting = count_of(g, "meeting");
+        p->old_share = real_of(g, "share");
+        p->old_met = met_of(g);
+        if (p->target != p->target)
+            p->target = real_of(g, "target");
+    }
+}
+
+static struct lotk_target_progress *progress_for(struct lotk_target_progress **all, size_t *n,
+                                                 const char *group)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*all)[i].group, group) == 0)
+            return &(*all)[i];
+    *all = lotk_xrealloc(*all, (*n + 1) * sizeof **all);
+    struct lotk_target_progress *p = &(*all)[(*n)++];
+    *p = (struct lotk_target_progress){.group = group, .old_units = -1, .old_meeting = -1,
+                                       .new_units = -1, .new_meeting = -1, .old_share = NAN,
+                                       .new_share = NAN, .target = NAN, .old_met = -1,
+                                       .new_met = -1};
+    return p;
+}
+
+size_t lotk_targets_progress(const struct json_t *old_root, const struct json_t *new_root,
+                             struct lotk_target_progress **out)
+{
+    const json_t *rounds[2] = {json_object_get(new_root, "targets"),
+                               json_object_get(old_root, "targets")};
+    size_t n = 0;
+    *out = NULL;
+    for (int r = 0; r < 2; r++) {
+        for (size_t i = 0; json_is_array(rounds[r]) && i < json_array_size(rounds[r]); i++) {
+            const json_t *g = json_array_get(rounds[r], i);
+            const char *group = json_string_value(json_object_get(g, "group"));
+            if (group)
+                round_into(progress_for(out, &n, group), g, r == 0);
+        }
+    }
+    return n;
 }

@@ -47,4 +47,21 @@ struct lotk_target_report *lotk_targets_compute(const struct lotk_result *r,
 
 void lotk_targets_free(struct lotk_target_report *t);
 
+/* One group's progress between two rounds of a city standard (lotk compare), read from the
+ * results' `targets` arrays. Counts and shares are NaN / -1 where a round lacks the group;
+ * strings borrow from the documents. */
+struct lotk_target_progress {
+    const char *group;
+    long old_units, old_meeting, new_units, new_meeting; /* -1: not in that round */
+    double old_share, new_share, target;                 /* NaN: none */
+    int old_met, new_met;                                /* 1, 0, or -1: no target */
+};
+
+/* The groups of the newer round's targets (then those only the older one has), with both
+ * rounds' figures, into *out (owned by the caller, freed with free). Returns their count; 0
+ * when neither result has targets. old_root and new_root are the results' JSON roots. */
+struct json_t;
+size_t lotk_targets_progress(const struct json_t *old_root, const struct json_t *new_root,
+                             struct lotk_target_progress **out);
+
 #endif

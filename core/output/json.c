@@ -612,6 +612,38 @@ static json_t *strings_json(const char *const *s, size_t n)
     return a;
 }
 
+static json_t *count_or_null(long n)
+{
+    return n >= 0 ? json_integer(n) : json_null();
+}
+
+static json_t *met_or_null(int met)
+{
+    return met >= 0 ? json_boolean(met) : json_null();
+}
+
+static json_t *progress_json(const struct lotk_comparison *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->nprogress; i++) {
+        const struct lotk_target_progress *p = &c->progress[i];
+        json_t *g = json_object();
+        json_object_set_new(g, "group", json_string(p->group));
+        json_object_set_new(g, "target", lotk_json_real_or_null(p->target));
+        json_object_set_new(g, "old_units", count_or_null(p->old_units));
+        json_object_set_new(g, "old_meeting", count_or_null(p->old_meeting));
+        json_object_set_new(g, "old_share", lotk_json_real_or_null(p->old_share));
+        json_object_set_new(g, "old_met", met_or_null(p->old_met));
+        json_object_set_new(g, "new_units", count_or_null(p->new_units));
+        json_object_set_new(g, "new_meeting", count_or_null(p->new_meeting));
+        json_object_set_new(g, "new_share", lotk_json_real_or_null(p->new_share));
+        json_object_set_new(g, "new_met", met_or_null(p->new_met));
+        json_object_set_new(g, "change", lotk_json_real_or_null(p->new_share - p->old_share));
+        json_array_append_new(a, g);
+    }
+    return a;
+}
+
 void lotk_write_json_comparison(const struct lotk_comparison *c, struct lotk_buf *out)
 {
     json_t *j = json_object();
@@ -681,6 +713,8 @@ void lotk_write_json_comparison(const struct lotk_comparison *c, struct lotk_buf
     json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
     json_object_set_new(j, "unmatched_old_nodes",
                         strings_json(c->unmatched_old, c->nunmatched_old));
+    if (c->nprogress) /* a city standard: each group's progress toward its target */
+        json_object_set_new(j, "targets", progress_json(c));
     lotk_jsonw_write(out, j, 0);
     lotk_buf_putc(out, '\n');
     json_decref(j);

@@ -519,6 +519,25 @@ static void only_in(struct lotk_buf *out, const char *round, const char *const *
     lotk_buf_putc(out, '\n');
 }
 
+/* A city standard's targets in both rounds: each group's share then and now. */
+static void progress_table(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    lotk_buf_printf(out, "\ntargets: share of units meeting the grade, old → new\n");
+    lotk_buf_printf(out, "%-10s  %8s  %8s  %8s  %7s  met\n", "group", "old", "new", "change",
+                    "target");
+    for (size_t i = 0; i < c->nprogress; i++) {
+        const struct lotk_target_progress *p = &c->progress[i];
+        lotk_buf_printf(out, "%-10s", p->group);
+        cell(out, "%.1f%%", p->old_share * 100, 8);
+        cell(out, "%.1f%%", p->new_share * 100, 8);
+        cell(out, "%+.1f", (p->new_share - p->old_share) * 100, 8);
+        cell(out, "%.0f%%", p->target * 100, 7);
+        const char *met[] = {"no", "yes"};
+        lotk_buf_printf(out, "  %s → %s\n", p->old_met >= 0 ? met[p->old_met] : "-",
+                        p->new_met >= 0 ? met[p->new_met] : "-");
+    }
+}
+
 void lotk_write_table_comparison(const struct lotk_comparison *c, struct lotk_buf *out)
 {
     int id_width = (int)strlen("organization"), node_width = (int)strlen("node");
@@ -572,4 +591,6 @@ void lotk_write_table_comparison(const struct lotk_comparison *c, struct lotk_bu
                     "error\n", real, c->norgs);
     only_in(out, "old", c->only_old, c->nonly_old);
     only_in(out, "new", c->only_new, c->nonly_new);
+    if (c->nprogress)
+        progress_table(c, out);
 }
