@@ -284,6 +284,10 @@ static int units_start(struct score_units *su, const struct lotk_args *args,
             lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
                            "no --statistics: the %zu statistic indicators have no value",
                            s->nstatistic);
+        if (rc == 0 && s->targets.group_by && !su->stats)
+            lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
+                           "no --statistics: the targets are not counted (their groups are "
+                           "the statistics' column %s)", s->targets.group_by);
         if (rc == 0 && s->nmembers && !su->membership)
             lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
                            "no --members and --membership: the %zu member indicators have no "
@@ -544,7 +548,8 @@ static int finish_result(struct score_run *r)
     if ((rc = lotk_scorer_finish(r->scorer, r->counts, &r->result, &r->err)) != 0 ||
         (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
         return rc;
-    r->units.targets = lotk_targets_compute(r->result, r->units.stats);
+    if (r->units.stats) /* the groups are a column of the statistics */
+        r->units.targets = lotk_targets_compute(r->result, r->units.stats);
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
                         strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
                             r->stats.norms_path,

@@ -308,6 +308,52 @@ static void member_results_refused(void **state)
     lotk_standard_free(s);
 }
 
+/* members: {standard: ID}: the members scored against that standard, whatever its kind. U1's
+ * members E1-E4 are of ent: 2 of 4 pass or better = 0.5; of another standard, none. */
+static void members_by_standard(void **state)
+{
+    (void)state;
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml, "%s",
+             "format: lotk/1\nid: t2\nversion: '1'\nkind: city\ntitle: T\n"
+             "survey: {org_column: unit_id}\n"
+             "indicators:\n"
+             "  - {id: A, source: members, members: {standard: ent, at_least: pass}}\n"
+             "  - {id: B, source: members, members: {standard: other, at_least: pass}}\n");
+    struct lotk_standard *s = tu_load_ok(yaml);
+    char *dir = tu_tempdir();
+    char *mp = tu_write(dir, "membership.csv", membership_csv, -1);
+    char *rp = tu_write(dir, "ent.json", results_json, -1);
+    struct lotk_diags w = {0};
+    struct lotk_membership *m = NULL;
+    struct lotk_members_set ms = {0};
+    struct lotk_rollup *ru = NULL;
+    struct lotk_err err;
+    assert_int_equal(lotk_membership_read(mp, NULL, &w, &m, &err), 0);
+    assert_int_equal(lotk_members_read(&ms, rp, accept_all, &err), 0);
+    assert_int_equal(lotk_rollup_build(s, NULL, m, &ms, &w, &ru, &err), 0);
+    double mean = -1, norm = -1;
+    long n = -1;
+    /* Without statistics the units are those the membership names: U1, U2, U9. */
+    assert_int_equal(ru->nunits, 3);
+    lotk_rollup_leaf(ru, "U1", tu_node(s, "A"), &mean, &norm, &n);
+    assert_close(norm, 0.5, 0);
+    assert_int_equal(n, 4);
+    lotk_rollup_leaf(ru, "U1", tu_node(s, "B"), &mean, &norm, &n);
+    assert_nan(norm);
+    assert_int_equal(n, 0);
+    lotk_rollup_leaf(ru, "U9", tu_node(s, "A"), &mean, &norm, &n);
+    assert_close(norm, 1, 0); /* E8, pass */
+    lotk_rollup_free(ru);
+    lotk_members_clear(&ms);
+    lotk_membership_free(m);
+    lotk_diags_free(&w);
+    free(mp);
+    free(rp);
+    tu_rmtree(dir);
+    lotk_standard_free(s);
+}
+
 static void membership_file(void **state)
 {
     (void)state;
@@ -343,6 +389,7 @@ int main(void)
         cmocka_unit_test(statistics_file),
         cmocka_unit_test(rolled_up_and_scored),
         cmocka_unit_test(member_results_refused),
+        cmocka_unit_test(members_by_standard),
         cmocka_unit_test(membership_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
