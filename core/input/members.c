@@ -35,6 +35,7 @@ struct scan {
     enum piece value;      /* what the current top-level value is */
     struct lotk_buf key;   /* the current top-level key */
     bool capturing;
+    bool skipping;         /* inside a nested value of an organization, not captured */
     int capture_depth;     /* depth outside the captured value */
     long capture_line;
     struct lotk_buf piece;
@@ -212,7 +213,13 @@ static void scan_byte(struct scan *sc, char c)
 {
     if (c == '\n')
         sc->line++;
-    if (sc->capturing) {
+    /* An organization's nested members (nodes, evidence, adjustments) are not needed: they
+     * go to jansson as null, which makes the parse a fraction of the work. */
+    if (!sc->in_str && (c == '{' || c == '[') && sc->capturing && !sc->skipping &&
+        sc->value == PIECE_ORGS && sc->depth == 3) {
+        lotk_buf_puts(&sc->piece, "null");
+        sc->skipping = true;
+    } else if (sc->capturing && !sc->skipping) {
         if (sc->piece.len >= MAX_PIECE) {
             fail(sc, sc->capture_line, "a piece of the result over 64 MiB");
             return;
@@ -249,6 +256,8 @@ static void scan_byte(struct scan *sc, char c)
             fail(sc, sc->line, "not valid JSON: a bracket closes nothing");
             return;
         }
+        if (sc->skipping && sc->depth == 3)
+            sc->skipping = false;
         if (sc->capturing && sc->depth == sc->capture_depth)
             end_piece(sc);
         if (sc->depth == 1 && sc->value == PIECE_ORGS)
