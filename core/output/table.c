@@ -280,6 +280,8 @@ static void table_reliability(const struct lotk_result *r, const struct lotk_wri
 {
     const struct lotk_standard *s = r->standard;
     char a[32], i1[32], i2[32];
+    if (s->nitems == 0) /* document review or statistics only: nothing to say */
+        return;
     lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_reliability"));
     for (size_t i = 0; i < s->nnodes; i++) {
         if (s->nodes[i].nitems == 0)
