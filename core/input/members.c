@@ -105,7 +105,8 @@ static void take_standard(struct scan *sc, json_t *j)
         return;
     }
     for (size_t i = 0; i < ms->nstandards; i++)
-        if (strcmp(ms->standards[i].id, id) == 0 && strcmp(ms->standards[i].version, version) == 0) {
+        if (strcmp(ms->standards[i].id, id) == 0 &&
+            strcmp(ms->standards[i].version, version) == 0) {
             sc->standard = (int)i;
             return;
         }
@@ -145,7 +146,8 @@ static void take_org(struct scan *sc, json_t *j)
         return;
     }
     int band = -1;
-    if (json_is_string(grade) && (band = lotk_members_grade_index(st, json_string_value(grade))) < 0) {
+    if (json_is_string(grade) &&
+        (band = lotk_members_grade_index(st, json_string_value(grade))) < 0) {
         fail(sc, sc->capture_line, "%s's grade '%s' is no band of its standard", id,
              json_string_value(grade));
         return;

@@ -684,7 +684,8 @@ static int write_targets(struct xw *w)
         {"target_short_units", 80, COL_LONG},
     };
     const json_t *targets = json_object_get(w->result, "targets");
-    if (!json_is_array(targets) || add_sheet(w, "sheet_targets", cols, sizeof cols / sizeof *cols, 1))
+    if (!json_is_array(targets) ||
+        add_sheet(w, "sheet_targets", cols, sizeof cols / sizeof *cols, 1) != 0)
         return w->rc;
     lxw_row_t row = 1;
     size_t i;
