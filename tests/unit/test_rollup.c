@@ -1,8 +1,7 @@
-/* test_rollup.c — a city standard's units (issue 13): the statistics file (goalposts both
- * ways, clipping, blank and non-numeric cells), the membership file, member results
- * streamed from JSON (a refused version, a grade that is no band, a truncated file), the
- * rolled-up member shares and mean points, the scorer scoring units without a survey, and
- * the targets. Every expected value is computed by hand in the comments. */
+/* test_rollup.c — a city standard's units (core/score/rollup.c, core/analysis/targets.c,
+ * issue 13): the statistics, membership and member results rolled up into the statistic and
+ * member leaves, the scorer scoring units without a survey, and the targets per group.
+ * Every expected value is computed by hand in the comments. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -10,144 +9,11 @@
 #include <string.h>
 
 #include "analysis/targets.h"
+#include "city_fixtures.h"
 #include "input/members.h"
 #include "input/membership.h"
 #include "input/statistics.h"
 #include "score/rollup.h"
-
-static const char *const town =
-    "format: lotk/1\n"
-    "id: town\n"
-    "version: '1'\n"
-    "kind: city\n"
-    "title: T\n"
-    "survey: {org_column: unit_id}\n"
-    "points: 100\n"
-    "bands:\n"
-    "  - {grade: good, min: 60}\n"
-    "  - {grade: fail, min: 0}\n"
-    "targets: {group_by: region, at_least: good, share: {east: 0.5, west: 1}}\n"
-    "indicators:\n"
-    "  - id: D\n"
-    "    min_children: 0.25\n"
-    "    indicators:\n"
-    "      - {id: S1, source: statistic, statistic: {column: a, goalposts: [10, 50]}}\n"
-    "      - {id: S2, source: statistic, statistic: {column: b, goalposts: [8, 2]}}\n"
-    "      - id: M1\n"
-    "        weight: 2\n"
-    "        source: members\n"
-    "        members: {kind: enterprise, at_least: pass}\n"
-    "      - id: M2\n"
-    "        source: members\n"
-    "        members: {kind: enterprise, at_least: pass, measure: mean_points}\n";
-
-/* Line 5: a blank cell (column 3) and one that is no number (column 4). */
-static const char *const stats_csv = "unit_id,region,a,b\n"
-                                     "U1,east,30,5\n"
-                                     "U2,east,60,1\n"
-                                     "U3,west,5,9\n"
-                                     "U4,west,,x\n";
-
-/* Braces and escaped quotes inside strings, nested nodes, a top-level array before the
- * organizations: the scanner must see through all of them. */
-static const char *const results_json =
-    "{\"lotk\": \"0.1.0\", \"note\": \"a \\\"}\\\" b {[\",\n"
-    " \"standard\": {\"id\": \"ent\", \"version\": \"2\", \"kind\": \"enterprise\",\n"
-    "   \"points\": 100, \"bands\": [{\"grade\": \"excellent\"}, {\"grade\": \"pass\"},\n"
-    "   {\"grade\": \"fail\"}]},\n"
-    " \"reliability\": [[1, 2], {\"x\": \"]\"}],\n"
-    " \"organizations\": [\n"
-    "  {\"id\": \"E1\", \"points\": 90, \"grade\": \"excellent\",\n"
-    "   \"nodes\": {\"x\": [1, {\"b\": \"}\"}]}},\n"
-    "  {\"id\": \"E2\", \"points\": 65, \"grade\": \"pass\"},\n"
-    "  {\"id\": \"E3\", \"points\": 40, \"grade\": \"fail\"},\n"
-    "  {\"id\": \"E4\", \"points\": 70, \"grade\": null},\n"
-    "  {\"id\": \"E5\", \"points\": 80, \"grade\": \"pass\"},\n"
-    "  {\"id\": \"E8\", \"points\": 80, \"grade\": \"pass\"},\n"
-    "  {\"id\": \"E9\", \"points\": 80, \"grade\": \"pass\"}\n"
-    " ]}\n";
-
-/* E6 has no result, E7 no unit, E8 a unit that is in no statistics; E9 no row. */
-static const char *const membership_csv = "org,unit\n"
-                                          "E1,U1\nE2,U1\nE3,U1\nE4,U1\n"
-                                          "E5,U2\nE6,U2\nE7,\nE8,U9\n";
-
-/* Fails unless a warning containing needle was reported at line:column. */
-static void expect_warning(const struct lotk_diags *d, long line, long column,
-                           const char *needle)
-{
-    for (size_t i = 0; i < d->count; i++) {
-        const struct lotk_err *e = &d->entries[i].err;
-        if (d->entries[i].warning && strstr(e->msg, needle) && e->line == line &&
-            e->column == column)
-            return;
-    }
-    for (size_t i = 0; i < d->count; i++)
-        fprintf(stderr, "  %ld:%ld %s\n", d->entries[i].err.line, d->entries[i].err.column,
-                d->entries[i].err.msg);
-    fail_msg("no warning at %ld:%ld containing \"%s\"", line, column, needle);
-}
-
-static int accept_all(const char *file, const char *id, const char *version,
-                      struct lotk_err *err)
-{
-    (void)file, (void)id, (void)version, (void)err;
-    return 0;
-}
-
-static void goalposts(void **state)
-{
-    (void)state;
-    assert_close(lotk_statistic_norm(30, 10, 50), 0.5, 1e-15);  /* (30-10)/40 */
-    assert_close(lotk_statistic_norm(5, 8, 2), 0.5, 1e-15);     /* (5-8)/(2-8): lower better */
-    assert_close(lotk_statistic_norm(60, 10, 50), 1, 0);        /* 1.25 clipped */
-    assert_close(lotk_statistic_norm(1, 8, 2), 1, 0);           /* 7/6 clipped */
-    assert_close(lotk_statistic_norm(5, 10, 50), 0, 0);         /* -0.125 clipped */
-    assert_close(lotk_statistic_norm(9, 8, 2), 0, 0);           /* -1/6 clipped */
-    assert_close(lotk_statistic_norm(10, 10, 50), 0, 0);
-    assert_close(lotk_statistic_norm(2, 8, 2), 1, 0);
-    assert_nan(lotk_statistic_norm(NAN, 10, 50));
-}
-
-static void statistics_file(void **state)
-{
-    (void)state;
-    struct lotk_standard *s = tu_load_ok(town);
-    char *dir = tu_tempdir(), *path = tu_write(dir, "stats.csv", stats_csv, -1);
-    struct lotk_diags w = {0};
-    struct lotk_statistics *st = NULL;
-    struct lotk_err err;
-    assert_int_equal(lotk_statistics_read(s, path, NULL, &w, &st, &err), 0);
-    assert_int_equal(st->nunits, 4);
-    assert_int_equal(st->rows, 4);
-    assert_int_equal(st->rejected_cells, 2);
-    const struct lotk_stat_unit *u4 = lotk_statistics_find(st, "U4");
-    assert_string_equal(u4->group, "west");
-    assert_nan(u4->values[0]);
-    assert_nan(u4->values[1]);
-    assert_close(lotk_statistics_find(st, "U1")->values[1], 5, 0);
-    expect_warning(&w, 5, 3, "a of U4 is blank");
-    expect_warning(&w, 5, 4, "b of U4 is 'x', not a number");
-    lotk_statistics_free(st);
-    lotk_diags_free(&w);
-
-    /* A column the standard needs, missing: named with the closest header. */
-    char *bad = tu_write(dir, "bad.csv", "unit_id,region,aa,b\nU1,east,1,2\n", -1);
-    assert_int_equal(lotk_statistics_read(s, bad, NULL, &w, &st, &err), LOTK_EIO);
-    assert_null(st);
-    assert_non_null(strstr(err.msg, "no column 'a' (the statistic of S1); did you mean 'aa'"));
-    /* One row per unit. */
-    char *twice = tu_write(dir, "twice.csv", "unit_id,region,a,b\nU1,east,1,2\nU1,west,1,2\n", -1);
-    assert_int_equal(lotk_statistics_read(s, twice, NULL, &w, &st, &err), LOTK_EIO);
-    assert_int_equal(err.line, 3);
-    assert_non_null(strstr(err.msg, "unit 'U1' appears twice (first on line 2)"));
-    lotk_diags_free(&w);
-    free(bad);
-    free(twice);
-    free(path);
-    tu_rmtree(dir);
-    lotk_standard_free(s);
-}
 
 /* Everything read, rolled up and scored; the values against the hand computation. */
 static void rolled_up_and_scored(void **state)
@@ -246,69 +112,6 @@ static void rolled_up_and_scored(void **state)
     lotk_standard_free(s);
 }
 
-static void member_results_refused(void **state)
-{
-    (void)state;
-    struct lotk_standard *s = tu_load_ok(town);
-    char *dir = tu_tempdir();
-    struct lotk_members_set ms = {0};
-    struct lotk_err err;
-    /* The standard on the search path is ent 1; the results are of ent 2. */
-    char *std = tu_write(dir, "ent.yaml",
-                         "format: lotk/1\nid: ent\nversion: '1'\nkind: enterprise\ntitle: E\n"
-                         "scales: {s: {min: 1, max: 5}}\nsurvey: {org_column: org}\n"
-                         "indicators: [{id: A, items: [{id: q, scale: s}]}]\n", -1);
-    char *rp = tu_write(dir, "ent.json", results_json, -1);
-    setenv("LOTK_STANDARD_PATH", dir, 1);
-    assert_int_equal(lotk_members_read(&ms, rp, NULL, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "member results of ent 2, an unknown version"));
-    assert_non_null(strstr(err.msg, "is ent 1"));
-    assert_int_equal(ms.norgs, 0);
-    unsetenv("LOTK_STANDARD_PATH");
-    assert_int_equal(lotk_members_read(&ms, rp, NULL, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "member results of standard 'ent', which is not on the "
-                                    "search path"));
-    /* The same organizations twice. */
-    assert_int_equal(lotk_members_read(&ms, rp, accept_all, &err), 0);
-    assert_int_equal(lotk_members_read(&ms, rp, accept_all, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "organization 'E1' is already a member"));
-    assert_int_equal(err.line, 7);
-    lotk_members_clear(&ms);
-    /* A leaf's grade that the members' standard does not have. */
-    char *other = tu_write(dir, "other.json",
-                           "{\"standard\": {\"id\": \"x\", \"version\": \"1\", \"kind\": "
-                           "\"enterprise\", \"points\": 10, \"bands\": [{\"grade\": \"top\"}]},"
-                           " \"organizations\": [{\"id\": \"X1\", \"points\": 9, \"grade\": "
-                           "\"top\"}]}", -1);
-    struct lotk_rollup *ru = NULL;
-    assert_int_equal(lotk_members_read(&ms, other, accept_all, &err), 0);
-    assert_int_equal(lotk_rollup_build(s, NULL, NULL, &ms, NULL, &ru, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "M1 counts members graded pass or better, but 'pass' is no "
-                                    "grade of x 1"));
-    lotk_members_clear(&ms);
-    /* A grade that is no band, a file cut short. */
-    char *nogr = tu_write(dir, "nogr.json",
-                          "{\"standard\": {\"id\": \"x\", \"version\": \"1\", \"kind\": \"k\", "
-                          "\"points\": 10, \"bands\": [{\"grade\": \"top\"}]},\n"
-                          "\"organizations\": [{\"id\": \"X1\", \"points\": 9, \"grade\": "
-                          "\"pass\"}]}", -1);
-    assert_int_equal(lotk_members_read(&ms, nogr, accept_all, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "X1's grade 'pass' is no band of its standard"));
-    assert_int_equal(err.line, 2);
-    char *cut = tu_write(dir, "cut.json", results_json, (long)strlen(results_json) - 10);
-    lotk_members_clear(&ms);
-    assert_int_equal(lotk_members_read(&ms, cut, accept_all, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "ends before its JSON object does"));
-    lotk_members_clear(&ms);
-    free(std);
-    free(rp);
-    free(other);
-    free(nogr);
-    free(cut);
-    tu_rmtree(dir);
-    lotk_standard_free(s);
-}
-
 /* members: {standard: ID}: the members scored against that standard, whatever its kind. U1's
  * members E1-E4 are of ent: 2 of 4 pass or better = 0.5; of another standard, none. */
 static void members_by_standard(void **state)
@@ -355,43 +158,11 @@ static void members_by_standard(void **state)
     lotk_standard_free(s);
 }
 
-static void membership_file(void **state)
-{
-    (void)state;
-    char *dir = tu_tempdir();
-    struct lotk_diags w = {0};
-    struct lotk_membership *m = NULL;
-    struct lotk_err err;
-    char *twice = tu_write(dir, "m.csv", "unit,org\nU1,A\nU2,B\nU3,A\n", -1);
-    assert_int_equal(lotk_membership_read(twice, NULL, &w, &m, &err), LOTK_EIO);
-    assert_int_equal(err.line, 4);
-    assert_non_null(strstr(err.msg, "member 'A' is listed twice (first on line 2)"));
-    char *nocol = tu_write(dir, "n.csv", "member,unit\nA,U1\n", -1);
-    assert_int_equal(lotk_membership_read(nocol, NULL, &w, &m, &err), LOTK_EIO);
-    assert_non_null(strstr(err.msg, "no column 'org'"));
-    char *ok = tu_write(dir, "ok.csv", "unit;org;note\nU1;A;x\n;B;y\n", -1);
-    assert_int_equal(lotk_membership_read(ok, NULL, &w, &m, &err), 0);
-    assert_int_equal(m->nrows, 2);
-    assert_string_equal(lotk_membership_find(m, "A")->unit, "U1");
-    assert_null(lotk_membership_find(m, "B")->unit);
-    expect_warning(&w, 3, 1, "member B has no unit");
-    lotk_membership_free(m);
-    lotk_diags_free(&w);
-    free(twice);
-    free(nocol);
-    free(ok);
-    tu_rmtree(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(goalposts),
-        cmocka_unit_test(statistics_file),
         cmocka_unit_test(rolled_up_and_scored),
-        cmocka_unit_test(member_results_refused),
         cmocka_unit_test(members_by_standard),
-        cmocka_unit_test(membership_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
