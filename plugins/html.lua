@@ -98,6 +98,7 @@ local function report(result, ctx)
   local std = ix.std
   local orgs = result.organizations or {}
   local has_evidence = #ix.evidence_leaves > 0
+  local targets = C.city_targets(ix) -- a city standard's targets; empty otherwise
 
   -- A table: headers {text, num = bool, nowrap = bool} or plain text; rows of cells; a cell
   -- is plain text, or {text, html = raw markup, attrs = raw attributes}. A column's class
@@ -177,7 +178,9 @@ local function report(result, ctx)
 
   put('<nav class="toc" aria-label="', h(M("contents")), '"><h2>', h(M("contents")), '</h2><ol>',
       '<li><a href="#summary">', h(M("summary")), '</a></li>',
-      '<li><a href="#league">', h(M("league_table")), '</a></li>',
+      '<li><a href="#league">', h(M("league_table")), '</a></li>')
+  if #targets > 0 then put('<li><a href="#targets">', h(M("targets_section")), '</a></li>') end
+  put(
       '<li><a href="#heatmap">', h(M("heat_map")), '</a></li>',
       '<li><a href="#reliability">', h(M("reliability")), '</a></li>')
   if has_evidence then put('<li><a href="#agreement">', h(M("agreement")), '</a></li>') end
@@ -234,6 +237,24 @@ local function report(result, ctx)
   end
   tbl(M("data_quality"), {M("detail"), {text = M("count"), num = true}}, dq, "keep")
   put('</section>\n')
+
+  -- ---- a city standard's targets: each group's share against its target ------------------
+  if #targets > 0 then
+    put('<section id="targets" class="batch"><h2>', h(M("targets_section")), '</h2><p>',
+        h(M("targets_note", std.targets and std.targets.group_by or C.DASH,
+            C.grade_label(ix, targets[1].at_least))), '</p>')
+    local trows = {}
+    for i = 1, #targets do
+      local t = targets[i]
+      trows[i] = {t.group, num(t.units, 0), num(t.meeting, 0), t.share, t.target, t.met,
+                  t.shorts ~= "" and t.shorts or C.DASH}
+    end
+    tbl(nil, {M("target_group"), {text = M("target_units"), num = true},
+              {text = M("target_meeting"), num = true}, {text = M("target_share"), num = true},
+              {text = M("target_target"), num = true}, M("target_met_col"),
+              M("target_short_units")}, trows, "keep")
+    put('</section>\n')
+  end
 
   -- ---- league table ----------------------------------------------------------------------
   local league = C.league(result)
@@ -354,6 +375,38 @@ local function report(result, ctx)
   -- reader of that page looks for.
   local med = ix.median
 
+  -- A city standard's unit: statistics beside their goalposts, member shares by kind, and
+  -- the progress of its group toward the target. Nothing for other standards.
+  local function unit_page(o)
+    local stats, members, target = C.unit_statistics(ix, o), C.unit_members(ix, o),
+                                   C.unit_target(ix, o)
+    if #stats > 0 then
+      local rows = {}
+      for k = 1, #stats do
+        local x = stats[k]
+        rows[k] = {x.label, x.value, x.goalposts, x.norm, M("points_of", x.points, x.max_points),
+                   x.note}
+      end
+      tbl(M("city_statistics"), {M("indicator"), {text = M("stat_value"), num = true},
+          {text = M("stat_goalposts"), nowrap = true}, {text = M("norm_short"), num = true},
+          {text = M("points"), num = true}, M("stat_source")}, rows, "keep compact")
+    end
+    if #members > 0 then
+      local rows = {}
+      for k = 1, #members do
+        local x = members[k]
+        rows[k] = {x.label, x.kind, x.measure, x.n, x.share, M("points_of", x.points, x.max_points)}
+      end
+      tbl(M("city_members"), {M("indicator"), M("member_kind"), M("members_measure"),
+          {text = M("members_n"), num = true}, {text = M("target_share"), num = true},
+          {text = M("points"), num = true}}, rows, "keep compact")
+    end
+    if target then
+      put('<h3>', h(M("region_progress_title")), '</h3><p>', h(target.progress), ' ',
+          h(target.standing), '</p>')
+    end
+  end
+
   local function org_overview(o, name)
     local f = {{M("respondents"), num(o.respondents, 0)}, {M("screened"), num(o.screened, 0)},
                {M("total_points"), M("points_of", num(o.points), num(std.points))},
@@ -428,6 +481,7 @@ local function report(result, ctx)
 
     put('<h3>', h(M("statistics_notes")), '</h3>')
     list(C.notes(ix, o), M("no_statistics_notes"))
+    unit_page(o)
 
     local bs = C.bootstrap(ix, o)
     if bs then

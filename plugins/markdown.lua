@@ -115,6 +115,25 @@ local function report(result, ctx)
   end
   tbl({M("detail"), {text = M("count"), num = true}}, dq)
 
+  -- ---- a city standard's targets: each group's share against its target ------------------
+  local targets = C.city_targets(ix)
+  if #targets > 0 then
+    line("## " .. md(M("targets_section")))
+    line("")
+    para(M("targets_note", std.targets and std.targets.group_by or C.DASH,
+           C.grade_label(ix, targets[1].at_least)))
+    local trows = {}
+    for i = 1, #targets do
+      local t = targets[i]
+      trows[i] = {t.group, num(t.units, 0), num(t.meeting, 0), t.share, t.target, t.met,
+                  t.shorts ~= "" and t.shorts or C.DASH}
+    end
+    tbl({M("target_group"), {text = M("target_units"), num = true},
+         {text = M("target_meeting"), num = true}, {text = M("target_share"), num = true},
+         {text = M("target_target"), num = true}, M("target_met_col"), M("target_short_units")},
+        trows)
+  end
+
   -- ---- league table and heat map ---------------------------------------------------------
   local league = C.league(result)
   local any_name = false
@@ -301,6 +320,41 @@ local function report(result, ctx)
     line("#### " .. md(M("statistics_notes")))
     line("")
     list(C.notes(ix, o), M("no_statistics_notes"))
+
+    -- a city standard's unit: statistics beside their goalposts, member shares by kind, and
+    -- its group's progress toward the target (nothing for other standards)
+    local stats, members, target = C.unit_statistics(ix, o), C.unit_members(ix, o),
+                                   C.unit_target(ix, o)
+    if #stats > 0 then
+      line("#### " .. md(M("city_statistics")))
+      line("")
+      local rows = {}
+      for k = 1, #stats do
+        local x = stats[k]
+        rows[k] = {x.label, x.value, x.goalposts, x.norm, M("points_of", x.points, x.max_points),
+                   x.note}
+      end
+      tbl({M("indicator"), {text = M("stat_value"), num = true}, M("stat_goalposts"),
+           {text = M("norm_short"), num = true}, {text = M("points"), num = true},
+           M("stat_source")}, rows)
+    end
+    if #members > 0 then
+      line("#### " .. md(M("city_members")))
+      line("")
+      local rows = {}
+      for k = 1, #members do
+        local x = members[k]
+        rows[k] = {x.label, x.kind, x.measure, x.n, x.share, M("points_of", x.points, x.max_points)}
+      end
+      tbl({M("indicator"), M("member_kind"), M("members_measure"),
+           {text = M("members_n"), num = true}, {text = M("target_share"), num = true},
+           {text = M("points"), num = true}}, rows)
+    end
+    if target then
+      line("#### " .. md(M("region_progress_title")))
+      line("")
+      para(target.progress .. (target.standing ~= "" and (" " .. target.standing) or ""))
+    end
 
     local bs = C.bootstrap(ix, o)
     if bs then

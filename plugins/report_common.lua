@@ -544,6 +544,112 @@ local function depth(n)
   return (n.level or 1) - 1
 end
 
+-- ---- a city standard's units (issue 13) --------------------------------------------------
+
+-- The targets per group, as rows for a table: group, units, meeting, share, target, met, and
+-- the units still short with their gaps (a unit held back by a rule or by too few
+-- respondents, whose points reach the grade, shows its grade instead). Empty without targets.
+local function city_targets(ix)
+  local M, rows = ix.M, {}
+  local t = ix.result.targets
+  if type(t) ~= "table" then return rows end
+  for i = 1, #t do
+    local g = t[i]
+    local shorts = {}
+    for k = 1, #(g.short or {}) do
+      local u = g.short[k]
+      if type(u.gap) == "number" and u.gap <= 0 then
+        shorts[k] = M("target_held", u.unit, grade_label(ix, u.grade))
+      else
+        shorts[k] = M("target_gap", u.unit, num(u.gap))
+      end
+    end
+    local met = g.met == nil and M("target_none") or (g.met and M("target_met") or M("target_missed"))
+    rows[i] = {group = g.group, units = g.units, meeting = g.meeting, share = pct(g.share),
+               target = type(g.target) == "number" and pct(g.target) or DASH, met = met,
+               shorts = concat(shorts, M("list_separator")), at_least = g.at_least}
+  end
+  return rows
+end
+
+-- The target group org belongs to, with this unit's standing in it; nil without targets.
+local function unit_target(ix, org)
+  local M, t = ix.M, ix.result.targets
+  if type(t) ~= "table" or #t == 0 then return nil end
+  for i = 1, #t do
+    local g = t[i]
+    for k = 1, #(g.unit_ids or {}) do
+      if g.unit_ids[k] == org.id then
+        local grade = grade_label(ix, g.at_least)
+        local met = g.met == nil and M("target_none") or (g.met and M("target_met") or M("target_missed"))
+        local line = M("region_progress", g.group, tostring(g.meeting), tostring(g.units), grade,
+                       pct(g.share), type(g.target) == "number" and pct(g.target) or DASH, met)
+        local standing = M("unit_meets", grade)
+        for j = 1, #(g.short or {}) do
+          local u = g.short[j]
+          if u.unit == org.id then
+            standing = M("unit_short", grade, (type(u.gap) == "number" and u.gap > 0)
+                         and M("target_gap", u.unit, num(u.gap))
+                         or M("target_held", u.unit, grade_label(ix, u.grade)))
+          end
+        end
+        return {progress = line, standing = standing}
+      end
+    end
+  end
+  return {progress = M("unit_no_group"), standing = ""}
+end
+
+-- A statistic with its unit ("1.34 元/常住人口/年"); the raw figure, not the norm.
+local function stat_value(n, v)
+  local x = num(v)
+  if x ~= DASH and n.statistic and n.statistic.unit then x = x .. " " .. n.statistic.unit end
+  return x
+end
+
+-- The unit's statistic indicators beside their goalposts: rows of label, value, goalposts,
+-- norm, points of max, source note.
+local function unit_statistics(ix, org)
+  local rows = {}
+  for i = 1, #ix.leaves do
+    local n = ix.leaves[i]
+    if n.source == "statistic" and n.statistic then
+      local v = org.nodes and org.nodes[n.id] or {}
+      local gp = n.statistic.goalposts or {}
+      rows[#rows + 1] = {id = n.id, label = label(ix, n.id), value = stat_value(n, v.mean),
+                         goalposts = num(gp[1]) .. " → " .. num(gp[2]), norm = num(v.norm),
+                         points = num(v.points), max_points = num(n.max_points),
+                         note = pick(n.statistic.source_note, ix.lang) or ""}
+    end
+  end
+  return rows
+end
+
+local KIND_KEYS = {agency = "kind_agency", enterprise = "kind_enterprise",
+                   ["public-institution"] = "kind_public_institution",
+                   ["social-group"] = "kind_social_group", community = "kind_community",
+                   family = "kind_family", other = "kind_other"}
+
+-- The unit's member indicators: label, kind (or standard), members, the share that meets
+-- the grade (or the mean points share), points.
+local function unit_members(ix, org)
+  local M, rows = ix.M, {}
+  for i = 1, #ix.leaves do
+    local n = ix.leaves[i]
+    if n.source == "members" and n.members then
+      local m = n.members
+      local v = org.nodes and org.nodes[n.id] or {}
+      local kind = m.kind and (KIND_KEYS[m.kind] and M(KIND_KEYS[m.kind]) or m.kind) or m.standard
+      local measure = m.measure == "mean_points" and M("members_mean_points")
+                      or M("members_share_at_least", grade_label(ix, m.at_least))
+      rows[#rows + 1] = {id = n.id, label = label(ix, n.id), kind = kind, measure = measure,
+                         n = num(v.n, 0), share = pct(v.norm), points = num(v.points),
+                         max_points = num(n.max_points)}
+    end
+  end
+  return rows
+end
+
 return {
   api = 1, name = "report_common", version = "1.0.0", kind = "library",
   description = "Report helpers: text by language, number formats, rankings, strengths and "
@@ -559,5 +665,7 @@ return {
     bootstrap = bootstrap, band_ranges = band_ranges, band_of_points = band_of_points,
     source_label = source_label,
     rank_text = rank_text, depth = depth, has = has,
+    city_targets = city_targets, unit_target = unit_target, unit_statistics = unit_statistics,
+    unit_members = unit_members,
   },
 }

@@ -332,6 +332,7 @@ done:
         lotk_compare_free(c);
         return rc;
     }
+    c->nprogress = lotk_targets_progress(c->old_doc.root, c->new_doc.root, &c->progress);
     *out = c;
     return 0;
 }
@@ -352,6 +353,7 @@ void lotk_compare_free(struct lotk_comparison *c)
     free(c->only_old);
     free(c->only_new);
     free(c->unmatched_old);
+    free(c->progress);
     lotk_standard_free(c->standard);
     lotk_doc_clear(&c->old_doc);
     lotk_doc_clear(&c->new_doc);

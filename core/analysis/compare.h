@@ -26,6 +26,7 @@
 #include "base/err.h"
 #include "analysis/doc.h"
 #include "analysis/norms.h"
+#include "analysis/targets.h"
 #include "score/score.h"
 #include "base/buf.h"
 
@@ -101,6 +102,8 @@ struct lotk_comparison {
     const char **unmatched_old;      /* old node ids nothing in the new round maps to */
     size_t nunmatched_old;
     struct lotk_standard *standard;  /* the newer standard, when found (for the crosswalk) */
+    struct lotk_target_progress *progress; /* a city standard's targets in both rounds */
+    size_t nprogress;
     size_t ncrosswalk_used;
 };
 

@@ -16,6 +16,7 @@
 #include "analysis/compare.h"
 #include "analysis/norms.h"
 #include "analysis/summary.h"
+#include "analysis/targets.h"
 #include "base/err.h"
 #include "input/rejects.h"
 #include "score/score.h"
@@ -35,6 +36,8 @@ struct lotk_result_table {
                        * order; owned */
     size_t nshown;
     bool selected;    /* shown is a --org selection, not every organization */
+    const struct lotk_target_report *targets; /* a city standard's targets, borrowed; NULL
+                                               * when it sets none */
 };
 
 /* What lotk_result_table_init computes beside borrowing. */

@@ -15,7 +15,7 @@
 
 #include "base/err.h"
 
-enum { LOTK_CLI_MAX_OPTS = 24, LOTK_CLI_MAX_POS = 4096 };
+enum { LOTK_CLI_MAX_OPTS = 32, LOTK_CLI_MAX_POS = 4096 };
 
 struct lotk_opt {
     const char *name;   /* long name without dashes */

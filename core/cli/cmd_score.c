@@ -8,6 +8,11 @@
 #include "cli/commands.h"
 #include "score/evidence.h"
 #include "analysis/norms.h"
+#include "analysis/targets.h"
+#include "input/members.h"
+#include "input/membership.h"
+#include "input/statistics.h"
+#include "score/rollup.h"
 #include "score/partial.h"
 #include "lua/plugin.h"
 #include "base/progress.h"
@@ -63,13 +68,20 @@ static const struct lotk_opt score_opts[SCORE_NOPTS] = {
     [SCORE_LANG] = {"lang", 0, "LANG",
                     "zh or en: labels and titles (default: the standard's first language)"},
     [SCORE_PDF] = {"pdf", 0, NULL, "the same as -f pdf: the HTML report printed by Chromium"},
+    [SCORE_STATISTICS] = {"statistics", 0, "FILE",
+                          "city standards: the units' statistics (CSV, one row per unit)"},
+    [SCORE_MEMBERS] = {"members", 0, "RESULT",
+                       "city standards: member organizations' JSON results; repeatable"},
+    [SCORE_MEMBERSHIP] = {"membership", 0, "FILE",
+                          "city standards: which unit each member belongs to (CSV: org,unit)"},
 };
 
 /* Options that belong to the finished result, refused with --partial, in the order they are
  * looked for (the first one given is the one named). */
 static const enum score_opt whole_run_opts[] = {
     SCORE_RESPONDENTS, SCORE_EVIDENCE, SCORE_BOOTSTRAP, SCORE_NORMS, SCORE_FORMAT,
-    SCORE_BOM,         SCORE_ORG,      SCORE_LANG,      SCORE_PDF};
+    SCORE_BOM,         SCORE_ORG,      SCORE_LANG,      SCORE_PDF,
+    SCORE_STATISTICS,  SCORE_MEMBERS,  SCORE_MEMBERSHIP};
 
 static int write_output(const char *path, const struct lotk_buf *b, struct lotk_err *err)
 {
@@ -207,6 +219,97 @@ static int evidence_start(struct score_evidence *se, const struct lotk_args *arg
     return 0;
 }
 
+/* A city standard's units (issue 13, DESIGN §10): the statistics, the membership and the
+ * members' results, rolled up into the statistic and member leaves of every unit, read
+ * before the surveys like the evidence sheets. */
+struct score_units {
+    struct lotk_statistics *stats;    /* NULL without --statistics */
+    struct lotk_membership *membership;
+    struct lotk_members_set members;
+    struct lotk_rollup *rollup;       /* NULL unless the standard has such leaves */
+    struct lotk_target_report *targets;
+};
+
+static int units_read(struct score_units *su, const struct lotk_args *args,
+                      const struct lotk_standard *s, const struct lotk_survey_options *opts,
+                      struct lotk_diags *warnings, struct lotk_err *err)
+{
+    static const char *files[LOTK_CLI_MAX_POS];
+    size_t n = lotk_cli_values(args, SCORE_MEMBERS, files, LOTK_CLI_MAX_POS);
+    const char *stats = lotk_cli_value(args, SCORE_STATISTICS);
+    const char *membership = lotk_cli_value(args, SCORE_MEMBERSHIP);
+    int rc;
+    if ((n > 0) != (membership != NULL))
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: --%s needs --%s: member results count toward the units "
+                            "the membership file gives them", n ? "members" : "membership",
+                            n ? "membership" : "members");
+    if (stats && (rc = lotk_statistics_read(s, stats, opts, warnings, &su->stats, err)) != 0)
+        return rc;
+    if (membership &&
+        (rc = lotk_membership_read(membership, opts, warnings, &su->membership, err)) != 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = lotk_members_read(&su->members, files[i], NULL, err)) != 0)
+            return rc;
+    return 0;
+}
+
+static int units_start(struct score_units *su, const struct lotk_args *args,
+                       const struct lotk_standard *s, const struct lotk_survey_options *opts,
+                       bool quiet, struct lotk_err *err)
+{
+    struct lotk_diags warnings = {0};
+    bool given = lotk_cli_flag(args, SCORE_STATISTICS) || lotk_cli_flag(args, SCORE_MEMBERS) ||
+                 lotk_cli_flag(args, SCORE_MEMBERSHIP);
+    int rc = 0;
+    if (!given && s->nstatistic + s->nmembers == 0)
+        return 0;
+    if (given && s->nstatistic + s->nmembers == 0 && !s->targets.group_by)
+        return lotk_err_set(err, LOTK_EUSAGE, NULL, 0, 0,
+                            "score: --%s is for standards of units (kind city) with statistic "
+                            "or member indicators; %s has none",
+                            lotk_cli_flag(args, SCORE_STATISTICS) ? "statistics" : "members",
+                            s->id);
+    rc = units_read(su, args, s, opts, &warnings, err);
+    if (rc == 0)
+        rc = lotk_rollup_build(s, su->stats, su->membership, &su->members, &warnings,
+                               &su->rollup, err);
+    if (!quiet) {
+        if (rc == 0 && s->nstatistic && !su->stats)
+            lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
+                           "no --statistics: the %zu statistic indicators have no value",
+                           s->nstatistic);
+        if (rc == 0 && s->targets.group_by && !su->stats)
+            lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
+                           "no --statistics: the targets are not counted (their groups are "
+                           "the statistics' column %s)", s->targets.group_by);
+        if (rc == 0 && s->nmembers && !su->membership)
+            lotk_diags_add(&warnings, true, LOTK_EUSAGE, NULL, 0, 0,
+                           "no --members and --membership: the %zu member indicators have no "
+                           "value", s->nmembers);
+        lotk_diags_print(&warnings, stderr);
+        if (rc == 0 && su->stats)
+            fprintf(stderr, "lotk: %ld units in %s, %ld cells rejected\n", su->stats->rows,
+                    su->stats->file, su->stats->rejected_cells);
+        if (rc == 0 && su->membership)
+            fprintf(stderr, "lotk: %zu member results from %zu file%s, %ld members counted\n",
+                    su->members.norgs, su->members.nfiles, su->members.nfiles == 1 ? "" : "s",
+                    su->rollup->members_counted);
+    }
+    lotk_diags_free(&warnings);
+    return rc;
+}
+
+static void units_free(struct score_units *su)
+{
+    lotk_targets_free(su->targets);
+    lotk_rollup_free(su->rollup);
+    lotk_statistics_free(su->stats);
+    lotk_membership_free(su->membership);
+    lotk_members_clear(&su->members);
+}
+
 /* One run of lotk score: what its options say, and what it holds, so that each step below
  * takes the run and one cleanup (score_run_clear) frees whatever the steps got to. */
 struct score_run {
@@ -230,6 +333,7 @@ struct score_run {
     struct lotk_plugins *plugins;
     struct score_stats stats;
     struct score_evidence evidence;
+    struct score_units units;
     struct lotk_scorer *scorer;
     struct lotk_survey *survey;
     struct lotk_rejects rejects;
@@ -310,6 +414,11 @@ static int guard_files(struct score_run *r, const struct lotk_args *args)
     for (size_t i = 0; i < n && i < LOTK_CLI_MAX_POS; i++)
         lotk_guard_input(&r->guard, evidence[i], "the evidence sheet");
     lotk_guard_input(&r->guard, lotk_cli_value(args, SCORE_NORMS), "the norm table");
+    lotk_guard_input(&r->guard, lotk_cli_value(args, SCORE_STATISTICS), "the statistics");
+    lotk_guard_input(&r->guard, lotk_cli_value(args, SCORE_MEMBERSHIP), "the membership");
+    n = lotk_cli_values(args, SCORE_MEMBERS, evidence, LOTK_CLI_MAX_POS);
+    for (size_t i = 0; i < n && i < LOTK_CLI_MAX_POS; i++)
+        lotk_guard_input(&r->guard, evidence[i], "the member results");
     int rc = lotk_guard_output(&r->guard, r->output, "-o", &r->err);
     if (rc == 0)
         rc = lotk_guard_output(&r->guard, r->rejects_path, "--rejects", &r->err);
@@ -330,8 +439,10 @@ static int start_extras(struct score_run *r, const struct lotk_cmd *cmd,
                                 score_opts[whole_run_opts[i]].name);
     if ((rc = stats_start(&r->stats, cmd, args, r->s, &r->err)) != 0)
         return rc;
-    return evidence_start(&r->evidence, args, r->s, r->quiet, r->rejects_path != NULL,
-                          &r->err);
+    if ((rc = evidence_start(&r->evidence, args, r->s, r->quiet, r->rejects_path != NULL,
+                             &r->err)) != 0)
+        return rc;
+    return units_start(&r->units, args, r->s, &r->survey_options, r->quiet, &r->err);
 }
 
 /* Every RESPONSES file into the scorer, then the rejected rows and the summary on stderr. */
@@ -340,6 +451,13 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
     int rc = 0;
     r->scorer = lotk_scorer_new(r->s, r->plugins, r->respondents);
     lotk_scorer_set_evidence(r->scorer, r->evidence.ev);
+    lotk_scorer_set_rollup(r->scorer, r->units.rollup);
+    if (args->npos < 2)
+        lotk_scorer_set_no_survey(r->scorer);
+    if (args->npos < 2 && r->s->nitems > 0 && !r->quiet)
+        lotk_diag(stderr, "warning", NULL, 0, 0,
+                  "no survey file: the survey indicators have no value, and min_respondents "
+                  "does not apply");
     lotk_scorer_set_jobs(r->scorer, (int)r->jobs);
     if (r->stats.boot_rows)
         lotk_scorer_observe(r->scorer, lotk_bootstrap_observe, r->stats.boot_rows);
@@ -369,7 +487,7 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
     if (rc)
         return rc;
     r->counts = lotk_survey_counts(r->survey);
-    if (!r->quiet) {
+    if (!r->quiet && args->npos > 1) { /* no survey file: nothing to count */
         lotk_rejects_print(&r->rejects, REJECTS_SHOWN, r->rejects_path != NULL, stderr);
         fprintf(stderr, "lotk: %ld rows read: %ld scored, %ld rejected", r->counts.rows,
                 r->counts.scored, r->counts.rejected);
@@ -427,6 +545,8 @@ static int finish_result(struct score_run *r)
     if ((rc = lotk_scorer_finish(r->scorer, r->counts, &r->result, &r->err)) != 0 ||
         (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
         return rc;
+    if (r->units.stats) /* the groups are a column of the statistics */
+        r->units.targets = lotk_targets_compute(r->result, r->units.stats);
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
                         strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
                             r->stats.norms_path,
@@ -452,6 +572,7 @@ static int write_result(struct score_run *r)
      * moved them already), so that reports list every rejected row. */
     lotk_rejects_append(&r->rejects, &r->evidence.rejects, 0);
     lotk_result_table_set_rejects(&r->table, &r->rejects);
+    r->table.targets = r->units.targets;
     if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
         return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
@@ -472,6 +593,7 @@ static void score_run_clear(struct score_run *r)
     stats_free(&r->stats);
     lotk_rejects_clear(&r->evidence.rejects);
     lotk_evidence_free(r->evidence.ev); /* after the result, which borrows it */
+    units_free(&r->units);
     free(r->path);
 }
 
@@ -480,6 +602,15 @@ static int run_score(const struct lotk_cmd *cmd, const struct lotk_args *args)
     struct score_run run = {0};
     int rc;
     lotk_err_clear(&run.err);
+    /* A survey file is needed unless the standard is scored on what else is given:
+     * assessors' sheets, statistics, members (an evidence-only or a city standard). */
+    if (args->npos < 2 && !lotk_cli_flag(args, SCORE_EVIDENCE) &&
+        !lotk_cli_flag(args, SCORE_STATISTICS) && !lotk_cli_flag(args, SCORE_MEMBERS)) {
+        rc = lotk_err_set(&run.err, LOTK_EUSAGE, NULL, 0, 0,
+                          "%s: missing arguments; usage: lotk %s %s", cmd->name, cmd->name,
+                          cmd->usage);
+        goto done;
+    }
     if ((rc = read_options(&run, cmd, args)) != 0 ||
         (rc = load_standard(&run, args->pos[0])) != 0 || (rc = guard_files(&run, args)) != 0 ||
         (rc = start_extras(&run, cmd, args)) != 0 || (rc = read_inputs(&run, args)) != 0 ||
@@ -509,9 +640,11 @@ const struct lotk_cmd lotk_cmd_score = {
         "semicolon-separated, as survey platforms export them; '-' reads standard input.\n"
         "Rows that cannot be scored are rejected with their line and reason; the count of\n"
         "rows read, scored and rejected goes to stderr and into the JSON input block.\n"
-        "Large files are read by --jobs threads; the result is identical to one thread's.\n",
+        "Large files are read by --jobs threads; the result is identical to one thread's.\n"
+        "No RESPONSES are needed when --evidence, --statistics or --members give what the\n"
+        "standard is scored on (document review, a city standard's units).\n",
     LOTK_CLI_OPTIONS(score_opts),
-    .min_pos = 2,
+    .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,
     .run = run_score,
 };

@@ -31,6 +31,9 @@ enum score_opt {
     SCORE_ORG,
     SCORE_LANG,
     SCORE_PDF,
+    SCORE_STATISTICS,
+    SCORE_MEMBERS,
+    SCORE_MEMBERSHIP,
     SCORE_NOPTS
 };
 

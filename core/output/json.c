@@ -150,6 +150,16 @@ static json_t *standard_json(const struct lotk_standard *s)
         json_array_append_new(bands, j);
     }
     json_object_set_new(std, "bands", bands);
+    if (s->targets.group_by) {
+        json_t *tg = json_object(), *share = json_object();
+        json_object_set_new(tg, "group_by", json_string(s->targets.group_by));
+        json_object_set_new(tg, "at_least", json_string(s->targets.at_least));
+        for (size_t k = 0; k < s->targets.nshares; k++)
+            json_object_set_new(share, s->targets.shares[k].group,
+                                json_real(s->targets.shares[k].share));
+        json_object_set_new(tg, "share", share);
+        json_object_set_new(std, "targets", tg);
+    }
     json_t *th = json_object();
     json_object_set_new(th, "min_respondents", json_integer(s->min_respondents));
     json_object_set_new(th, "rwg_j", lotk_json_real_or_null(s->min_rwg_j));
@@ -198,6 +208,44 @@ static json_t *batch_json(const struct lotk_result_table *t)
         json_object_set_new(j, "selected", sel);
     }
     return j;
+}
+
+/* A city standard's targets (DESIGN §10): per group, its units, those meeting the grade,
+ * their share against the target, and the units still short, closest first. */
+static json_t *targets_json(const struct lotk_result_table *t)
+{
+    const struct lotk_target_report *tr = t->targets;
+    const struct lotk_standard *s = t->result->standard;
+    json_t *a = json_array();
+    for (size_t g = 0; g < tr->ngroups; g++) {
+        const struct lotk_target_group *gr = &tr->groups[g];
+        json_t *j = json_object(), *shorts = json_array();
+        json_object_set_new(j, "group", json_string(gr->group));
+        json_object_set_new(j, "units", json_integer((json_int_t)gr->units));
+        json_object_set_new(j, "meeting", json_integer((json_int_t)gr->meeting));
+        json_object_set_new(j, "share", lotk_json_real_or_null(gr->share));
+        json_object_set_new(j, "target", lotk_json_real_or_null(gr->target));
+        json_object_set_new(j, "met", gr->target == gr->target ? json_boolean(gr->met) :
+                                                                 json_null());
+        json_object_set_new(j, "at_least", json_string(tr->at_least));
+        for (size_t k = 0; k < gr->nshorts; k++) {
+            const struct lotk_target_short *sh = &gr->shorts[k];
+            json_t *u = json_object();
+            json_object_set_new(u, "unit", json_string(sh->id));
+            json_object_set_new(u, "points", lotk_json_real_or_null(sh->points));
+            json_object_set_new(u, "grade", sh->band >= 0 ? json_string(s->bands[sh->band].grade) :
+                                                            json_null());
+            json_object_set_new(u, "gap", lotk_json_real_or_null(sh->gap));
+            json_array_append_new(shorts, u);
+        }
+        json_object_set_new(j, "short", shorts);
+        json_t *ids = json_array();
+        for (size_t k = 0; k < gr->units; k++)
+            json_array_append_new(ids, json_string(gr->ids[k]));
+        json_object_set_new(j, "unit_ids", ids);
+        json_array_append_new(a, j);
+    }
+    return a;
 }
 
 /* ---- a result ------------------------------------------------------------------------ */
@@ -468,6 +516,8 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     member(out, "input", input, false);
     if (t->summary)
         member(out, "batch", batch_json(t), false);
+    if (t->targets)
+        member(out, "targets", targets_json(t), false);
     if (t->rejects) {
         member(out, "rejects", rejects_json(t->rejects), false);
         if (t->rejects->count > REJECTS_LISTED)
@@ -562,6 +612,38 @@ static json_t *strings_json(const char *const *s, size_t n)
     return a;
 }
 
+static json_t *count_or_null(long n)
+{
+    return n >= 0 ? json_integer(n) : json_null();
+}
+
+static json_t *met_or_null(int met)
+{
+    return met >= 0 ? json_boolean(met) : json_null();
+}
+
+static json_t *progress_json(const struct lotk_comparison *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->nprogress; i++) {
+        const struct lotk_target_progress *p = &c->progress[i];
+        json_t *g = json_object();
+        json_object_set_new(g, "group", json_string(p->group));
+        json_object_set_new(g, "target", lotk_json_real_or_null(p->target));
+        json_object_set_new(g, "old_units", count_or_null(p->old_units));
+        json_object_set_new(g, "old_meeting", count_or_null(p->old_meeting));
+        json_object_set_new(g, "old_share", lotk_json_real_or_null(p->old_share));
+        json_object_set_new(g, "old_met", met_or_null(p->old_met));
+        json_object_set_new(g, "new_units", count_or_null(p->new_units));
+        json_object_set_new(g, "new_meeting", count_or_null(p->new_meeting));
+        json_object_set_new(g, "new_share", lotk_json_real_or_null(p->new_share));
+        json_object_set_new(g, "new_met", met_or_null(p->new_met));
+        json_object_set_new(g, "change", lotk_json_real_or_null(p->new_share - p->old_share));
+        json_array_append_new(a, g);
+    }
+    return a;
+}
+
 void lotk_write_json_comparison(const struct lotk_comparison *c, struct lotk_buf *out)
 {
     json_t *j = json_object();
@@ -631,6 +713,8 @@ void lotk_write_json_comparison(const struct lotk_comparison *c, struct lotk_buf
     json_object_set_new(j, "only_in_new", strings_json(c->only_new, c->nonly_new));
     json_object_set_new(j, "unmatched_old_nodes",
                         strings_json(c->unmatched_old, c->nunmatched_old));
+    if (c->nprogress) /* a city standard: each group's progress toward its target */
+        json_object_set_new(j, "targets", progress_json(c));
     lotk_jsonw_write(out, j, 0);
     lotk_buf_putc(out, '\n');
     json_decref(j);

@@ -280,6 +280,8 @@ static void table_reliability(const struct lotk_result *r, const struct lotk_wri
 {
     const struct lotk_standard *s = r->standard;
     char a[32], i1[32], i2[32];
+    if (s->nitems == 0) /* document review or statistics only: nothing to say */
+        return;
     lotk_buf_printf(out, "\n%s\n", msg(o, "tbl_reliability"));
     for (size_t i = 0; i < s->nnodes; i++) {
         if (s->nodes[i].nitems == 0)
@@ -404,6 +406,53 @@ static void table_rules(const struct lotk_result_table *t, const struct lotk_wri
     }
 }
 
+/* A city standard's targets: per group, the share meeting the grade against the target,
+ * and the units still short, closest first. */
+static void table_targets(const struct lotk_result_table *t, const struct lotk_write_opts *o,
+                          struct lotk_buf *out)
+{
+    const struct lotk_target_report *tr = t->targets;
+    const struct lotk_standard *s = t->result->standard;
+    char a[32], b[32], share[32], target[32];
+    lotk_buf_puts(out, "\n");
+    msgf(out, o, "tbl_targets", tr->group_by, grade_label(s, tr->band, o));
+    lotk_buf_putc(out, '\n');
+    for (size_t g = 0; g < tr->ngroups; g++) {
+        const struct lotk_target_group *gr = &tr->groups[g];
+        snprintf(a, sizeof a, "%zu", gr->units);
+        snprintf(b, sizeof b, "%zu", gr->meeting);
+        brief(share, gr->share * 100);
+        brief(target, gr->target * 100);
+        lotk_buf_printf(out, "  %-10s ", gr->group);
+        msgf(out, o, "tbl_target_group", a, b, share, target,
+             msg(o, gr->target != gr->target ? "target_none" :
+                    gr->met                  ? "target_met" : "target_missed"));
+        lotk_buf_putc(out, '\n');
+        if (!gr->nshorts)
+            continue;
+        struct lotk_buf list = {0};
+        char text[256];
+        for (size_t k = 0; k < gr->nshorts; k++) {
+            const struct lotk_target_short *sh = &gr->shorts[k];
+            points_cell(a, sizeof a, sh->gap);
+            snprintf(text, sizeof text, msg(o, sh->gap > 0 || sh->gap != sh->gap ?
+                                                   "target_gap" : "target_held"),
+                     sh->id, sh->gap > 0 || sh->gap != sh->gap ? a : grade_label(s, sh->band, o));
+            lotk_buf_printf(&list, "%s%s", k ? msg(o, "list_separator") : "", text);
+        }
+        lotk_buf_puts(out, "             ");
+        msgf(out, o, "tbl_target_short", list.data);
+        lotk_buf_putc(out, '\n');
+        lotk_buf_free(&list);
+    }
+    if (tr->ungrouped) {
+        snprintf(a, sizeof a, "%zu", tr->ungrouped);
+        lotk_buf_puts(out, "  ");
+        msgf(out, o, "tbl_targets_ungrouped", a);
+        lotk_buf_putc(out, '\n');
+    }
+}
+
 /* What the column ids stand for, and the grade bands. */
 static void table_legend(const struct lotk_result *r, const struct lotk_write_opts *o,
                          struct lotk_buf *out)
@@ -442,6 +491,8 @@ void lotk_write_table_result(const struct lotk_result_table *t, const struct lot
         ranks_table(t, opts, out);
     if (t->bootstrap)
         bootstrap_table(t, opts, out);
+    if (t->targets)
+        table_targets(t, opts, out);
     table_legend(r, opts, out);
 }
 
@@ -468,6 +519,25 @@ static void only_in(struct lotk_buf *out, const char *round, const char *const *
     if (n > 10)
         lotk_buf_printf(out, ", … (%zu organizations)", n);
     lotk_buf_putc(out, '\n');
+}
+
+/* A city standard's targets in both rounds: each group's share then and now. */
+static void progress_table(const struct lotk_comparison *c, struct lotk_buf *out)
+{
+    lotk_buf_printf(out, "\ntargets: share of units meeting the grade, old → new\n");
+    lotk_buf_printf(out, "%-10s  %8s  %8s  %8s  %7s  met\n", "group", "old", "new", "change",
+                    "target");
+    for (size_t i = 0; i < c->nprogress; i++) {
+        const struct lotk_target_progress *p = &c->progress[i];
+        lotk_buf_printf(out, "%-10s", p->group);
+        cell(out, "%.1f%%", p->old_share * 100, 8);
+        cell(out, "%.1f%%", p->new_share * 100, 8);
+        cell(out, "%+.1f", (p->new_share - p->old_share) * 100, 8);
+        cell(out, "%.0f%%", p->target * 100, 7);
+        const char *met[] = {"no", "yes"};
+        lotk_buf_printf(out, "  %s → %s\n", p->old_met >= 0 ? met[p->old_met] : "-",
+                        p->new_met >= 0 ? met[p->new_met] : "-");
+    }
 }
 
 void lotk_write_table_comparison(const struct lotk_comparison *c, struct lotk_buf *out)
@@ -523,4 +593,6 @@ void lotk_write_table_comparison(const struct lotk_comparison *c, struct lotk_bu
                     "error\n", real, c->norgs);
     only_in(out, "old", c->only_old, c->nonly_old);
     only_in(out, "new", c->only_new, c->nonly_new);
+    if (c->nprogress)
+        progress_table(c, out);
 }

@@ -1,6 +1,7 @@
 /* xlsx.c — the result table as an xlsx workbook, by libxlsxwriter (see xlsx.h). */
 #include "output/xlsx.h"
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
 #include "base/isolate.h"
@@ -675,11 +676,58 @@ static int write_rejects(struct xw *w)
     return w->rc;
 }
 
+/* A city standard's targets (docs/cities.md): a row per group, the units still short with
+ * their gaps in one cell. Only for results that have targets, as the last sheet. */
+static int write_targets(struct xw *w)
+{
+    static const struct col cols[] = {
+        {"target_group", 12, COL_TEXT},   {"target_units", 8, COL_COUNT},
+        {"target_meeting", 8, COL_COUNT}, {"target_share", 10, COL_REAL},
+        {"target_target", 10, COL_REAL},  {"target_met_col", 10, COL_TEXT},
+        {"target_short_units", 80, COL_LONG},
+    };
+    const json_t *targets = json_object_get(w->result, "targets");
+    if (!json_is_array(targets) ||
+        add_sheet(w, "sheet_targets", cols, sizeof cols / sizeof *cols, 1) != 0)
+        return w->rc;
+    lxw_row_t row = 1;
+    size_t i;
+    const json_t *g;
+    json_array_foreach(targets, i, g) {
+        const json_t *met = json_object_get(g, "met");
+        put_json(w, row, 0, json_object_get(g, "group"), COL_TEXT);
+        put_json(w, row, 1, json_object_get(g, "units"), COL_COUNT);
+        put_json(w, row, 2, json_object_get(g, "meeting"), COL_COUNT);
+        put_json(w, row, 3, json_object_get(g, "share"), COL_REAL);
+        put_json(w, row, 4, json_object_get(g, "target"), COL_REAL);
+        put_text(w, row, 5, msg(w, json_is_boolean(met) ? (json_is_true(met) ? "target_met" :
+                                                                  "target_missed") :
+                                                      "target_none"), COL_TEXT);
+        struct lotk_buf shorts = {0};
+        size_t k;
+        const json_t *u;
+        json_array_foreach(json_object_get(g, "short"), k, u) {
+            const json_t *gap = json_object_get(u, "gap");
+            char num[32] = "-";
+            if (json_is_number(gap))
+                snprintf(num, sizeof num, "%.2f", json_number_value(gap));
+            lotk_buf_printf(&shorts, "%s", k ? msg(w, "list_separator") : "");
+            lotk_buf_printf(&shorts, msg(w, "target_gap"),
+                            json_string_value(json_object_get(u, "unit")), num);
+        }
+        put_text(w, row, 6, shorts.data ? shorts.data : "", COL_LONG);
+        lotk_buf_free(&shorts);
+        row++;
+    }
+    end_table(w, row - 1, sizeof cols / sizeof *cols);
+    return w->rc;
+}
+
 static int write_sheets(struct xw *w)
 {
     int (*const sheets[])(struct xw *) = {write_summary,  write_organizations,
                                           write_indicators, write_evidence,
-                                          write_reliability, write_rejects};
+                                          write_reliability, write_rejects, write_targets};
     for (size_t i = 0; i < sizeof sheets / sizeof *sheets && !w->rc; i++)
         sheets[i](w);
     return w->rc;

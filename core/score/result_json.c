@@ -191,6 +191,8 @@ json_t *lotk_result_org_json(const struct lotk_standard *s, const struct lotk_or
             json_object_set_new(n, "rwg_n", json_integer(o->rwg_n[i]));
             if (o->rwg_j[i] < s->min_rwg_j)
                 json_object_set_new(n, "low_agreement", json_true());
+        } else if (s->nodes[i].members) { /* the unit's members of that kind */
+            json_object_set_new(n, "n", json_integer(o->n[i]));
         }
         json_object_set_new(nodes, s->nodes[i].id, n);
     }

@@ -97,6 +97,17 @@ struct lotk_evidence_org;
  * evidence_only. Without it, evidence indicators have no value (flag unrated). */
 void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev);
 
+/* Gives the scorer a city standard's statistic and member leaves of every unit (rollup.h),
+ * borrowed: it must outlive the scorer. Units that have such values but no survey rows are
+ * scored too, on what they have, like organizations with evidence only. */
+struct lotk_rollup;
+void lotk_scorer_set_rollup(struct lotk_scorer *sc, const struct lotk_rollup *ru);
+
+/* Says that no survey file is given (a standard scored on evidence, statistics or members
+ * alone): the survey leaves have no value, and min_respondents and evidence_only, which
+ * are about a survey's respondents, do not apply. */
+void lotk_scorer_set_no_survey(struct lotk_scorer *sc);
+
 /* Creates a scorer for s. plugins (may be NULL when the standard names none) runs the
  * standard's aggregate and respondent plugins; keep_respondents keeps each respondent's
  * node values for output. The caller owns the result (lotk_scorer_free). */

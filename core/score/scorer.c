@@ -17,6 +17,7 @@
 #include "base/text.h"
 #include "lua/plugin.h"
 #include "score/evidence.h"
+#include "score/rollup.h"
 #include "score/scorer_impl.h"
 
 struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_plugins *plugins,
@@ -305,12 +306,27 @@ void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev)
     sc->evidence = ev;
 }
 
+void lotk_scorer_set_rollup(struct lotk_scorer *sc, const struct lotk_rollup *ru)
+{
+    sc->rollup = ru;
+}
+
+void lotk_scorer_set_no_survey(struct lotk_scorer *sc)
+{
+    sc->no_survey = true;
+}
+
 /* An organization rated by assessors but absent from every survey is still scored, on
- * what it has: it gets an empty accumulator, so it takes the same path as any other. */
+ * what it has: it gets an empty accumulator, so it takes the same path as any other. So
+ * are a city standard's units known only from statistics or members. */
 static void add_evidence_orgs(struct lotk_scorer *sc)
 {
     for (size_t i = 0; sc->evidence && i < sc->evidence->norgs; i++) {
         const char *id = sc->evidence->orgs[i].id;
+        org_for(sc, id, strlen(id));
+    }
+    for (size_t i = 0; sc->rollup && i < sc->rollup->nunits; i++) {
+        const char *id = sc->rollup->units[i].id;
         org_for(sc, id, strlen(id));
     }
 }
@@ -335,7 +351,7 @@ static unsigned evidence_flags(const struct lotk_scorer *sc, const struct lotk_o
             flags |= LOTK_FLAG_UNRATED;
     if (o->evidence) {
         flags |= lotk_evidence_org_flags(sc->evidence, o->evidence);
-        if (o->respondents == 0)
+        if (o->respondents == 0 && s->nitems > 0 && !sc->no_survey)
             flags |= LOTK_FLAG_EVIDENCE_ONLY;
     }
     return flags;
@@ -386,6 +402,8 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
                 return rc;
         } else if (node->source == LOTK_SOURCE_EVIDENCE) {
             evidence_leaf(sc, o, (int)i);
+        } else if (node->statistic || node->members) {
+            lotk_rollup_leaf(sc->rollup, o->id, (int)i, &o->mean[i], &o->norm[i], &o->n[i]);
         }
     }
     for (size_t i = 0; i < nn; i++)
@@ -394,7 +412,9 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     if (incomplete)
         o->flags |= LOTK_FLAG_INCOMPLETE;
     o->flags |= evidence_flags(sc, o);
-    if (o->respondents < s->min_respondents)
+    /* A standard without survey items (document review, statistics), or one scored without
+     * a survey file, has no respondents to count: min_respondents does not apply. */
+    if (s->nitems > 0 && !sc->no_survey && o->respondents < s->min_respondents)
         o->flags |= LOTK_FLAG_FEW_RESPONDENTS;
     else if (o->points == o->points && (o->band = lotk_score_band(s, o->points)) < 0 &&
              s->nbands > 0)

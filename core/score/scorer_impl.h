@@ -60,6 +60,8 @@ struct lotk_scorer {
     struct lotk_respondent *respondents;
     size_t nrespondents, cap_respondents;
     struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
+    const struct lotk_rollup *rollup; /* borrowed; NULL unless a city standard's units */
+    bool no_survey; /* no survey file given: min_respondents does not apply */
     int jobs; /* threads lotk_scorer_finish may use */
 };
 
