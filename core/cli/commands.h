@@ -67,6 +67,8 @@ enum report_opt {
     REPORT_NOPTS
 };
 
+enum init_opt { INIT_KIND, INIT_FROM_EXPORT, INIT_NOPTS };
+
 enum compare_opt { COMPARE_FORMAT, COMPARE_OUTPUT, COMPARE_STANDARD, COMPARE_QUIET, COMPARE_NOPTS };
 
 extern const struct lotk_cmd lotk_cmd_score;
@@ -78,6 +80,7 @@ extern const struct lotk_cmd lotk_cmd_merge;
 extern const struct lotk_cmd lotk_cmd_norms;
 extern const struct lotk_cmd lotk_cmd_compare;
 extern const struct lotk_cmd lotk_cmd_report;
+extern const struct lotk_cmd lotk_cmd_init;
 
 /* Every command, in the order `lotk --help` lists them, NULL-terminated. */
 extern const struct lotk_cmd *const lotk_commands[];
