@@ -45,7 +45,7 @@ enum merge_opt {
     MERGE_NOPTS
 };
 
-enum check_opt { CHECK_QUIET, CHECK_DATA, CHECK_NOPTS };
+enum check_opt { CHECK_QUIET, CHECK_DATA, CHECK_AGAINST, CHECK_NOPTS };
 
 enum validate_opt {
     VALIDATE_FORMAT,
