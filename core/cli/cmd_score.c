@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/num.h"
 #include "base/file.h"
+#include "base/mem.h"
 #include "base/guard.h"
 
 enum { REJECTS_SHOWN = 10 };
@@ -423,6 +424,21 @@ static int write_partial(struct score_run *r)
     return rc;
 }
 
+/* Evidence sheet organizations that no survey row named (input/evidence_sheet.h). */
+static void warn_evidence_orgs(struct score_run *r)
+{
+    const char **known = lotk_xcalloc(r->result->norgs + 1, sizeof *known);
+    size_t n = 0;
+    for (size_t i = 0; i < r->result->norgs; i++)
+        if (r->result->orgs[i].respondents > 0)
+            known[n++] = r->result->orgs[i].id;
+    struct lotk_diags warnings = {0};
+    lotk_evidence_check_orgs(r->evidence.ev, known, n, &warnings);
+    lotk_diags_print(&warnings, stderr);
+    lotk_diags_free(&warnings);
+    free(known);
+}
+
 /* The result: scored, the rules applied, percentile ranks and the bootstrap added. */
 static int finish_result(struct score_run *r)
 {
@@ -430,6 +446,8 @@ static int finish_result(struct score_run *r)
     if ((rc = lotk_scorer_finish(r->scorer, r->counts, &r->result, &r->err)) != 0 ||
         (rc = lotk_rules_apply(r->result, r->plugins, &r->err)) != 0)
         return rc;
+    if (r->evidence.ev && !r->quiet)
+        warn_evidence_orgs(r);
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
                         strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
                             r->stats.norms_path,
