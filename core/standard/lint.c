@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/mem.h"
 #include <stdio.h>
 
@@ -91,27 +90,6 @@ static size_t lint_weights(const struct lotk_standard *s, struct lotk_diags *d)
                  s->points * n->share, s->points);
             found++;
         }
-    }
-    for (size_t i = 0; i < s->nnodes; i++) {
-        const struct lotk_node *p = &s->nodes[i];
-        if (p->nchildren < 2 || (p->aggregate != LOTK_AGG_MEAN && p->aggregate != LOTK_AGG_MIN &&
-                                 p->aggregate != LOTK_AGG_MAX))
-            continue;
-        bool equal = true;
-        for (size_t c = 1; c < p->nchildren; c++)
-            equal &= s->nodes[p->children[c]].weight == s->nodes[p->children[0]].weight;
-        if (equal)
-            continue;
-        struct lotk_buf w = {0};
-        for (size_t c = 0; c < p->nchildren; c++)
-            lotk_buf_printf(&w, "%s%s %g", c ? ", " : "", s->nodes[p->children[c]].id,
-                            s->nodes[p->children[c]].weight);
-        struct lotk_loc at = i ? p->loc : s->aggregate_loc;
-        warn(s, d, at, "%s%s: aggregate %s ignores the "
-             "weights of its children (%s): drop them or aggregate by weighted_mean",
-             i ? "indicator " : "", node_name(s, i), lotk_aggregate_name(p->aggregate), w.data);
-        lotk_buf_free(&w);
-        found++;
     }
     return found;
 }

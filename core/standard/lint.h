@@ -11,8 +11,6 @@
  *     survey-only run does not have, because min_children asks for more children than the
  *     survey gives it: every survey-only total would be `-`;
  *   - a node whose weight gives it no share (under 0.005 points: it shows as 0.00);
- *   - children weighted unequally under an aggregate that ignores weights (mean, min,
- *     max);
  *   - a band no score can reach (its min above the standard's points);
  *   - a survey indicator with a single item (no reliability can be computed);
  *   - two indicators with the same title (in either language).

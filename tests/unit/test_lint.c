@@ -106,8 +106,6 @@ static void weights_bands_items_titles(void **state)
     expect_warning(&d, 19, "indicator D2: its weight 1 gives it");
     expect_warning(&d, 19, "no share of the total");
     expect_warning(&d, 19, "indicator D2 has the title 'Same' of D1 (line 13)");
-    expect_warning(&d, 25, "indicator D3: aggregate min ignores the weights of its children "
-                   "(D3.1 2, D3.2 1)");
     expect_warning(&d, 29, "indicator D3.1 has a single item (c1): no reliability");
     lotk_diags_free(&d);
 
