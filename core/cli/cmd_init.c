@@ -143,40 +143,47 @@ static char *derive_standard(const struct lotk_standard *s, const char *text, co
 
 /* ---- the samples ------------------------------------------------------------------ */
 
-/* A header that the column spec names: the exact header, the question number with the
- * item's text, or, for a pattern, the first of a few likely headers it matches. NULL when
- * none does (the caller says so). */
-static char *header_for(const struct lotk_item *it, size_t position)
+/* A header that a column spec (name, pattern, question and row) names, for a column about
+ * text (the item's wording, or NULL) at position: the exact header, the question number with
+ * the text, or, for a pattern, the first of a few likely headers it matches. NULL when none
+ * does (the caller says so). */
+static char *header_for(const char *name, struct lotk_rx *match, int question, int row,
+                        const char *text, const char *en, const char *id, size_t position)
 {
-    if (it->column)
-        return lotk_xstrdup(it->column);
-    const char *text = it->text.zh ? it->text.zh : it->text.en ? it->text.en : it->id;
-    if (it->question)
-        return it->row ? lotk_xasprintf("%d(%d)、%s", it->question, it->row, text) :
-                         lotk_xasprintf("%d、%s", it->question, text);
-    if (!it->match)
-        return lotk_xstrdup(it->id);
+    if (name)
+        return lotk_xstrdup(name);
+    if (!text)
+        text = en ? en : id;
+    if (question)
+        return row ? lotk_xasprintf("%d(%d)、%s", question, row, text) :
+                     lotk_xasprintf("%d、%s", question, text);
+    if (!match)
+        return lotk_xstrdup(id);
     /* A pattern's literal start (`^18、` → `18、`) followed by the text, first. */
-    const char *pat = lotk_rx_pattern(it->match);
+    const char *pat = lotk_rx_pattern(match);
     pat += *pat == '^';
     size_t lit = strcspn(pat, "\\.[]()*+?{}|^$");
     char *candidates[] = {
         lotk_xasprintf("%.*s%s", (int)lit, pat, text),
-        lotk_xasprintf("%zu、%s", position, text), lotk_xstrdup(text), lotk_xstrdup(it->id),
-        it->text.en ? lotk_xasprintf("%zu. %s", position, it->text.en) : NULL,
-        it->text.en ? lotk_xstrdup(it->text.en) : NULL,
+        lotk_xasprintf("%zu、%s", position, text), lotk_xstrdup(text), lotk_xstrdup(id),
+        en ? lotk_xasprintf("%zu. %s", position, en) : NULL, en ? lotk_xstrdup(en) : NULL,
     };
     char *found = NULL;
     for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
         struct lotk_err err;
         if (!found && candidates[i] &&
-            lotk_rx_match(it->match, candidates[i], strlen(candidates[i]), NULL, 0, NULL,
-                          &err) == 1)
+            lotk_rx_match(match, candidates[i], strlen(candidates[i]), NULL, 0, NULL, &err) == 1)
             found = candidates[i];
         else
             free(candidates[i]);
     }
     return found;
+}
+
+static char *item_header(const struct lotk_item *it, size_t position)
+{
+    return header_for(it->column, it->match, it->question, it->row, it->text.zh, it->text.en,
+                      it->id, position);
 }
 
 /* Where organization o (0 best) stands, in [0, 1], with a small wobble per respondent and
@@ -217,12 +224,35 @@ static int sample_survey(const struct lotk_standard *s, struct lotk_buf *b,
     if (s->id_column)
         csv_cell(b, s->id_column, false);
     for (size_t i = 0; i < s->nitems; i++) {
-        char *h = header_for(&s->items[i], i + 1);
+        char *h = item_header(&s->items[i], i + 1);
         if (!h)
             return lotk_err_set(err, LOTK_ESTANDARD, s->path, s->items[i].column_loc.line,
                                 s->items[i].column_loc.column, "item %s: cannot make a "
                                 "header its column pattern matches; give it a column name",
                                 s->items[i].id);
+        csv_cell(b, h, false);
+        free(h);
+    }
+    /* The screening's own cells: an answering time well over any minimum, and each
+     * attention check answered as expected, so that no sample row is screened out. */
+    const struct lotk_screening *sc = &s->screening;
+    bool duration = sc->min_seconds > 0 || s->has_duration;
+    if (duration) {
+        char *h = s->has_duration ? header_for(s->duration.name, s->duration.match,
+                                               s->duration.question, s->duration.row,
+                                               "所用时间", NULL, "duration", s->nitems + 1) :
+                                    lotk_xstrdup("所用时间");
+        csv_cell(b, h ? h : "所用时间", false);
+        free(h);
+    }
+    for (size_t k = 0; k < sc->nattention; k++) {
+        const struct lotk_column *c = &sc->attention[k].column;
+        char *h = header_for(c->name, c->match, c->question, c->row, "本题请选择", NULL,
+                             "attention", s->nitems + 2 + k);
+        if (!h)
+            return lotk_err_set(err, LOTK_ESTANDARD, s->path, c->loc.line, c->loc.column,
+                                "attention check %zu: cannot make a header its column "
+                                "pattern matches; give it a column name", k + 1);
         csv_cell(b, h, false);
         free(h);
     }
@@ -242,12 +272,18 @@ static int sample_survey(const struct lotk_standard *s, struct lotk_buf *b,
                     csv_cell(b, it->noptions ? it->options[0].label : "", true);
                     continue;
                 }
-                const struct lotk_scale *sc = &s->scales[it->scale];
+                const struct lotk_scale *scale = &s->scales[it->scale];
                 double x = level(o, resp, i);
-                double v = sc->min + round(x * (sc->max - sc->min));
+                double v = scale->min + round(x * (scale->max - scale->min));
                 if (it->reverse)
-                    v = sc->max + sc->min - v;
+                    v = scale->max + scale->min - v;
                 lotk_buf_printf(b, ",%.0f", v);
+            }
+            if (duration)
+                lotk_buf_printf(b, ",%.0f", sc->min_seconds * 3 + 300);
+            for (size_t k = 0; k < sc->nattention; k++) {
+                lotk_buf_printf(b, ",");
+                csv_cell(b, sc->attention[k].expect, true);
             }
             lotk_buf_printf(b, "\n");
         }
