@@ -195,6 +195,34 @@ static int dry_run_aggregates(struct lotk_plugins *p, const struct lotk_standard
     return worst;
 }
 
+/* Runs the respondent plugin once on a made-up row (every item at the middle of its
+ * scale), so that one returning anything but a list of leaf values fails at check time. */
+static int dry_run_respondent(struct lotk_plugins *p, const struct lotk_standard *s,
+                              struct lotk_diags *diags)
+{
+    const struct lotk_plugin *pl;
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    if (!s->respondent_plugin || lotk_plugins_get(p, s->respondent_plugin, &pl, &err) != 0)
+        return 0;
+    double *keyed = lotk_xmalloc((s->nitems ? s->nitems : 1) * sizeof *keyed);
+    double *values = lotk_xmalloc(s->nnodes * sizeof *values);
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct lotk_scale *sc = &s->scales[s->items[i].scale];
+        keyed[i] = (sc->min + sc->max) / 2;
+    }
+    for (size_t i = 0; i < s->nnodes; i++)
+        values[i] = NAN;
+    int rc = lotk_plugin_respondent(p, pl, s, keyed, values, &err);
+    if (rc)
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, s->path, s->respondent_loc.line,
+                       s->respondent_loc.column, "respondent (plugin %s) fails on a row with "
+                       "every item at the middle of its scale: %s", pl->name, err.msg);
+    free(keyed);
+    free(values);
+    return rc ? LOTK_ESTANDARD : 0;
+}
+
 /* Loads the plugins the standard names and runs their own tests. */
 static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags, bool quiet)
 {
@@ -233,6 +261,8 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
     }
     /* Every dry run, so that one check lists each plugin that misbehaves. */
     int dry = rc == 0 ? dry_run_aggregates(p, s, diags) : 0;
+    if (rc == 0 && dry_run_respondent(p, s, diags) != 0)
+        dry = LOTK_ESTANDARD;
     for (size_t i = 0; rc == 0 && i < s->nrules; i++)
         dry = dry_run_rule(p, s, i, diags) ? LOTK_ESTANDARD : dry;
     rc = rc ? rc : dry;

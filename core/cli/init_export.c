@@ -181,7 +181,8 @@ static int scale_for(struct column *c, struct draft_scale *scales, size_t *nscal
     if (c->multi || c->answered == 0)
         return -1;
     if (c->all_integers && c->ndistinct >= 2) {
-        static const double ranges[][2] = {{1, 5}, {1, 7}, {0, 10}, {1, 10}, {0, 100}};
+        /* 0/1: a multiple choice's option columns in a number export. */
+        static const double ranges[][2] = {{0, 1}, {1, 5}, {1, 7}, {0, 10}, {1, 10}, {0, 100}};
         for (size_t i = 0; i < sizeof ranges / sizeof *ranges && lo == hi; i++)
             if (c->min >= ranges[i][0] && c->max <= ranges[i][1])
                 lo = ranges[i][0], hi = ranges[i][1];
@@ -316,8 +317,10 @@ static char *draft(const char *file, const char *id, struct export *e, struct lo
     }
     lotk_buf_printf(&b, "# %s: a draft by `lotk init --from-export %s` from %ld answers.\n"
                     "# Name the dimensions, group the items, set the weights and bands, then\n"
-                    "# run `lotk check standard.yaml --data %s`.\n", id, file, e->rows - 1,
-                    file);
+                    "# run `lotk check standard.yaml --data %s`.\n"
+                    "# Whole-number answers were taken for scales: drop the items that are\n"
+                    "# coded categories (性别 1/2, an age band) and give reverse-keyed ones\n"
+                    "# `reverse: true`.\n", id, file, e->rows - 1, file);
     if (skipped.len)
         lotk_buf_printf(&b, "# Left out (not a scale lotk could guess):\n%s", skipped.data);
     lotk_buf_printf(&b, "format: lotk/1\nid: %s\nversion: \"0.1.0\"\nkind: other\n"
