@@ -43,7 +43,11 @@ static void syntax_error(const yaml_parser_t *parser, const char *path, const ch
     const char *problem = parser->problem ? parser->problem : "invalid document";
     const char *context = parser->context ? parser->context : "";
     long tab_line, tab_column;
-    if (find_indent_tab(data, len, (long)m->line + 1, &tab_line, &tab_column)) {
+    /* Only when the tab is what libyaml tripped on: a tab in an earlier line is fine inside
+     * a quoted string, and must not hide the real error. */
+    bool tab_problem = strstr(problem, "tab") || strstr(problem, "cannot start any token");
+    if (find_indent_tab(data, len, (long)m->line + 1, &tab_line, &tab_column) &&
+        (tab_problem || tab_line == (long)m->line + 1)) {
         lotk_diags_add(diags, false, LOTK_ESTANDARD, path, tab_line, tab_column,
                        "YAML syntax: a tab in the indentation; YAML indents with spaces only");
         return;
