@@ -1,11 +1,21 @@
 -- 加分项 (bonus): extra points when an indicator reaches a level, capped.
---   when: {indicator: ID, at_least: X, on: norm | mean | points}   (on defaults to norm)
+--   when: {indicator: ID, at_least: X, on: norm | mean | points | third_party | self}
+--         (on defaults to norm; third_party and self: an evidence leaf's roles)
 --   points: points to add
 --   cap: the most the organization's total may reach through the bonus (default: the
 --        standard's points)
 return {
   api = 1, name = "bonus", version = "1.0.0", kind = "rule",
   description = "加分项: add points (with a cap) when an indicator reaches a level",
+  params = {
+    when = {type = "table", required = true, fields = {
+      indicator = {type = "indicator", required = true},
+      at_least = {type = "number", required = true},
+      on = {type = "string", one_of = {"norm", "mean", "points", "third_party", "self"}},
+    }},
+    points = {type = "number", required = true},
+    cap = {type = "number"},
+  },
   rule = function(result, params)
     local when = params.when
     if type(when) ~= "table" or when.indicator == nil or type(when.at_least) ~= "number" then

@@ -1,10 +1,19 @@
 -- Grade ceiling: when an indicator is below a threshold, the grade can be no better than
 -- a given one (for example: no 优秀 without a training budget).
---   when: {indicator: ID, below: X, on: norm | mean | points}   (on defaults to norm)
+--   when: {indicator: ID, below: X, on: norm | mean | points | third_party | self}
+--         (on defaults to norm; third_party and self: an evidence leaf's roles)
 --   max_grade: the best grade still allowed
 return {
   api = 1, name = "cap", version = "1.0.0", kind = "rule",
   description = "Grade ceiling when an indicator is below a threshold",
+  params = {
+    when = {type = "table", required = true, fields = {
+      indicator = {type = "indicator", required = true},
+      below = {type = "number", required = true},
+      on = {type = "string", one_of = {"norm", "mean", "points", "third_party", "self"}},
+    }},
+    max_grade = {type = "grade", required = true},
+  },
   rule = function(result, params)
     local when = params.when
     if type(when) ~= "table" or when.indicator == nil or type(when.below) ~= "number" then

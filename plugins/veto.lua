@@ -1,6 +1,7 @@
 -- 一票否决 (veto): when an indicator falls below a threshold, the organization gets a fixed
 -- grade whatever its points. Parameters, from the rule in the standard:
---   when: {indicator: ID, below: X, on: norm | mean | points}   (on defaults to norm)
+--   when: {indicator: ID, below: X, on: norm | mean | points | third_party | self}
+--         (on defaults to norm; third_party and self: an evidence leaf's roles)
 --   grade: the grade to force (usually the lowest)
 -- An indicator without a value does not trigger the veto: missing data is flagged
 -- elsewhere, not punished here.
@@ -15,6 +16,15 @@ end
 return {
   api = 1, name = "veto", version = "1.0.0", kind = "rule",
   description = "一票否决: force a grade when an indicator is below a threshold",
+  -- What a rule's mapping may hold; lotk check and lotk score hold the standard to it.
+  params = {
+    when = {type = "table", required = true, fields = {
+      indicator = {type = "indicator", required = true},
+      below = {type = "number", required = true},
+      on = {type = "string", one_of = {"norm", "mean", "points", "third_party", "self"}},
+    }},
+    grade = {type = "grade", required = true},
+  },
   rule = function(result, params)
     local when = params.when
     if type(when) ~= "table" or when.indicator == nil or type(when.below) ~= "number" then

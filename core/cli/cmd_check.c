@@ -2,19 +2,23 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
 #include "lua/plugin.h"
 #include "score/result_json.h"
 #include "score/score.h"
-#include "score/score.h"
+#include "standard/lint.h"
 #include "standard/standard.h"
 #include "input/survey.h"
+#include "analysis/doc.h"
 #include "base/mem.h"
 
 static const struct lotk_opt check_opts[CHECK_NOPTS] = {
     [CHECK_QUIET] = {"quiet", 'q', NULL, "print only problems"},
     [CHECK_DATA] = {"data", 0, "FILE", "also score FILE (a survey CSV) and lint the items' keying"},
+    [CHECK_AGAINST] = {"against", 0, "RESULT",
+                       "warn when the standard changed since RESULT (saved JSON) without a new version"},
 };
 
 /* Keying lint (issue 6): scores data through the normal pipeline and names every item
@@ -75,6 +79,13 @@ done_printed:
     return rc;
 }
 
+static const char *warn_note(size_t n)
+{
+    static char note[64];
+    snprintf(note, sizeof note, "; %zu warning%s", n, n == 1 ? "" : "s");
+    return note;
+}
+
 static void count_kinds(const struct lotk_standard *s, size_t *top, size_t *leaves)
 {
     *top = s->nodes[0].nchildren;
@@ -126,8 +137,23 @@ static int dry_run_rule(struct lotk_plugins *p, const struct lotk_standard *s, s
                        "rule %zu (plugin %s) fails on a sample organization with every "
                        "indicator at half marks%s: %s", k + 1, pl->name, where, err.msg);
     }
-    else
+    else {
+        /* A grade no band has would reach the results as is: the plugin's own mistake. */
+        const char *const grades[] = {e.grade, e.max_grade};
+        for (int g = 0; g < 2; g++) {
+            bool band = !grades[g];
+            for (size_t b = 0; !band && b < s->nbands; b++)
+                band = strcmp(s->bands[b].grade, grades[g]) == 0;
+            if (!band) {
+                lotk_diags_add(diags, false, LOTK_ESTANDARD, s->path, rule->loc.line,
+                               rule->loc.column, "rule %zu (plugin %s) returns %s '%s' on a "
+                               "sample organization, which is no band's grade", k + 1,
+                               pl->name, g ? "max_grade" : "grade", grades[g]);
+                rc = LOTK_ESTANDARD;
+            }
+        }
         lotk_rule_effect_clear(&e);
+    }
     json_decref(view);
     free(o.mean);
     free(o.norm);
@@ -135,6 +161,65 @@ static int dry_run_rule(struct lotk_plugins *p, const struct lotk_standard *s, s
     free(o.n);
     free(o.rwg_j);
     free(o.rwg_n);
+    return rc ? LOTK_ESTANDARD : 0;
+}
+
+/* Runs each aggregate plugin once per node it aggregates, every child at half marks, so
+ * that one returning anything but a number in [0, 1] fails here rather than mid-scoring. */
+static int dry_run_aggregates(struct lotk_plugins *p, const struct lotk_standard *s,
+                              struct lotk_diags *diags)
+{
+    int worst = 0;
+    double *norm = lotk_xmalloc(s->nnodes * sizeof *norm);
+    for (size_t i = 0; i < s->nnodes; i++)
+        norm[i] = 0.5;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const struct lotk_node *n = &s->nodes[i];
+        const struct lotk_plugin *pl;
+        struct lotk_err err;
+        lotk_err_clear(&err);
+        double out;
+        if (n->aggregate != LOTK_AGG_PLUGIN || n->nchildren == 0 ||
+            lotk_plugins_get(p, n->aggregate_plugin, &pl, &err) != 0)
+            continue;
+        if (lotk_plugin_aggregate(p, pl, s, (int)i, norm, &out, &err) != 0) {
+            struct lotk_loc at = i ? n->loc : s->aggregate_loc;
+            lotk_diags_add(diags, false, LOTK_ESTANDARD, s->path, at.line, at.column,
+                           "%s%s (aggregate plugin %s) fails with every child at half marks: "
+                           "%s", i ? "indicator " : "", i ? n->id : "the total", pl->name,
+                           err.msg);
+            worst = LOTK_ESTANDARD;
+        }
+    }
+    free(norm);
+    return worst;
+}
+
+/* Runs the respondent plugin once on a made-up row (every item at the middle of its
+ * scale), so that one returning anything but a list of leaf values fails at check time. */
+static int dry_run_respondent(struct lotk_plugins *p, const struct lotk_standard *s,
+                              struct lotk_diags *diags)
+{
+    const struct lotk_plugin *pl;
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    if (!s->respondent_plugin || lotk_plugins_get(p, s->respondent_plugin, &pl, &err) != 0)
+        return 0;
+    double *keyed = lotk_xmalloc((s->nitems ? s->nitems : 1) * sizeof *keyed);
+    double *values = lotk_xmalloc(s->nnodes * sizeof *values);
+    for (size_t i = 0; i < s->nitems; i++) {
+        const struct lotk_scale *sc = &s->scales[s->items[i].scale];
+        keyed[i] = (sc->min + sc->max) / 2;
+    }
+    for (size_t i = 0; i < s->nnodes; i++)
+        values[i] = NAN;
+    int rc = lotk_plugin_respondent(p, pl, s, keyed, values, &err);
+    if (rc)
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, s->path, s->respondent_loc.line,
+                       s->respondent_loc.column, "respondent (plugin %s) fails on a row with "
+                       "every item at the middle of its scale: %s", pl->name, err.msg);
+    free(keyed);
+    free(values);
     return rc ? LOTK_ESTANDARD : 0;
 }
 
@@ -177,11 +262,40 @@ static int check_plugins(const struct lotk_standard *s, struct lotk_diags *diags
             printf("%s: plugin %s: %d passed, %d failed\n", s->path, pl->name, passed, failed);
         rc = failed ? LOTK_ESTANDARD : 0;
     }
+    /* Every dry run, so that one check lists each plugin that misbehaves. */
+    int dry = rc == 0 ? dry_run_aggregates(p, s, diags) : 0;
+    if (rc == 0 && dry_run_respondent(p, s, diags) != 0)
+        dry = LOTK_ESTANDARD;
     for (size_t i = 0; rc == 0 && i < s->nrules; i++)
-        rc = dry_run_rule(p, s, i, diags);
+        dry = dry_run_rule(p, s, i, diags) ? LOTK_ESTANDARD : dry;
+    rc = rc ? rc : dry;
     free(seen);
     lotk_plugins_free(p);
     return rc;
+}
+
+/* --against RESULT: a result says which standard it was scored with (id, version, the
+ * SHA-256 of its file). The same id and version with other bytes means the standard was
+ * edited without a new version, and results would no longer say what scored them. */
+static int check_against(const struct lotk_standard *s, const char *result,
+                         struct lotk_diags *diags)
+{
+    struct lotk_doc doc = {0};
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    if (lotk_doc_load(result, &doc, &err) != 0) {
+        lotk_err_print(&err, stderr);
+        return err.code;
+    }
+    if (strcmp(doc.std_id, s->id) != 0)
+        lotk_diags_add(diags, true, 0, s->path, 1, 1, "%s was scored with standard '%s', not "
+                       "'%s': nothing to compare", result, doc.std_id, s->id);
+    else if (strcmp(doc.std_sha256, s->sha256) != 0 && strcmp(doc.std_version, s->version) == 0)
+        lotk_diags_add(diags, true, 0, s->path, 1, 1, "the standard changed since %s was "
+                       "scored (sha256 %.12s… then, %.12s… now) but its version is still %s: "
+                       "give it a new version", result, doc.std_sha256, s->sha256, s->version);
+    lotk_doc_clear(&doc);
+    return 0;
 }
 
 static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
@@ -202,6 +316,11 @@ static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
         int rc = lotk_standard_load(path, &s, &diags);
         if (rc == 0)
             rc = check_plugins(s, &diags, quiet);
+        if (rc == 0)
+            lotk_lint_standard(s, &diags);
+        const char *against = lotk_cli_value(args, CHECK_AGAINST);
+        if (rc == 0 && against && (rc = check_against(s, against, &diags)) != 0)
+            worst = worst ? worst : rc;
         lotk_diags_print(&diags, stderr);
         if (rc) {
             if (diags.errors > 1)
@@ -213,8 +332,9 @@ static int run_check(const struct lotk_cmd *cmd, const struct lotk_args *args)
         } else if (!quiet) {
             size_t top, leaves;
             count_kinds(s, &top, &leaves);
-            printf("%s: ok: %s %s, %zu top-level indicators, %zu leaves, %zu items\n", path,
-                   s->id, s->version, top, leaves, s->nitems);
+            printf("%s: ok: %s %s, %zu top-level indicators, %zu leaves, %zu items%s\n", path,
+                   s->id, s->version, top, leaves, s->nitems,
+                   diags.warnings ? warn_note(diags.warnings) : "");
         }
         const char *data = lotk_cli_value(args, CHECK_DATA);
         if (rc == 0 && data && (rc = lint_data(s, data, quiet)) != 0)
@@ -230,9 +350,13 @@ const struct lotk_cmd lotk_cmd_check = {
     .name = "check",
     .usage = "STANDARD... [options]",
     .summary = "validate standards and report every problem with its line and column",
-    .details = "Exits 3 when any standard is invalid. With --data FILE, each valid standard\n"
-               "also scores FILE and warns about every item whose corrected item-total\n"
-               "correlation is negative: a likely keying error (reverse: missing or wrong).\n",
+    .details = "Exits 3 when any standard is invalid. A valid standard may still get warnings\n"
+               "(lints): an indicator a survey-only run leaves without a value, a weight that\n"
+               "gives no share, a band no score reaches, a single-item indicator, a repeated\n"
+               "title. With --data FILE, each valid standard also scores FILE and warns about\n"
+               "every item whose corrected item-total correlation is negative: a likely keying\n"
+               "error (reverse: missing or wrong). With --against RESULT, it warns when the\n"
+               "standard changed since RESULT was scored but kept its version.\n",
     LOTK_CLI_OPTIONS(check_opts),
     .min_pos = 1,
     .max_pos = LOTK_CLI_MAX_POS,

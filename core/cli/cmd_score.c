@@ -26,6 +26,7 @@
 #include "base/buf.h"
 #include "base/num.h"
 #include "base/file.h"
+#include "base/mem.h"
 #include "base/guard.h"
 
 enum { REJECTS_SHOWN = 10 };
@@ -538,6 +539,25 @@ static int write_partial(struct score_run *r)
     return rc;
 }
 
+/* Evidence sheet organizations that no survey row named (input/evidence_sheet.h). */
+static void warn_evidence_orgs(struct score_run *r)
+{
+    /* Known from elsewhere than the sheets: surveyed, or a unit of the statistics file. */
+    const struct lotk_statistics *st = r->units.stats;
+    const char **known = lotk_xcalloc(r->result->norgs + 1, sizeof *known);
+    size_t n = 0;
+    for (size_t i = 0; i < r->result->norgs; i++) {
+        const char *id = r->result->orgs[i].id;
+        if (r->result->orgs[i].respondents > 0 || (st && lotk_statistics_find(st, id)))
+            known[n++] = id;
+    }
+    struct lotk_diags warnings = {0};
+    lotk_evidence_check_orgs(r->evidence.ev, known, n, &warnings);
+    lotk_diags_print(&warnings, stderr);
+    lotk_diags_free(&warnings);
+    free(known);
+}
+
 /* The result: scored, the rules applied, percentile ranks and the bootstrap added. */
 static int finish_result(struct score_run *r)
 {
@@ -547,6 +567,8 @@ static int finish_result(struct score_run *r)
         return rc;
     if (r->units.stats) /* the groups are a column of the statistics */
         r->units.targets = lotk_targets_compute(r->result, r->units.stats);
+    if (r->evidence.ev && !r->quiet)
+        warn_evidence_orgs(r);
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
                         strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
                             r->stats.norms_path,

@@ -14,6 +14,7 @@ const struct lotk_cmd *const lotk_commands[] = {
     &lotk_cmd_norms,
     &lotk_cmd_compare,
     &lotk_cmd_report,
+    &lotk_cmd_init,
     NULL,
 };
 

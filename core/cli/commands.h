@@ -48,7 +48,7 @@ enum merge_opt {
     MERGE_NOPTS
 };
 
-enum check_opt { CHECK_QUIET, CHECK_DATA, CHECK_NOPTS };
+enum check_opt { CHECK_QUIET, CHECK_DATA, CHECK_AGAINST, CHECK_NOPTS };
 
 enum validate_opt {
     VALIDATE_FORMAT,
@@ -70,6 +70,8 @@ enum report_opt {
     REPORT_NOPTS
 };
 
+enum init_opt { INIT_KIND, INIT_FROM_EXPORT, INIT_NOPTS };
+
 enum compare_opt { COMPARE_FORMAT, COMPARE_OUTPUT, COMPARE_STANDARD, COMPARE_QUIET, COMPARE_NOPTS };
 
 extern const struct lotk_cmd lotk_cmd_score;
@@ -81,6 +83,7 @@ extern const struct lotk_cmd lotk_cmd_merge;
 extern const struct lotk_cmd lotk_cmd_norms;
 extern const struct lotk_cmd lotk_cmd_compare;
 extern const struct lotk_cmd lotk_cmd_report;
+extern const struct lotk_cmd lotk_cmd_init;
 
 /* Every command, in the order `lotk --help` lists them, NULL-terminated. */
 extern const struct lotk_cmd *const lotk_commands[];

@@ -546,8 +546,9 @@ static int on_row(void *vsh, size_t nfields, long line)
 int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_diags *warnings,
                        struct lotk_err *err)
 {
-    /* Sheets are always comma-separated, so the delimiter is not guessed from the header. */
-    static const struct lotk_csvread_options opts = {.delimiter = ',',
+    /* The delimiter is read off the header as for surveys (comma, tab or semicolon): a
+     * sheet saved by a spreadsheet in another locale reads as it is. */
+    static const struct lotk_csvread_options opts = {.delimiter = 0,
                                                      .encoding = LOTK_ENC_AUTO};
     struct lotk_diags ignored = {0};
     char *data = NULL;
@@ -580,6 +581,85 @@ done:
     free(sh.cols);
     lotk_diags_free(&ignored);
     return rc;
+}
+
+/* ---- organizations of the sheets and of the survey ------------------------------------ */
+
+/* The row of eo that comes first in the sheets (the files in the order read, then lines). */
+static const struct lotk_evidence_row *first_row(const struct lotk_evidence *ev,
+                                                 const struct lotk_evidence_org *eo)
+{
+    const struct lotk_evidence_row *best = NULL;
+    size_t best_file = 0;
+    for (size_t r = 0; r < eo->nrows; r++) {
+        size_t f = 0;
+        while (f + 1 < ev->nfiles && ev->files[f] != eo->rows[r].file)
+            f++;
+        if (!best || f < best_file || (f == best_file && eo->rows[r].line < best->line)) {
+            best = &eo->rows[r];
+            best_file = f;
+        }
+    }
+    return best;
+}
+
+/* Whether a and b are equal once every run of digits is taken as one and the same. */
+static bool same_but_numbers(const char *a, const char *b)
+{
+    while (*a && *b) {
+        bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+        if (da != db)
+            return false;
+        if (da) {
+            while (*a >= '0' && *a <= '9')
+                a++;
+            while (*b >= '0' && *b <= '9')
+                b++;
+            continue;
+        }
+        if (*a++ != *b++)
+            return false;
+    }
+    return !*a && !*b;
+}
+
+size_t lotk_evidence_check_orgs(const struct lotk_evidence *ev, const char *const *known,
+                                size_t nknown, struct lotk_diags *warnings)
+{
+    size_t found = 0;
+    struct lotk_strmap seen = {0};
+    for (size_t k = 0; k < nknown; k++)
+        lotk_strmap_put(&seen, known[k], strlen(known[k]), 1);
+    for (size_t o = 0; nknown && o < ev->norgs; o++) {
+        const struct lotk_evidence_org *eo = &ev->orgs[o];
+        if (lotk_strmap_get(&seen, eo->id, strlen(eo->id)) >= 0 || eo->nrows == 0)
+            continue;
+        const char *best = NULL;
+        size_t best_d = (size_t)-1;
+        for (size_t k = 0; k < nknown; k++) {
+            size_t d = lotk_edit_distance(known[k], eo->id);
+            if (d < best_d)
+                best_d = d, best = known[k];
+        }
+        const struct lotk_evidence_row *row = first_row(ev, eo);
+        /* Close: one character in four differs at most, and always one (阳光小区 and
+         * 阳光社区; not 新城社区 and 滨江社区, which share only their kind). */
+        size_t len = 0;
+        for (const char *c = eo->id; *c; c++)
+            len += ((unsigned char)*c & 0xC0) != 0x80; /* characters, not bytes */
+        bool close = best && best_d <= (len < 8 ? 1 : len / 4);
+        /* An organization rated but not surveyed is allowed (it is scored on evidence);
+         * one whose id is a typo of a surveyed one would split it in two. Ids that differ
+         * only in their numbers (ENT-007, ENT-001) are different organizations. */
+        if (!close || same_but_numbers(eo->id, best))
+            continue;
+        lotk_diags_add(warnings, true, 0, row->file, row->line, 0,
+                       "organization '%s' is in no survey; did you mean '%s'? (it is scored "
+                       "as an organization of its own, with evidence only)", eo->id, best);
+        found++;
+    }
+    lotk_strmap_free(&seen);
+    return found;
 }
 
 /* ---- the store ------------------------------------------------------------------------ */

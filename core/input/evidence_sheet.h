@@ -143,6 +143,14 @@ int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_d
 const struct lotk_evidence_org *lotk_evidence_find(const struct lotk_evidence *ev,
                                                    const char *id);
 
+/* Warns, at its first row in the sheets, about every organization of the sheets that is
+ * none of the survey's known[0..nknown) (rather than leaving a phantom organization to be
+ * found in the results), naming the closest survey organization when it is close enough to
+ * be a typo (阳光小区 for 阳光社区). Nothing when nknown is 0 (no survey: an evidence-only
+ * run). Returns the number of warnings. */
+size_t lotk_evidence_check_orgs(const struct lotk_evidence *ev, const char *const *known,
+                                size_t nknown, struct lotk_diags *warnings);
+
 void lotk_evidence_free(struct lotk_evidence *ev);
 
 #endif

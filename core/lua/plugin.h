@@ -33,8 +33,39 @@ enum lotk_plugin_kind {
     LOTK_PLUGIN_LIBRARY, /* shared Lua helpers: an exports table, got by lotk.require */
 };
 
+/* What a plugin's `params = {NAME = {type =, required =, one_of =, fields =}}` declares
+ * about the mapping a standard gives it (a rule's whole mapping, an aggregate's `params:`).
+ * Types: any, string, number, boolean, table (with fields: its keys, checked in turn), list,
+ * indicator (an indicator id of the standard), indicators (a list of them), grade (a
+ * band's grade). one_of lists the strings allowed. Sorted by name. */
+enum lotk_param_type {
+    LOTK_PARAM_ANY,
+    LOTK_PARAM_STRING,
+    LOTK_PARAM_NUMBER,
+    LOTK_PARAM_BOOLEAN,
+    LOTK_PARAM_TABLE,
+    LOTK_PARAM_LIST,
+    LOTK_PARAM_INDICATOR,
+    LOTK_PARAM_INDICATORS,
+    LOTK_PARAM_GRADE,
+};
+
+struct lotk_param {
+    char *name;
+    enum lotk_param_type type;
+    bool required;
+    char **one_of;        /* none_of strings, or NULL: any */
+    size_t none_of;
+    bool has_fields;      /* a table whose keys are declared (others are errors) */
+    struct lotk_param *fields;
+    size_t nfields;
+};
+
 struct lotk_plugin {
     char *name, *version, *description, *path;
+    bool has_params;           /* the plugin declares params: the standard is held to them */
+    struct lotk_param *params; /* nparams, sorted by name */
+    size_t nparams;
     enum lotk_plugin_kind kind;
     int table_ref;   /* the plugin's table in the Lua registry */
     int fn_ref;      /* its function (LUA_NOREF for a library) */
@@ -72,7 +103,18 @@ int lotk_plugins_find(struct lotk_plugins *p, const char *name, enum lotk_plugin
 int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
                            const struct lotk_plugin **out, struct lotk_err *err);
 
-/* Loads every plugin the standard names, checking each has the kind its place needs.
+/* Checks v, the mapping a standard hands plugin pl (for a rule, the whole rule mapping:
+ * whole_rule skips its `plugin:` key), against the parameters pl declares: unknown keys and
+ * values outside one_of with a did-you-mean, missing required keys, wrong types (a quoted
+ * number: "unquote it"), indicator ids and grades the standard does not have. Each problem
+ * goes to diags at its line and column, named by where ("rule 1 (plugin veto)"). Nothing
+ * when pl declares no params. */
+void lotk_params_check(const struct lotk_plugin *pl, const struct lotk_standard *s,
+                       const struct lotk_value *v, bool whole_rule, const char *where,
+                       struct lotk_diags *diags);
+
+/* Loads every plugin the standard names, checking each has the kind its place needs, and
+ * the mappings given to plugins that declare params against them (lotk_params_check).
  * Every problem goes to diags with the standard's file:line:column. Returns 0 or
  * LOTK_ESTANDARD. */
 int lotk_plugins_resolve_standard(struct lotk_plugins *p, struct lotk_diags *diags);

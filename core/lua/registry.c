@@ -116,7 +116,8 @@ static const char *field_type(const char *key, int *type)
         *type = LUA_TSTRING;
         return "a string";
     }
-    if (strcmp(key, "tests") == 0 || strcmp(key, "exports") == 0) {
+    if (strcmp(key, "tests") == 0 || strcmp(key, "exports") == 0 ||
+        strcmp(key, "params") == 0) {
         *type = LUA_TTABLE;
         return "a table";
     }
@@ -230,6 +231,14 @@ static int check_fields(lua_State *L, const char *path, struct lotk_plugin *pl,
     raw_field(L, t, "description");
     pl->description = lotk_xstrdup(lua_tostring(L, -1));
     lua_pop(L, 3);
+    if (raw_field(L, t, "params") == LUA_TTABLE) {
+        int prc = lotk_params_read(L, lua_gettop(L), path, pl, err);
+        lua_pop(L, 1);
+        if (prc)
+            return prc;
+    } else {
+        lua_pop(L, 1);
+    }
     /* The file is named after the plugin, so a name finds its file without loading all. */
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     size_t stem = strlen(base) - (strlen(base) > 4 ? 4 : 0);
@@ -361,6 +370,7 @@ int lotk_plugins_load_file(struct lotk_plugins *p, const char *path,
         free(pl->name);
         free(pl->version);
         free(pl->description);
+        lotk_params_free(pl);
         if (pl->fn_ref != LUA_NOREF)
             luaL_unref(L, LUA_REGISTRYINDEX, pl->fn_ref); /* frees a slot: no allocation */
         if (pl->table_ref != LUA_NOREF)
@@ -534,7 +544,8 @@ static int l_require(lua_State *L)
 /* ---- the plugins a standard names ------------------------------------------------- */
 
 static void resolve_one(struct lotk_plugins *p, struct lotk_diags *diags, const char *name,
-                        enum lotk_plugin_kind want, const char *where, struct lotk_loc loc)
+                        enum lotk_plugin_kind want, const char *where, struct lotk_loc loc,
+                        const struct lotk_value *params, bool whole_rule)
 {
     const struct lotk_plugin *pl;
     struct lotk_err err;
@@ -552,10 +563,19 @@ static void resolve_one(struct lotk_plugins *p, struct lotk_diags *diags, const 
                            where, err.msg);
         return;
     }
-    if (pl->kind != want)
+    if (pl->kind != want) {
         lotk_diags_add(diags, false, LOTK_ESTANDARD, file, loc.line, loc.column,
                        "%s: plugin '%s' is of kind %s, expected a %s plugin", where, pl->name,
                        kind_names[pl->kind], kind_names[want]);
+        return;
+    }
+    if (params && pl->has_params) {
+        char named[240];
+        snprintf(named, sizeof named, "%s (plugin %s)", where, pl->name);
+        struct lotk_value none = {.type = LOTK_VALUE_NULL, .loc = loc};
+        lotk_params_check(pl, p->standard, params->type == LOTK_VALUE_NULL ? &none : params,
+                          whole_rule, named, diags);
+    }
 }
 
 int lotk_plugins_resolve_standard(struct lotk_plugins *p, struct lotk_diags *diags)
@@ -569,14 +589,15 @@ int lotk_plugins_resolve_standard(struct lotk_plugins *p, struct lotk_diags *dia
         snprintf(where, sizeof where, i ? "indicator '%s': aggregate" : "aggregate",
                  s->nodes[i].id);
         resolve_one(p, diags, s->nodes[i].aggregate_plugin, LOTK_PLUGIN_AGGREGATE, where,
-                    i ? s->nodes[i].loc : s->aggregate_loc);
+                    i ? s->nodes[i].loc : s->aggregate_loc, &s->nodes[i].params, false);
     }
     if (s->respondent_plugin)
         resolve_one(p, diags, s->respondent_plugin, LOTK_PLUGIN_RESPONDENT, "respondent",
-                    s->respondent_loc);
+                    s->respondent_loc, NULL, false);
     for (size_t i = 0; i < s->nrules; i++) {
         snprintf(where, sizeof where, "rule %zu", i + 1);
-        resolve_one(p, diags, s->rules[i].plugin, LOTK_PLUGIN_RULE, where, s->rules[i].loc);
+        resolve_one(p, diags, s->rules[i].plugin, LOTK_PLUGIN_RULE, where, s->rules[i].loc,
+                    &s->rules[i].params, true);
     }
     return diags->errors > before ? LOTK_ESTANDARD : 0;
 }
@@ -625,6 +646,7 @@ void lotk_plugins_free(struct lotk_plugins *p)
         free(p->list[i].version);
         free(p->list[i].description);
         free(p->list[i].path);
+        lotk_params_free(&p->list[i]);
     }
     free(p->list);
     for (size_t i = 0; i < p->ndirs; i++)

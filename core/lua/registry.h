@@ -29,4 +29,11 @@ struct lotk_plugins {
                                * sealed too */
 };
 
+/* params.c: reads the `params` table at index t of plugin file path into pl (sets
+ * has_params). Returns 0 or LOTK_ESTANDARD with err saying what is wrong with it. */
+int lotk_params_read(lua_State *L, int t, const char *path, struct lotk_plugin *pl,
+                     struct lotk_err *err);
+/* Frees pl's params. */
+void lotk_params_free(struct lotk_plugin *pl);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/text.h"
 #include "standard/header.h"
 
 /* Normalised spellings of labels waiting to be added to a scale's map (the map cannot
@@ -145,9 +146,21 @@ int lotk_scales_ref(struct lotk_loader *ld, const yaml_node_t *n, const char *ow
         return -1;
     }
     int index = lotk_strmap_get(&ld->scale_ids, scalar(n), strlen(scalar(n)));
-    if (index < 0)
+    if (index >= 0)
+        return index;
+    /* The nearest scale that is defined, when near enough to be a typo. */
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < ld->s->nscales; i++) {
+        size_t d = lotk_edit_distance(ld->s->scales[i].id, scalar(n));
+        if (d < best_d && !strchr(ld->s->scales[i].id, '.'))
+            best_d = d, best = ld->s->scales[i].id;
+    }
+    if (best && best_d <= (strlen(scalar(n)) + 2) / 3 + 1)
+        problem(ld, n, "undefined scale '%s'; did you mean '%s'?", scalar(n), best);
+    else
         problem(ld, n, "undefined scale '%s'", scalar(n));
-    return index;
+    return -1;
 }
 
 /* The scale a rubric implies, added under the generated id "<leaf>.scale" like an inline

@@ -27,6 +27,7 @@ void lotk_sections_bands(struct lotk_loader *ld, const yaml_node_t *n)
         yaml_node_t *mn = lotk_yaml_require(ld, b, "min", "band");
         if (!g || !mn || !(band->grade = lotk_yaml_string(ld, g, "grade")))
             continue;
+        band->loc = loc_of(mn);
         if (!lotk_yaml_number(ld, mn, "min", &band->min)) {
             free(band->grade);
             continue;

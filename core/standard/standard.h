@@ -206,6 +206,7 @@ struct lotk_band {
     char *grade;
     double min;
     struct lotk_text label;
+    struct lotk_loc loc; /* of its min */
 };
 
 struct lotk_rule {

@@ -67,6 +67,28 @@ static bool too_deep(const char *data, size_t len, size_t *offset)
     return false;
 }
 
+/* The first tab in the indentation of lines 1..upto (1-based), as *line and *column; false
+ * when there is none. YAML indents with spaces only, and libyaml's message for a tab
+ * ("found character that cannot start any token") does not say so. */
+static bool find_indent_tab(const char *data, size_t len, long upto, long *line, long *column)
+{
+    long ln = 1;
+    for (size_t i = 0; i < len && ln <= upto; ln++) {
+        size_t col = 0;
+        while (i + col < len && (data[i + col] == ' ' || data[i + col] == '\t')) {
+            if (data[i + col] == '\t') {
+                *line = ln;
+                *column = (long)col + 1;
+                return true;
+            }
+            col++;
+        }
+        const char *nl = memchr(data + i, '\n', len - i);
+        i = nl ? (size_t)(nl - data) + 1 : len;
+    }
+    return false;
+}
+
 /* libyaml ends a last line that lacks its line break with one of its own, so an error at
  * the end of such a file is on a line after the last: that becomes the end of the last
  * line. Breaks are counted as libyaml counts them (CR LF, CR, LF, NEL, LS, PS). */
@@ -95,6 +117,49 @@ static void clamp_to_end(const char *data, size_t len, long *line, long *column)
     }
 }
 
+/* Reports a syntax error where the author has to look. libyaml notices some mistakes far
+ * from them: a list, mapping or quoted string left open is seen where the next token does
+ * not fit (often lines later), so those are reported where they were opened; and a tab in
+ * the indentation is said as such, at the tab. */
+static void syntax_error(const yaml_parser_t *parser, const char *path, const char *data,
+                         size_t len, struct lotk_diags *diags)
+{
+    yaml_mark_t at = parser->problem ? parser->problem_mark : parser->mark;
+    if (parser->error == YAML_READER_ERROR) /* libyaml gives only the offset */
+        at = mark_at(data, len, parser->problem_offset);
+    const yaml_mark_t *m = &at;
+    const char *problem = parser->problem ? parser->problem : "invalid document";
+    const char *context = parser->context ? parser->context : "";
+    long tab_line, tab_column;
+    /* Only when the tab is what libyaml tripped on: a tab in an earlier line is fine inside
+     * a quoted string, and must not hide the real error. */
+    bool tab_problem = strstr(problem, "tab") || strstr(problem, "cannot start any token");
+    if (find_indent_tab(data, len, (long)m->line + 1, &tab_line, &tab_column) &&
+        (tab_problem || tab_line == (long)m->line + 1)) {
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, path, tab_line, tab_column,
+                       "YAML syntax: a tab in the indentation; YAML indents with spaces only");
+        return;
+    }
+    const char *what = NULL;
+    if (strstr(context, "flow sequence"))
+        what = "the list [ opened here";
+    else if (strstr(context, "flow mapping"))
+        what = "the mapping { opened here";
+    else if (strstr(context, "quoted scalar"))
+        what = "the quoted string opened here";
+    const yaml_mark_t *c = &parser->context_mark;
+    if (what && c->line < m->line) {
+        lotk_diags_add(diags, false, LOTK_ESTANDARD, path, (long)c->line + 1,
+                       (long)c->column + 1, "YAML syntax: %s is never closed (%s at line %ld, "
+                       "column %ld)", what, problem, (long)m->line + 1, (long)m->column + 1);
+        return;
+    }
+    long line = (long)m->line + 1, column = (long)m->column + 1;
+    clamp_to_end(data, len, &line, &column);
+    lotk_diags_add(diags, false, LOTK_ESTANDARD, path, line, column, "YAML syntax: %s%s%s",
+                   problem, *context ? " " : "", context);
+}
+
 int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_document_t *doc,
                     struct lotk_diags *diags)
 {
@@ -121,16 +186,8 @@ int lotk_yaml_parse(const char *path, const char *data, size_t len, yaml_documen
         if (parser.error == YAML_MEMORY_ERROR || parser.error == YAML_NO_ERROR)
             lotk_mem_fail();
         rc = LOTK_ESTANDARD;
-        yaml_mark_t m = parser.problem ? parser.problem_mark : parser.mark;
-        if (parser.error == YAML_READER_ERROR) /* libyaml gives only the offset */
-            m = mark_at(data, len, parser.problem_offset);
-        long line = (long)m.line + 1, column = (long)m.column + 1;
-        clamp_to_end(data, len, &line, &column);
         if (diags)
-            lotk_diags_add(diags, false, LOTK_ESTANDARD, path, line, column,
-                           "YAML syntax: %s%s%s",
-                           parser.problem ? parser.problem : "invalid document",
-                           parser.context ? " " : "", parser.context ? parser.context : "");
+            syntax_error(&parser, path, data, len, diags);
     }
     yaml_parser_delete(&parser);
     return rc;
@@ -186,7 +243,10 @@ bool lotk_yaml_number(struct lotk_loader *ld, const yaml_node_t *n, const char *
                 what, scalar(n));
         return false;
     }
-    if (n->type == YAML_SCALAR_NODE)
+    if (n->type == YAML_SCALAR_NODE && lotk_parse_double(scalar(n), strlen(scalar(n)), &v) == 0)
+        problem(ld, n, "%s: expected a number, found the string \"%s\"; unquote it", what,
+                scalar(n));
+    else if (n->type == YAML_SCALAR_NODE)
         problem(ld, n, "%s: expected a number, found '%s'", what, scalar(n));
     else
         problem(ld, n, "%s: expected a number, found %s", what, lotk_yaml_type_name(n));

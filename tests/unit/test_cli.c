@@ -259,7 +259,7 @@ static void command_tables_are_sound(void **state)
             free(want);
         }
     }
-    assert_int_equal(ncmds, 9);
+    assert_int_equal(ncmds, 10);
     assert_null(lotk_commands_find("scroe"));
     /* score's own options, as issue 2 names them, each at its enum's index. */
     static const struct {

@@ -807,6 +807,39 @@ static void evidence_option_repeats(void **state)
     assert_int_equal(args.npos, 2);
 }
 
+/* A sheet saved with semicolons or tabs reads as one with commas; an organization that is
+ * a typo of a surveyed one is warned about with the closest, ids that differ only in their
+ * numbers and ids close to none are not. */
+static void delimiters_and_near_organizations(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok(standard);
+    static const char *const sheets[] = {
+        "org;assessor;role;Y\n阳光社区;A1;third-party;yes\n阳光小区;A1;third-party;yes\n"
+        "ENT-007;A1;third-party;no\n新城社区;A1;third-party;yes\n",
+        "org\tassessor\trole\tY\n阳光社区\tA1\tthird-party\tyes\n阳光小区\tA1\tthird-party\tyes\n"
+        "ENT-007\tA1\tthird-party\tno\n新城社区\tA1\tthird-party\tyes\n",
+    };
+    for (size_t k = 0; k < 2; k++) {
+        struct run r;
+        run_sheets(&r, s, "e.csv", sheets[k], NULL);
+        assert_int_equal(r.rc, 0);
+        assert_int_equal(r.ev->counts.used, 4);
+        const char *const known[] = {"阳光社区", "ENT-001", "滨江社区"};
+        struct lotk_diags w = {0};
+        assert_int_equal(lotk_evidence_check_orgs(r.ev, known, 3, &w), 1);
+        assert_int_equal(w.entries[0].err.line, 3);
+        assert_non_null(strstr(w.entries[0].err.msg, "organization '阳光小区' is in no survey; "
+                                                      "did you mean '阳光社区'?"));
+        lotk_diags_free(&w);
+        /* No survey (evidence only): nothing to compare with. */
+        assert_int_equal(lotk_evidence_check_orgs(r.ev, known, 0, &w), 0);
+        lotk_diags_free(&w);
+        run_free(&r);
+    }
+    lotk_standard_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -821,6 +854,7 @@ int main(void)
         cmocka_unit_test(scores_evidence_leaves),
         cmocka_unit_test(order_does_not_matter),
         cmocka_unit_test(evidence_option_repeats),
+        cmocka_unit_test(delimiters_and_near_organizations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -260,19 +260,29 @@ static void error_yaml_syntax(void **state)
     expect_diag(&d, 3, 10, "YAML syntax: mapping values are not allowed");
     lotk_diags_free(&d);
 
+    /* Left open: reported where it was opened, where libyaml noticed it said after. */
     d = load_bad("format: lotk/1\nid: t\nkind: [a, b\n");
-    expect_diag(&d, 4, 1, "YAML syntax: did not find expected ',' or ']'");
+    expect_diag(&d, 3, 7, "YAML syntax: the list [ opened here is never closed (did not "
+                "find expected ',' or ']' at line 4, column 1)");
+    lotk_diags_free(&d);
+
+    d = load_bad("format: lotk/1\nid: t\ntitle: {zh: a\nkind: x\n");
+    expect_diag(&d, 3, 8, "YAML syntax: the mapping { opened here is never closed");
     lotk_diags_free(&d);
 
     d = load_bad("format: lotk/1\nid: \"t\n");
-    expect_diag(&d, 3, 1, "YAML syntax: found unexpected end of stream");
+    expect_diag(&d, 2, 5, "YAML syntax: the quoted string opened here is never closed "
+                "(found unexpected end of stream at line 3, column 1)");
     lotk_diags_free(&d);
 
-    /* A tab for indentation. */
+    /* A tab for indentation, said as such, at the tab (also after spaces). */
+    d = load_bad("format: lotk/1\nscales:\n  \ts: 1\n");
+    expect_diag(&d, 3, 3, "YAML syntax: a tab in the indentation; YAML indents with spaces "
+                "only");
+    lotk_diags_free(&d);
     d = load_bad("format: lotk/1\nscales:\n\ts: 1\n");
     assert_int_equal(d.errors, 1);
-    assert_true(tu_find_diag(&d, "YAML syntax: found character that cannot start any token") >=
-                0);
+    assert_true(tu_find_diag(&d, "YAML syntax: a tab in the indentation") >= 0);
     assert_int_equal(d.entries[0].err.line, 3);
     assert_int_equal(d.entries[0].err.column, 1);
     lotk_diags_free(&d);
