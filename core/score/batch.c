@@ -64,6 +64,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
     struct lotk_survey_sink sink = {lotk_scorer_add, w->scorer, lotk_rejects_add, &w->rejects,
                                     w->rejects.keep_fields};
     w->survey = lotk_survey_new(s, &sink);
+    lotk_survey_on_org(w->survey, lotk_scorer_prefetch_org);
     lotk_survey_set_progress(w->survey, b->progress);
     lotk_survey_set_options(w->survey, &b->survey_options);
     return 0;

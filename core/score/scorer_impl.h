@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/exact.h"
 #include "base/strmap.h"
@@ -50,10 +51,26 @@ struct lotk_scorer {
     int *leaf_of;   /* node → index into leaves, -1 for other nodes */
     size_t nleaves;
     struct plan_item *items;
-    struct lotk_strmap org_index;
+    /* Organization id → index: open addressing, each slot one half cache line with the
+     * id's hash and, for ids up to ORG_KEY_INLINE bytes, its text, so that finding an
+     * organization touches one line, not the slot, then the id's own allocation. */
+    struct org_slot {
+        uint64_t hash;
+        int32_t index1;  /* index + 1; 0: empty */
+        uint8_t len;     /* the id's length, ORG_KEY_INLINE + 1 for a longer one */
+        char key[19];    /* ORG_KEY_INLINE bytes */
+    } *org_slots;
+    size_t org_cap;
     struct org_acc *orgs;
     size_t norgs, cap_orgs;
-    int last_org; /* rows usually come grouped by organization */
+    int last_org; /* rows often come grouped by organization */
+    /* The row before the current one, added to its organization's sums one row late: the
+     * sums' cache lines are requested when a row ends and used when the next one does, so
+     * that interleaved organizations do not cost a wait for memory per row. pend_org -1:
+     * none. Every function that reads the sums adds it first (flush_pending). */
+    double *pend_keyed, *pend_values;
+    int pend_org;
+    bool pend_small;
     bool keying_keeps_small; /* reverse keying maps small whole answers to whole numbers
                               * within ±127 (lotk_stats_add_small) */
     double *values; /* scratch: one row's node values */
@@ -62,6 +79,11 @@ struct lotk_scorer {
     struct lotk_evidence *evidence; /* borrowed; NULL when no sheets were given */
     int jobs; /* threads lotk_scorer_finish may use */
 };
+
+enum { ORG_KEY_INLINE = 19 };
+
+/* Adds the pending row (pend_org) to the sums: every reader of the sums calls it first. */
+void lotk_scorer_flush(const struct lotk_scorer *sc);
 
 /* The scorer's index of the organization with this id (len bytes, no NUL needed), added
  * with empty sums when new. May move sc->orgs. */

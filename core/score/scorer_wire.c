@@ -18,6 +18,7 @@
 
 void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
 {
+    lotk_scorer_flush(sc);
     const struct lotk_standard *s = sc->s;
     lotk_wire_put_u64(out, s->nnodes);
     lotk_wire_put_u64(out, sc->norgs);
