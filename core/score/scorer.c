@@ -130,10 +130,12 @@ static int org_put(struct lotk_scorer *sc, const char *id, size_t len, struct or
     struct org_acc *o = &sc->orgs[sc->norgs];
     if (from) {
         *o = *from;
-        from->leaf = NULL;
+        from->fixed = NULL;
+        from->ext = NULL;
     } else {
         o->respondents = 0;
-        o->leaf = lotk_xcalloc(sc->nleaves ? sc->nleaves : 1, sizeof *o->leaf);
+        o->fixed = lotk_xcalloc(1, leaf_bytes(sc->nleaves));
+        o->ext = NULL;
     }
     /* The id is copied, not moved: it lives as long as sc, and in the memory of the
      * thread that merges, while moved sums are released during finish, so whole pages of
@@ -164,6 +166,50 @@ void lotk_scorer_prefetch_org(void *scorer, const char *id, size_t len)
         __builtin_prefetch(&sc->org_slots[(size_t)org_hash(id, len) & (sc->org_cap - 1)]);
 }
 
+/* The exact accumulator of x × 2^-60 (|x| < 2^127): x shifted into lotk_exact's 2^-128
+ * units, two's complement across the limbs. */
+static void fixed_to_exact(__int128 x, struct lotk_exact *out)
+{
+    uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
+    out->limb[0] = 0;
+    out->limb[1] = lo << 4;
+    out->limb[2] = lo >> 60 | hi << 4;
+    out->limb[3] = (uint64_t)((int64_t)hi >> 60);
+}
+
+void lotk_scorer_leaf_sum(size_t nleaves, const struct org_acc *o, size_t l,
+                          struct lotk_exact *out)
+{
+    (void)nleaves;
+    fixed_to_exact(o->fixed[l], out);
+    if (o->ext)
+        lotk_exact_merge(out, &o->ext[l]);
+}
+
+static struct lotk_exact *leaf_ext(size_t nleaves, struct org_acc *o, size_t l)
+{
+    if (!o->ext)
+        o->ext = lotk_xcalloc(nleaves, sizeof *o->ext);
+    return &o->ext[l];
+}
+
+void lotk_scorer_leaf_merge(size_t nleaves, struct org_acc *o, size_t l,
+                            const struct lotk_exact *part)
+{
+    lotk_exact_merge(leaf_ext(nleaves, o, l), part);
+}
+
+/* Adds a respondent's value of leaf l to o's sum. */
+static inline void leaf_add(const struct lotk_scorer *sc, struct org_acc *o, size_t l,
+                            double value)
+{
+    double t = value * 0x1p60; /* exact: a power of two */
+    if (fabs(value) < 8 && t == (double)(int64_t)t)
+        o->fixed[l] += (int64_t)t;
+    else
+        lotk_exact_add(leaf_ext(sc->nleaves, o, l), value);
+}
+
 /* Adds the pending row to its organization's sums and statistics. */
 static void add_pending(struct lotk_scorer *sc)
 {
@@ -172,12 +218,13 @@ static void add_pending(struct lotk_scorer *sc)
         return;
     sc->pend_org = -1;
     struct org_acc *o = &sc->orgs[org];
+    int64_t *n = leaf_n(sc->nleaves, o);
     o->respondents++;
     for (size_t l = 0; l < sc->nleaves; l++) {
         double value = sc->pend_values[sc->leaves[l].node];
         if (value == value) {
-            lotk_exact_add(&o->leaf[l].sum, value);
-            o->leaf[l].n++;
+            leaf_add(sc, o, l, value);
+            n[l]++;
         }
     }
     if (sc->pend_small && sc->keying_keeps_small)
@@ -289,9 +336,13 @@ static void add_org_sums(const struct lotk_scorer *sc, struct org_acc *to,
                          const struct org_acc *from)
 {
     to->respondents += from->respondents;
+    int64_t *tn = leaf_n(sc->nleaves, to);
+    const int64_t *fn = leaf_n(sc->nleaves, from);
     for (size_t l = 0; l < sc->nleaves; l++) {
-        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
-        to->leaf[l].n += from->leaf[l].n;
+        to->fixed[l] += from->fixed[l];
+        tn[l] += fn[l];
+        if (from->ext)
+            lotk_exact_merge(leaf_ext(sc->nleaves, to, l), &from->ext[l]);
     }
 }
 
@@ -355,8 +406,8 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
     __builtin_prefetch(&sc->orgs[org]);
     lotk_stats_prefetch_entry(sc->stats, org);
     add_pending(sc);
-    const char *leaf = (const char *)sc->orgs[org].leaf;
-    for (size_t b = 0; b < sc->nleaves * sizeof *sc->orgs[org].leaf; b += 64)
+    const char *leaf = (const char *)sc->orgs[org].fixed;
+    for (size_t b = 0; b < leaf_bytes(sc->nleaves); b += 64)
         __builtin_prefetch(leaf + b, 1);
     lotk_stats_prefetch(sc->stats, org);
     int rc = sc->keep_respondents ? add_respondent(sc, row, org, err) : 0;
@@ -482,10 +533,13 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
         o->mean[i] = o->norm[i] = NAN;
         o->rwg_j[i] = NAN;
         if (node->nitems > 0) {
-            const struct leaf_acc *la = &acc->leaf[sc->leaf_of[i]];
-            o->n[i] = la->n;
-            if (la->n > 0) {
-                o->mean[i] = lotk_exact_value(&la->sum) / (double)la->n;
+            size_t l = (size_t)sc->leaf_of[i];
+            int64_t n = leaf_n(sc->nleaves, acc)[l];
+            o->n[i] = (long)n;
+            if (n > 0) {
+                struct lotk_exact sum;
+                lotk_scorer_leaf_sum(sc->nleaves, acc, l, &sum);
+                o->mean[i] = lotk_exact_value(&sum) / (double)n;
                 o->norm[i] = norm_of(s, (int)i, o->mean[i]);
             }
             o->rwg_j[i] = lotk_stats_rwg_j(sc->stats, index, (int)i, &o->rwg_n[i]);
@@ -587,8 +641,10 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         }
         /* The result holds the organization now; its sums go, so that accumulators and
          * results are not both held whole at the peak. */
-        free(sc->orgs[i].leaf);
-        sc->orgs[i].leaf = NULL;
+        free(sc->orgs[i].fixed);
+        free(sc->orgs[i].ext);
+        sc->orgs[i].fixed = NULL;
+        sc->orgs[i].ext = NULL;
         lotk_stats_release_org(sc->stats, (int)i);
         /* Sums that came from reading threads sit in those threads' malloc arenas, which
          * this thread's allocations never reuse; returning their freed pages now and then
@@ -627,7 +683,8 @@ void lotk_scorer_free(struct lotk_scorer *sc)
         return;
     for (size_t i = 0; i < sc->norgs; i++) {
         free(sc->orgs[i].id);
-        free(sc->orgs[i].leaf);
+        free(sc->orgs[i].fixed);
+        free(sc->orgs[i].ext);
     }
     free(sc->orgs);
     for (size_t i = 0; i < sc->nrespondents; i++) {
