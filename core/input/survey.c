@@ -535,9 +535,11 @@ void lotk_survey_absorb(struct lotk_survey *a, struct lotk_survey *b)
 {
     enum { MAX_SETS = 16 };
     /* b's sets move over whole: no id is held twice, not even for a moment. */
-    a->ids = lotk_xrealloc(a->ids, (a->nids + b->nids) * sizeof *a->ids);
-    memcpy(a->ids + a->nids, b->ids, b->nids * sizeof *b->ids);
-    a->nids += b->nids;
+    if (b->nids) {
+        a->ids = lotk_xrealloc(a->ids, (a->nids + b->nids) * sizeof *a->ids);
+        memcpy(a->ids + a->nids, b->ids, b->nids * sizeof *b->ids);
+        a->nids += b->nids;
+    }
     free(b->ids);
     b->ids = NULL;
     b->nids = 0;
