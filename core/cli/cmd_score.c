@@ -465,6 +465,7 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
     struct lotk_survey_sink sink = {lotk_scorer_add, r->scorer, lotk_rejects_add, &r->rejects,
                                     r->rejects.keep_fields};
     r->survey = lotk_survey_new(r->s, &sink);
+    lotk_survey_on_org(r->survey, lotk_scorer_prefetch_org);
     lotk_survey_set_options(r->survey, &r->survey_options);
     lotk_progress_start(&r->progress, input_bytes(args), !r->quiet);
     lotk_survey_set_progress(r->survey, &r->progress);

@@ -74,6 +74,8 @@ static __attribute__((noinline)) void on_field_slow(struct lotk_survey_reader *r
     } else if ((int)col == h->org_column) {
         lotk_buf_reset(&rd->org);
         lotk_buf_append(&rd->org, text, len);
+        if (rd->sv->on_org)
+            rd->sv->on_org(rd->sv->sink.row_ctx, text, len);
     } else if ((int)col == h->id_column) {
         lotk_buf_reset(&rd->resp);
         lotk_buf_append(&rd->resp, text, len);
@@ -612,6 +614,11 @@ void lotk_survey_on_header(struct lotk_survey *sv,
 {
     sv->on_header = fn;
     sv->on_header_ctx = ctx;
+}
+
+void lotk_survey_on_org(struct lotk_survey *sv, void (*fn)(void *ctx, const char *org, size_t len))
+{
+    sv->on_org = fn;
 }
 
 void lotk_survey_note(const struct lotk_survey *sv, const char *file)

@@ -118,6 +118,12 @@ void lotk_survey_on_header(struct lotk_survey *sv,
                            void (*fn)(void *ctx, const struct lotk_survey_header *h),
                            void *ctx);
 
+/* Calls fn with the sink's row_ctx and the organization id of the row being read as soon
+ * as that field is read, before the row is complete: a hint (the row may still be
+ * rejected; on_row gets the id again) that lets a scorer start loading the organization's
+ * sums while the rest of the row is parsed. fn NULL: none. */
+void lotk_survey_on_org(struct lotk_survey *sv, void (*fn)(void *ctx, const char *org, size_t len));
+
 /* Says on stderr how the last file read was read: its encoding and delimiter. */
 void lotk_survey_note(const struct lotk_survey *sv, const char *file);
 

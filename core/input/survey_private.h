@@ -36,6 +36,7 @@ struct lotk_survey {
     struct lotk_progress *progress; /* may be NULL */
     struct lotk_survey_options opts;
     void (*on_header)(void *ctx, const struct lotk_survey_header *h);
+    void (*on_org)(void *ctx, const char *org, size_t len); /* lotk_survey_on_org */
     void *on_header_ctx;
     enum lotk_encoding last_encoding; /* how the last file was read */
     char last_delimiter;

@@ -64,6 +64,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
     struct lotk_survey_sink sink = {lotk_scorer_add, w->scorer, lotk_rejects_add, &w->rejects,
                                     w->rejects.keep_fields};
     w->survey = lotk_survey_new(s, &sink);
+    lotk_survey_on_org(w->survey, lotk_scorer_prefetch_org);
     lotk_survey_set_progress(w->survey, b->progress);
     lotk_survey_set_options(w->survey, &b->survey_options);
     return 0;
@@ -221,10 +222,15 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
     int fd = -1;
     struct stat st;
     bool parallel = b->jobs > 1 && !b->sequential_only && strcmp(path, "-") != 0;
-    if (parallel) {
+    /* Only a regular file is opened here: opening a FIFO an extra time would wait for its
+     * writer and take its data from the reader that follows. */
+    bool regular = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (parallel && regular) {
         fd = open(path, O_RDONLY);
         parallel = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
                    st.st_size >= MIN_PARALLEL_BYTES;
+    } else {
+        parallel = false;
     }
     if (parallel) {
         const char *why;
@@ -238,7 +244,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
     } else if (fd >= 0) {
         close(fd);
     }
-    if (b->s->id_column && strcmp(path, "-") != 0 && (fd = open(path, O_RDONLY)) >= 0) {
+    if (b->s->id_column && regular && (fd = open(path, O_RDONLY)) >= 0) {
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
             lotk_survey_expect_rows(b->survey, estimate_rows(fd, 0, (uint64_t)st.st_size));
         close(fd);

@@ -132,6 +132,12 @@ void lotk_scorer_set_jobs(struct lotk_scorer *sc, int jobs);
  * only when a plugin does (LOTK_EPLUGIN). */
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err);
 
+/* Matches on_org of struct lotk_survey_sink: the reader has just read the organization id
+ * of the row it is reading; the scorer finds the organization (it adds none) and starts
+ * loading its sums, so that lotk_scorer_add finds them in cache when organizations come
+ * interleaved. Only a hint: lotk_scorer_add checks it is the row's organization. */
+void lotk_scorer_prefetch_org(void *scorer, const char *id, size_t len);
+
 /* Scores every organization seen into *out (owned by the caller, freed with
  * lotk_result_free; it borrows the standard, which must outlive it). The scorer's sums are
  * released on the way: afterwards it can only be freed. Rules are not applied

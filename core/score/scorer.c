@@ -35,9 +35,12 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
     sc->stats = lotk_stats_new(s);
     sc->keep_respondents = keep_respondents;
     sc->last_org = -1;
+    sc->pend_org = -1;
     sc->keying_keeps_small = true;
     sc->jobs = 1;
     sc->values = lotk_xcalloc(s->nnodes, sizeof *sc->values);
+    sc->pend_keyed = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->pend_keyed);
+    sc->pend_values = lotk_xcalloc(s->nnodes, sizeof *sc->pend_values);
     sc->items = lotk_xcalloc(s->nitems ? s->nitems : 1, sizeof *sc->items);
     sc->leaves = lotk_xcalloc(s->nnodes, sizeof *sc->leaves);
     sc->leaf_of = lotk_xmalloc(s->nnodes * sizeof *sc->leaf_of);
@@ -73,26 +76,176 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
     return sc;
 }
 
+static uint64_t org_hash(const char *id, size_t len)
+{
+    uint64_t h = lotk_hash(id, len);
+    return h ^ (h >> 29) * 0xbf58476d1ce4e5b9ULL; /* FNV's low bits alone cluster */
+}
+
+/* The slot of the organization with this id, or the empty slot where it would go. */
+static struct org_slot *org_slot_of(const struct lotk_scorer *sc, const char *id, size_t len,
+                                    uint64_t h)
+{
+    size_t mask = sc->org_cap - 1;
+    uint8_t slot_len = len <= ORG_KEY_INLINE ? (uint8_t)len : ORG_KEY_INLINE + 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        struct org_slot *slot = &sc->org_slots[i];
+        if (!slot->index1)
+            return slot;
+        if (slot->hash != h || slot->len != slot_len)
+            continue;
+        const struct org_acc *o = &sc->orgs[slot->index1 - 1];
+        if (len <= ORG_KEY_INLINE ? memcmp(slot->key, id, len) == 0
+                                  : o->id_len == len && memcmp(o->id, id, len) == 0)
+            return slot;
+    }
+}
+
+static void org_table_grow(struct lotk_scorer *sc)
+{
+    struct org_slot *old = sc->org_slots;
+    size_t old_cap = sc->org_cap;
+    sc->org_cap = old_cap ? old_cap * 2 : 64;
+    sc->org_slots = lotk_xcalloc(sc->org_cap, sizeof *sc->org_slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].index1) {
+            size_t mask = sc->org_cap - 1, j = (size_t)old[i].hash & mask;
+            while (sc->org_slots[j].index1)
+                j = (j + 1) & mask;
+            sc->org_slots[j] = old[i];
+        }
+    free(old);
+}
+
+/* The index of the organization with this id, or a new one's (empty sums, or from's when
+ * given: moved over). */
+static int org_put(struct lotk_scorer *sc, const char *id, size_t len, struct org_acc *from)
+{
+    if ((sc->norgs + 1) * 2 > sc->org_cap)
+        org_table_grow(sc);
+    uint64_t h = org_hash(id, len);
+    struct org_slot *slot = org_slot_of(sc, id, len, h);
+    if (slot->index1)
+        return slot->index1 - 1;
+    lotk_grow(&sc->orgs, &sc->cap_orgs, sc->norgs + 1, sizeof *sc->orgs);
+    struct org_acc *o = &sc->orgs[sc->norgs];
+    if (from) {
+        *o = *from;
+        from->fixed = NULL;
+        from->ext = NULL;
+    } else {
+        o->respondents = 0;
+        o->fixed = lotk_xcalloc(1, leaf_bytes(sc->nleaves));
+        o->ext = NULL;
+    }
+    /* The id is copied, not moved: it lives as long as sc, and in the memory of the
+     * thread that merges, while moved sums are released during finish, so whole pages of
+     * a reading thread's memory come free (see lotk_scorer_finish). */
+    o->id = lotk_xstrndup(id, len);
+    o->id_len = len;
+    slot->hash = h;
+    slot->index1 = (int32_t)sc->norgs + 1;
+    slot->len = len <= ORG_KEY_INLINE ? (uint8_t)len : ORG_KEY_INLINE + 1;
+    memcpy(slot->key, id, len <= ORG_KEY_INLINE ? len : 0);
+    return (int)sc->norgs++;
+}
+
 static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
 {
     if (sc->last_org >= 0 && sc->orgs[sc->last_org].id_len == len &&
         memcmp(sc->orgs[sc->last_org].id, id, len) == 0)
         return sc->last_org;
-    int index = lotk_strmap_put(&sc->org_index, id, len, (int)sc->norgs);
-    if (index == (int)sc->norgs) {
-        lotk_grow(&sc->orgs, &sc->cap_orgs, sc->norgs + 1, sizeof *sc->orgs);
-        struct org_acc *o = &sc->orgs[sc->norgs++];
-        o->id = lotk_xstrndup(id, len);
-        o->id_len = len;
-        o->respondents = 0;
-        o->leaf = lotk_xcalloc(sc->nleaves ? sc->nleaves : 1, sizeof *o->leaf);
+    return sc->last_org = org_put(sc, id, len, NULL);
+}
+
+void lotk_scorer_prefetch_org(void *scorer, const char *id, size_t len)
+{
+    const struct lotk_scorer *sc = scorer;
+    /* The slot only: which organization it is, lotk_scorer_add finds there by the end of
+     * the row without waiting. */
+    if (sc->org_cap)
+        __builtin_prefetch(&sc->org_slots[(size_t)org_hash(id, len) & (sc->org_cap - 1)]);
+}
+
+/* The exact accumulator of x × 2^-60 (|x| < 2^127): x shifted into lotk_exact's 2^-128
+ * units, two's complement across the limbs. */
+static void fixed_to_exact(__int128 x, struct lotk_exact *out)
+{
+    uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
+    out->limb[0] = 0;
+    out->limb[1] = lo << 4;
+    out->limb[2] = lo >> 60 | hi << 4;
+    out->limb[3] = (uint64_t)((int64_t)hi >> 60);
+}
+
+void lotk_scorer_leaf_sum(size_t nleaves, const struct org_acc *o, size_t l,
+                          struct lotk_exact *out)
+{
+    (void)nleaves;
+    fixed_to_exact(o->fixed[l], out);
+    if (o->ext)
+        lotk_exact_merge(out, &o->ext[l]);
+}
+
+static struct lotk_exact *leaf_ext(size_t nleaves, struct org_acc *o, size_t l)
+{
+    if (!o->ext)
+        o->ext = lotk_xcalloc(nleaves, sizeof *o->ext);
+    return &o->ext[l];
+}
+
+void lotk_scorer_leaf_merge(size_t nleaves, struct org_acc *o, size_t l,
+                            const struct lotk_exact *part)
+{
+    lotk_exact_merge(leaf_ext(nleaves, o, l), part);
+}
+
+/* Adds a respondent's value of leaf l to o's sum. */
+static inline void leaf_add(const struct lotk_scorer *sc, struct org_acc *o, size_t l,
+                            double value)
+{
+    double t = value * 0x1p60; /* exact: a power of two */
+    if (fabs(value) < 8 && t == (double)(int64_t)t)
+        o->fixed[l] += (int64_t)t;
+    else
+        lotk_exact_add(leaf_ext(sc->nleaves, o, l), value);
+}
+
+/* Adds the pending row to its organization's sums and statistics. */
+static void add_pending(struct lotk_scorer *sc)
+{
+    int org = sc->pend_org;
+    if (org < 0)
+        return;
+    sc->pend_org = -1;
+    struct org_acc *o = &sc->orgs[org];
+    int64_t *n = leaf_n(sc->nleaves, o);
+    o->respondents++;
+    for (size_t l = 0; l < sc->nleaves; l++) {
+        double value = sc->pend_values[sc->leaves[l].node];
+        if (value == value) {
+            leaf_add(sc, o, l, value);
+            n[l]++;
+        }
     }
-    sc->last_org = index;
-    return index;
+    if (sc->pend_small && sc->keying_keeps_small)
+        lotk_stats_add_small(sc->stats, org, sc->pend_keyed, sc->pend_values);
+    else
+        lotk_stats_add(sc->stats, org, sc->pend_keyed, sc->pend_values);
+    if (sc->observer)
+        sc->observer(sc->observer_ctx, org, sc->pend_values, sc->pend_keyed);
+}
+
+/* See scorer_impl.h: before anything reads the sums. The scorer is never const underneath (lotk_scorer_new
+ * makes it); adding the last row changes nothing a caller could see but completes it. */
+void lotk_scorer_flush(const struct lotk_scorer *csc)
+{
+    add_pending((struct lotk_scorer *)csc);
 }
 
 int lotk_scorer_org_for(struct lotk_scorer *sc, const char *id, size_t len)
 {
+    lotk_scorer_flush(sc);
     return org_for(sc, id, len);
 }
 
@@ -176,6 +329,7 @@ void lotk_scorer_observe(struct lotk_scorer *sc,
 
 const struct lotk_stats *lotk_scorer_stats(const struct lotk_scorer *sc)
 {
+    lotk_scorer_flush(sc);
     return sc->stats;
 }
 
@@ -183,9 +337,13 @@ static void add_org_sums(const struct lotk_scorer *sc, struct org_acc *to,
                          const struct org_acc *from)
 {
     to->respondents += from->respondents;
+    int64_t *tn = leaf_n(sc->nleaves, to);
+    const int64_t *fn = leaf_n(sc->nleaves, from);
     for (size_t l = 0; l < sc->nleaves; l++) {
-        lotk_exact_merge(&to->leaf[l].sum, &from->leaf[l].sum);
-        to->leaf[l].n += from->leaf[l].n;
+        to->fixed[l] += from->fixed[l];
+        tn[l] += fn[l];
+        if (from->ext)
+            lotk_exact_merge(leaf_ext(sc->nleaves, to, l), &from->ext[l]);
     }
 }
 
@@ -193,24 +351,17 @@ static void add_org_sums(const struct lotk_scorer *sc, struct org_acc *to,
  * otherwise added to dst's. Returns dst's index. */
 static int absorb_org(struct lotk_scorer *dst, struct org_acc *from)
 {
-    int index = lotk_strmap_put(&dst->org_index, from->id, from->id_len, (int)dst->norgs);
-    if (index == (int)dst->norgs) {
-        lotk_grow(&dst->orgs, &dst->cap_orgs, dst->norgs + 1, sizeof *dst->orgs);
-        struct org_acc *to = &dst->orgs[dst->norgs++];
-        *to = *from;
-        /* The id is copied, not moved: it lives as long as dst, and in the memory of the
-         * thread that merges, while the moved sums are released during finish, so whole
-         * pages of the reading thread's memory come free (see lotk_scorer_finish). */
-        to->id = lotk_xstrndup(from->id, from->id_len);
-        from->leaf = NULL;
-        return index;
-    }
-    add_org_sums(dst, &dst->orgs[index], from);
+    size_t before = dst->norgs;
+    int index = org_put(dst, from->id, from->id_len, from);
+    if ((size_t)index < before)
+        add_org_sums(dst, &dst->orgs[index], from);
     return index;
 }
 
 void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
 {
+    lotk_scorer_flush(dst);
+    lotk_scorer_flush(src);
     /* Threads' ranges split the organizations between them: nearly all move without a
      * copy, so that merging needs next to no memory beyond what the ranges hold. */
     int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
@@ -222,6 +373,8 @@ void lotk_scorer_absorb(struct lotk_scorer *dst, struct lotk_scorer *src)
 
 void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
 {
+    lotk_scorer_flush(dst);
+    lotk_scorer_flush(src);
     int *map = lotk_xmalloc((src->norgs ? src->norgs : 1) * sizeof *map);
     for (size_t i = 0; i < src->norgs; i++) {
         const struct org_acc *from = &src->orgs[i];
@@ -232,6 +385,9 @@ void lotk_scorer_merge(struct lotk_scorer *dst, const struct lotk_scorer *src)
     lotk_stats_merge(dst->stats, src->stats, map);
     free(map);
 }
+
+static int add_respondent(struct lotk_scorer *sc, const struct lotk_row *row, int org,
+                          struct lotk_err *err);
 
 int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *err)
 {
@@ -247,24 +403,32 @@ int lotk_scorer_add(void *scorer, const struct lotk_row *row, struct lotk_err *e
         builtin_leaf_values(sc, row->answers, sc->keyed, sc->values);
     }
     int org = org_for(sc, row->org, row->org_len); /* may move sc->orgs */
-    struct org_acc *o = &sc->orgs[org];
-    o->respondents++;
-    for (size_t l = 0; l < sc->nleaves; l++) {
-        int node = sc->leaves[l].node;
-        double value = sc->values[node];
-        if (value == value) {
-            lotk_exact_add(&o->leaf[l].sum, value);
-            o->leaf[l].n++;
-        }
-    }
-    if (row->small && sc->keying_keeps_small)
-        lotk_stats_add_small(sc->stats, org, sc->keyed, sc->values);
-    else
-        lotk_stats_add(sc->stats, org, sc->keyed, sc->values);
-    if (sc->observer)
-        sc->observer(sc->observer_ctx, org, sc->values, sc->keyed);
-    if (!sc->keep_respondents)
-        return 0;
+    /* Its sums are requested now and used when the next row ends (pend_org). */
+    __builtin_prefetch(&sc->orgs[org]);
+    lotk_stats_prefetch_entry(sc->stats, org);
+    add_pending(sc);
+    const char *leaf = (const char *)sc->orgs[org].fixed;
+    for (size_t b = 0; b < leaf_bytes(sc->nleaves); b += 64)
+        __builtin_prefetch(leaf + b, 1);
+    lotk_stats_prefetch(sc->stats, org);
+    int rc = sc->keep_respondents ? add_respondent(sc, row, org, err) : 0;
+    /* This row becomes the pending one: its buffers swap with the pending row's. */
+    double *t = sc->keyed;
+    sc->keyed = sc->pend_keyed;
+    sc->pend_keyed = t;
+    t = sc->values;
+    sc->values = sc->pend_values;
+    sc->pend_values = t;
+    sc->pend_org = org;
+    sc->pend_small = row->small;
+    return rc;
+}
+
+/* The respondent's own values, kept (--respondents). */
+static int add_respondent(struct lotk_scorer *sc, const struct lotk_row *row, int org,
+                          struct lotk_err *err)
+{
+    const struct lotk_standard *s = sc->s;
     double *v = lotk_xmalloc(s->nnodes * sizeof *v);
     int rc = respondent_tree(sc, v, err);
     if (rc) {
@@ -385,10 +549,13 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
         o->mean[i] = o->norm[i] = NAN;
         o->rwg_j[i] = NAN;
         if (node->nitems > 0) {
-            const struct leaf_acc *la = &acc->leaf[sc->leaf_of[i]];
-            o->n[i] = la->n;
-            if (la->n > 0) {
-                o->mean[i] = lotk_exact_value(&la->sum) / (double)la->n;
+            size_t l = (size_t)sc->leaf_of[i];
+            int64_t n = leaf_n(sc->nleaves, acc)[l];
+            o->n[i] = (long)n;
+            if (n > 0) {
+                struct lotk_exact sum;
+                lotk_scorer_leaf_sum(sc->nleaves, acc, l, &sum);
+                o->mean[i] = lotk_exact_value(&sum) / (double)n;
                 o->norm[i] = norm_of(s, (int)i, o->mean[i]);
             }
             o->rwg_j[i] = lotk_stats_rwg_j(sc->stats, index, (int)i, &o->rwg_n[i]);
@@ -473,6 +640,7 @@ static void finish_leaf_stats(const struct lotk_scorer *sc, struct lotk_result *
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
                        struct lotk_result **out, struct lotk_err *err)
 {
+    lotk_scorer_flush(sc);
     struct lotk_result *r = lotk_xcalloc(1, sizeof *r);
     r->standard = sc->s;
     r->counts = counts;
@@ -493,8 +661,10 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         }
         /* The result holds the organization now; its sums go, so that accumulators and
          * results are not both held whole at the peak. */
-        free(sc->orgs[i].leaf);
-        sc->orgs[i].leaf = NULL;
+        free(sc->orgs[i].fixed);
+        free(sc->orgs[i].ext);
+        sc->orgs[i].fixed = NULL;
+        sc->orgs[i].ext = NULL;
         lotk_stats_release_org(sc->stats, (int)i);
         /* Sums that came from reading threads sit in those threads' malloc arenas, which
          * this thread's allocations never reuse; returning their freed pages now and then
@@ -533,7 +703,8 @@ void lotk_scorer_free(struct lotk_scorer *sc)
         return;
     for (size_t i = 0; i < sc->norgs; i++) {
         free(sc->orgs[i].id);
-        free(sc->orgs[i].leaf);
+        free(sc->orgs[i].fixed);
+        free(sc->orgs[i].ext);
     }
     free(sc->orgs);
     for (size_t i = 0; i < sc->nrespondents; i++) {
@@ -541,12 +712,14 @@ void lotk_scorer_free(struct lotk_scorer *sc)
         free(sc->respondents[i].values);
     }
     free(sc->respondents);
-    lotk_strmap_free(&sc->org_index);
+    free(sc->org_slots);
     free(sc->leaves);
     free(sc->leaf_of);
     free(sc->items);
     free(sc->values);
     free(sc->keyed);
+    free(sc->pend_values);
+    free(sc->pend_keyed);
     lotk_stats_free(sc->stats);
     free(sc);
 }

@@ -19,6 +19,7 @@
 
 void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
 {
+    lotk_scorer_flush(sc);
     const struct lotk_standard *s = sc->s;
     lotk_wire_put_u64(out, s->nnodes);
     lotk_wire_put_u64(out, sc->norgs);
@@ -28,8 +29,10 @@ void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
         lotk_buf_puts(out, o->id);
         lotk_wire_put_u64(out, (uint64_t)o->respondents);
         for (size_t l = 0; l < sc->nleaves; l++) {
-            lotk_wire_put_u64(out, (uint64_t)o->leaf[l].n);
-            lotk_wire_put_exact(out, &o->leaf[l].sum);
+            struct lotk_exact sum;
+            lotk_scorer_leaf_sum(sc->nleaves, o, l, &sum);
+            lotk_wire_put_u64(out, (uint64_t)leaf_n(sc->nleaves, o)[l]);
+            lotk_wire_put_exact(out, &sum);
         }
     }
     struct lotk_buf stats = {0};
@@ -71,9 +74,9 @@ int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const
         o->respondents += (long)lotk_wire_get(&r, 8);
         for (size_t l = 0; l < sc->nleaves; l++) {
             struct lotk_exact part;
-            o->leaf[l].n += (long)lotk_wire_get(&r, 8);
+            leaf_n(sc->nleaves, o)[l] += (int64_t)lotk_wire_get(&r, 8);
             lotk_wire_get_exact(&r, &part);
-            lotk_exact_merge(&o->leaf[l].sum, &part);
+            lotk_scorer_leaf_merge(sc->nleaves, o, l, &part);
         }
         if (r.bad)
             goto damaged;

@@ -359,6 +359,22 @@ static inline void add_row(struct lotk_stats *st, int org, const double *keyed,
         flush_leaves(st);
 }
 
+void lotk_stats_prefetch_entry(const struct lotk_stats *st, int org)
+{
+    if (org >= 0 && (size_t)org < st->norgs)
+        __builtin_prefetch(&st->orgs[org]);
+}
+
+void lotk_stats_prefetch(const struct lotk_stats *st, int org)
+{
+    if (org < 0 || (size_t)org >= st->norgs || !st->orgs[org].leaf)
+        return;
+    const char *p = (const char *)st->orgs[org].leaf;
+    size_t bytes = st->nleaves * sizeof(struct org_leaf) + st->nitems * sizeof(int32_t);
+    for (size_t b = 0; b < bytes; b += 64)
+        __builtin_prefetch(p + b, 1);
+}
+
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf)
 {
     add_row(st, org, keyed, leaf, false);

@@ -67,6 +67,12 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s);
  * or a value first leaves the integer path. */
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf);
 
+/* Starts loading organization org's sums into cache (nothing when it has none yet): for a
+ * caller that knows a row's organization well before it adds the row. */
+void lotk_stats_prefetch(const struct lotk_stats *st, int org);
+/* The step before: starts loading the entry that says where org's sums are. */
+void lotk_stats_prefetch_entry(const struct lotk_stats *st, int org);
+
 /* lotk_stats_add for a row whose keyed values the caller knows to be no answer or whole
  * numbers within ±127 (a survey row with lotk_row.small, keyed with whole min + max): the
  * same sums, without testing each value. */

@@ -3,6 +3,9 @@
  * bands (including a total that is 85 only up to rounding), few_respondents. */
 #include "testutil.h"
 
+#include "base/buf.h"
+#include "base/exact.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +225,35 @@ static void ids_with_a_nul_are_kept_apart(void **state)
     assert_true(r->respondents[0].org != r->respondents[1].org);
     lotk_scorer_free(sc);
     lotk_result_free(r);
+}
+
+/* A leaf's sum is kept as a 128-bit integer of 2^-60 units for values on that grid below 8
+ * in magnitude, exactly for every other value: mixed in one organization, negative, tiny,
+ * and beyond 8, the mean is the exactly rounded one either way. */
+static void leaf_sums_exact_on_and_off_the_grid(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok("format: lotk/1\nid: g\nversion: '1'\nkind: other\n"
+                                         "title: T\nscales:\n  w: {min: -100, max: 100}\n"
+                                         "survey: {org_column: org}\nindicators:\n"
+                                         "  - id: A\n    items: [{id: a, scale: w}]\n");
+    static const double values[] = {-7.25, 1e-9, 9.999999999, 3, -99.5, 0.1, 1e-30, -5};
+    struct lotk_buf csv = {0};
+    lotk_buf_puts(&csv, "org,a\n");
+    struct lotk_exact want = {{0}};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        lotk_buf_printf(&csv, "X,%.17g\n", values[i]);
+        lotk_exact_add(&want, values[i]);
+    }
+    struct lotk_result *r = tu_score_csv(s, csv.data);
+    const struct lotk_org_result *x = tu_org(r, "X");
+    int A = tu_node(s, "A");
+    assert_int_equal(x->n[A], 8);
+    double mean = lotk_exact_value(&want) / 8;
+    assert_memory_equal(&x->mean[A], &mean, sizeof mean);
+    lotk_result_free(r);
+    lotk_buf_free(&csv);
+    lotk_standard_free(s);
 }
 
 /* Without keep_respondents nothing per row is kept. */
@@ -550,6 +582,7 @@ int main(void)
         T(respondent_values),
         T(organizations_in_natural_order),
         T(ids_with_a_nul_are_kept_apart),
+        cmocka_unit_test(leaf_sums_exact_on_and_off_the_grid),
         T(no_respondents_unless_asked),
         cmocka_unit_test(builtin_aggregates),
         cmocka_unit_test(min_children_renormalises),
