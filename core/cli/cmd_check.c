@@ -290,6 +290,9 @@ static int check_against(const struct lotk_standard *s, const char *result,
     if (strcmp(doc.std_id, s->id) != 0)
         lotk_diags_add(diags, true, 0, s->path, 1, 1, "%s was scored with standard '%s', not "
                        "'%s': nothing to compare", result, doc.std_id, s->id);
+    else if (!doc.std_sha256)
+        lotk_diags_add(diags, true, 0, s->path, 1, 1, "%s does not record the standard's sha256: "
+                       "cannot tell whether the standard changed since", result);
     else if (strcmp(doc.std_sha256, s->sha256) != 0 && strcmp(doc.std_version, s->version) == 0)
         lotk_diags_add(diags, true, 0, s->path, 1, 1, "the standard changed since %s was "
                        "scored (sha256 %.12s… then, %.12s… now) but its version is still %s: "

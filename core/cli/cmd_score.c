@@ -579,9 +579,7 @@ static int finish_result(struct score_run *r)
 /* Only now, with everything scored, does anything reach a file: the rejects, the result. */
 static int write_result(struct score_run *r)
 {
-    int rc = write_rejects_file(r);
-    if (rc)
-        return rc;
+    int rc;
     struct lotk_write_opts opts = {.respondents = r->respondents,
                                    .bom = r->bom,
                                    .jobs = (int)r->jobs,
@@ -591,13 +589,16 @@ static int write_result(struct score_run *r)
     bool summary = strcmp(r->format, "json") == 0 || lotk_report_format(r->format);
     lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot,
                            LOTK_TABLE_BASIS | (summary ? LOTK_TABLE_SUMMARY : 0));
+    r->table.targets = r->units.targets;
+    /* An --org that is no organization fails here, before any file is written. */
+    if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
+        return rc;
+    if ((rc = write_rejects_file(r)) != 0)
+        return rc;
     /* The evidence sheets' rejected rows join the survey's (write_rejects_file may have
      * moved them already), so that reports list every rejected row. */
     lotk_rejects_append(&r->rejects, &r->evidence.rejects, 0);
     lotk_result_table_set_rejects(&r->table, &r->rejects);
-    r->table.targets = r->units.targets;
-    if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
-        return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
                              &r->err);
 }

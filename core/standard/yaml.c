@@ -31,6 +31,22 @@ static yaml_mark_t mark_at(const char *data, size_t len, size_t offset)
  * than ten minutes), and the loader's walk recurses once per level. */
 enum { YAML_MAX_FLOW_DEPTH = 1000 };
 
+/* Whether a quote at data[i] opens a quoted scalar: only where a scalar can start — first on
+ * its line, after "[", "{" or ",", or after ": ", "- ", "? ". Elsewhere it is part of a plain
+ * scalar (residents' survey), and skipping to the next quote would hide what follows. */
+static bool opens_quote(const char *data, size_t i)
+{
+    size_t j = i;
+    while (j > 0 && (data[j - 1] == ' ' || data[j - 1] == '\t'))
+        j--;
+    if (j == 0 || data[j - 1] == '\n' || data[j - 1] == '\r')
+        return true;
+    char before = data[j - 1];
+    if (before == '[' || before == '{' || before == ',')
+        return true;
+    return (before == ':' || before == '-' || before == '?') && j < i; /* a blank between */
+}
+
 /* The position of the bracket that opens flow level YAML_MAX_FLOW_DEPTH + 1, if any. Quoted
  * scalars and comments are skipped; a bracket inside a plain scalar counts, which only
  * errs on the safe side, and never in a standard a person wrote. */
@@ -43,7 +59,7 @@ static bool too_deep(const char *data, size_t len, size_t *offset)
                                 data[i - 1] == '\n')) {
             while (i + 1 < len && data[i + 1] != '\n')
                 i++;
-        } else if (c == '"' || c == '\'') {
+        } else if ((c == '"' || c == '\'') && opens_quote(data, i)) {
             /* to the closing quote: \ escapes inside "…", '' is a quote inside '…' */
             for (i++; i < len; i++) {
                 if (c == '"' && data[i] == '\\') {
