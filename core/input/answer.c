@@ -129,19 +129,19 @@ static bool decode_typed(struct lotk_survey_reader *rd, size_t col,
                          double *out)
 {
     const struct lotk_scale *sc = &rd->sv->s->scales[item->scale];
-    struct lotk_buf norm = {0};
+    struct lotk_buf *norm = &rd->typed; /* reused: an export may type every answer so */
     bool ok = true;
     double v;
     int label = -1;
-    lotk_header_normalize_n(text, len, &norm);
-    if (lotk_strmap_get(&sc->missing, norm.data, norm.len) >= 0) {
+    lotk_header_normalize_n(text, len, norm);
+    if (lotk_strmap_get(&sc->missing, norm->data, norm->len) >= 0) {
         *out = NAN;
-    } else if (lotk_parse_double(norm.data, norm.len, &v) == 0) {
+    } else if (lotk_parse_double(norm->data, norm->len, &v) == 0) {
         ok = on_scale(rd, col, item, text, len, v, out);
-    } else if ((label = lotk_strmap_get(&sc->labels, norm.data, norm.len)) >= 0) {
+    } else if ((label = lotk_strmap_get(&sc->labels, norm->data, norm->len)) >= 0) {
         *out = sc->label_values[label];
     } else {
-        switch (read_typed(sc, norm.data, norm.len, &v, &label)) {
+        switch (read_typed(sc, norm->data, norm->len, &v, &label)) {
         case TYPED_NUMBER:
             ok = on_scale(rd, col, item, text, len, v, out);
             break;
@@ -161,12 +161,12 @@ static bool decode_typed(struct lotk_survey_reader *rd, size_t col,
             break;
         case TYPED_NONE:
             /* A number gets no label as a hint: 7 is not "close" to 非常同意. */
-            if (sc->nlabels && !looks_numeric(norm.data))
+            if (sc->nlabels && !looks_numeric(norm->data))
                 lotk_survey_reject_row(rd, (long)col + 1,
                                        "item %s (column '%s'): unknown answer '%.*s'; the "
                                        "closest label of scale %s is '%s'", item->id,
                                        lotk_survey_header_text(rd, col), (int)len, text,
-                                       sc->id, closest(norm.data, &sc->labels, NULL, 0));
+                                       sc->id, closest(norm->data, &sc->labels, NULL, 0));
             else
                 lotk_survey_reject_row(rd, (long)col + 1,
                                        "item %s (column '%s'): unknown answer '%.*s' (scale %s "
@@ -178,7 +178,6 @@ static bool decode_typed(struct lotk_survey_reader *rd, size_t col,
             break;
         }
     }
-    lotk_buf_free(&norm);
     return ok;
 }
 

@@ -288,6 +288,7 @@ static void reader_clear(struct lotk_survey_reader *rd)
     lotk_buf_free(&rd->org);
     lotk_buf_free(&rd->resp);
     lotk_buf_free(&rd->row_bytes);
+    lotk_buf_free(&rd->typed);
 }
 
 static void note_progress(struct lotk_survey *sv, size_t bytes, long rows_before)

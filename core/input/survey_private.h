@@ -93,6 +93,7 @@ struct lotk_survey_reader {
     double *answers;
     struct lotk_buf org, resp;
     struct lotk_buf row_bytes;  /* the row's fields back to back, when keep_fields */
+    struct lotk_buf typed;      /* answer.c's scratch for answers read as typed */
     size_t *field_starts;
     size_t cap_field_starts;
     struct lotk_buf *extras; /* this row's screening cells: duration, then attention */
