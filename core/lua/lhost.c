@@ -141,11 +141,14 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 /* The watchdog's signal, on the thread whose CPU time ticked. lua_sethook may be called
  * from a signal handler (lua.c stops scripts on SIGINT this way); nothing else here
  * touches the state. */
-static void on_tick(int sig)
+static void on_tick(int sig, siginfo_t *info, void *context)
 {
     (void)sig;
+    (void)context;
     struct lotk_lhost *h = running;
-    if (!h)
+    /* Only the running state's own timer counts: two states called on one thread each
+     * have a timer on its CPU clock. */
+    if (!h || !info || info->si_value.sival_ptr != h)
         return;
     int saved = errno;
     h->ticks++;
@@ -167,8 +170,8 @@ static void install_tick_handler(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_tick;
-    sa.sa_flags = SA_RESTART; /* the reading threads' pread and the writers' write go on */
+    sa.sa_sigaction = on_tick;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO; /* the readers' pread and writers' write go on */
     sigemptyset(&sa.sa_mask);
     tick_installed = sigaction(TICK_SIGNAL, &sa, NULL) == 0;
 }
@@ -192,6 +195,7 @@ static void watch_this_thread(struct lotk_lhost *h)
     memset(&sev, 0, sizeof sev);
     sev.sigev_notify = SIGEV_THREAD_ID;
     sev.sigev_signo = TICK_SIGNAL;
+    sev.sigev_value.sival_ptr = h;
     sev._sigev_un._tid = thread_tid;
     if (timer_create(CLOCK_THREAD_CPUTIME_ID, &sev, &h->timer) != 0)
         return;

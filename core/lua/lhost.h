@@ -34,14 +34,19 @@ struct lotk_lhost;
 
 /* Creates a state with only base (minus dofile, loadfile, load, require, rawset,
  * collectgarbage), string (minus dump and Lua patterns: find is plain, match/gmatch/gsub
- * are gone — regex goes through lotk.match), table, math (seeded, deterministic) and utf8.
- * Returns NULL with err filled when Lua cannot start. Free with lotk_lhost_free. */
+ * are gone — regex goes through lotk.match), table, math (seeded, deterministic) and utf8;
+ * string.find, string.rep and the table functions that loop in C are lotk's bounded
+ * versions (bounded.h). A Lua panic (an error outside every protected call) is reported
+ * and exits instead of aborting. Returns NULL with err filled when Lua cannot start:
+ * LOTK_EIO "out of memory" when malloc failed, LOTK_EPLUGIN when the cap is too low.
+ * Free with lotk_lhost_free. */
 struct lotk_lhost *lotk_lhost_new(const struct lotk_lhost_limits *limits, struct lotk_err *err);
 
 lua_State *lotk_lhost_state(struct lotk_lhost *h);
 
 /* Sets global name (visible to every plugin environment) to the value on top of the
- * stack, made read-only when it is a table. Pops it. */
+ * stack, made read-only when it is a table. Pops it. Allocates: call it inside a protected
+ * call (lotk_lhost_protect) unless running out of memory cannot happen. */
 void lotk_lhost_set_global(struct lotk_lhost *h, const char *name);
 
 /* Pushes a read-only proxy of the table at idx: writes raise an error, pairs and # see

@@ -2,6 +2,8 @@
  * and calling each kind (DESIGN §5, docs/plugin-api.md). The one header of the lua tier
  * that callers include; behind it:
  *   lhost.c     the sandboxed state: allocator cap, instruction budget, protected calls
+ *   bounded.c   library functions that charge their C work to the budget
+ *   seal.c      respondent and aggregate plugins kept stateless
  *   registry.c  the search path, finding, loading and checking plugin files, lotk.require
  *   api.c       the lotk.* host functions and lotk.standard
  *   marshal.c   C values and JSON trees into Lua, numbers back out
@@ -137,9 +139,11 @@ int lotk_plugin_aggregate(struct lotk_plugins *p, const struct lotk_plugin *pl,
                           const struct lotk_standard *s, int node, const double *norm,
                           double *out, struct lotk_err *err);
 
-/* respondent(items, ctx) → leaf values. items[i] is the keyed value of the standard's
- * item i (nil when unanswered); the result is an array with one entry per leaf in
- * ctx.leaves order (nil = no value). Writes leaf values into values[node]. */
+/* respondent(items, ctx, out) → leaf values. items[i] is the keyed value of the standard's
+ * item i (nil when unanswered); ctx is read-only; out is an empty table the plugin may fill
+ * and return. The result is an array with one entry per leaf in ctx.leaves order (nil = no
+ * value). Writes leaf values into values[node]. Respondent and aggregate plugins are
+ * stateless (seal.h): keeping state between calls is LOTK_EPLUGIN. */
 int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
                            const struct lotk_standard *s, const double *keyed, double *values,
                            struct lotk_err *err);

@@ -157,6 +157,22 @@ static void test_budget_larger(void **state)
     lotk_lhost_free(h);
 }
 
+/* Slow library calls in a loop: few instructions, seconds of C; the CPU-time watchdog
+ * stops them (1 s for the default budget of 10 million instructions). */
+static void test_budget_cpu_time(void **state)
+{
+    (void)state;
+    struct lotk_lhost *h = host(0, 0);
+    struct lotk_err err;
+    assert_int_equal(run(h, "slow", "local s = string.rep('A', 8 << 20)\n"
+                                    "for i = 1, 1e9 do local l = s:lower() end\n", 0, &err),
+                     LOTK_EPLUGIN);
+    if (!strstr(err.msg, "CPU time budget of 1.0 s exceeded"))
+        fail_msg("%s", err.msg);
+    assert_int_equal(err.line, 2);
+    lotk_lhost_free(h);
+}
+
 /* A host function that calls back into Lua through the call helper, as lotk.require
  * does when it loads a library inside a plugin's call. */
 static int l_nested(lua_State *L)
@@ -374,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_budget_where),
         cmocka_unit_test(test_budget_larger),
         cmocka_unit_test(test_budget_nested),
+        cmocka_unit_test(test_budget_cpu_time),
         cmocka_unit_test(test_sandbox_globals),
         cmocka_unit_test(test_sandbox_bytecode),
         cmocka_unit_test(test_sandbox_private_env),
