@@ -5,7 +5,7 @@
 # the code any of them reached. Edges only (-use_counters=0 -use_cmp=0): keeping every hit
 # count and comparison too takes five times the files, which the run's own corpus keeps.
 # Inputs are cut to 2 KB on the way (8 KB for the targets whose input is a standard, a
-# plugin or a result). Hand-named inputs (regression inputs such as nul-in-ids; libFuzzer
+# plugin or a result, 4 KB for the scoring path's). Hand-named inputs (regression inputs such as nul-in-ids; libFuzzer
 # names its own by SHA-1) always stay. Prints each corpus's files and bytes before and
 # after.
 # Usage: tests/fuzz/minimize.sh BUILD TARGET...
@@ -20,7 +20,8 @@ for t in "$@"; do
     mkdir -p "$runs"
     new=$(mktemp -d)
     case $t in
-    standard | plugin | results | score) opts=-max_len=8192 ;;
+    standard | plugin | results) opts=-max_len=8192 ;;
+    score) opts=-max_len=4096 ;; # the fixture standard (2.3 KB), a survey and a sheet
     *) opts=-max_len=2048 ;;
     esac
     before="$(find "$corpus" -type f | wc -l) files, $(cat "$corpus"/* | wc -c) bytes"
