@@ -2,11 +2,12 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 VALGRIND_BUILD ?= build-valgrind
+FUZZ_BUILD ?= build-fuzz
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps demo test asan valgrind install clean bench
+.PHONY: all deps demo test asan valgrind fuzz install clean bench
 
 all: $(BUILD)/lotk
 
@@ -47,10 +48,21 @@ valgrind: deps
 	cmake --build $(VALGRIND_BUILD) -j $(JOBS) --target lotk
 	cd $(VALGRIND_BUILD) && ctest --output-on-failure -j $(JOBS) -L cli -LE slow
 
+# libFuzzer: every fuzz target built with clang -fsanitize=fuzzer,address,undefined on a core
+# instrumented for it, then run one after another for SECONDS each (tests/fuzz/README.md).
+# FUZZ_TARGETS picks some; exits non-zero when any found something.
+SECONDS ?= 60
+FUZZ_TARGETS ?= header decoder survey standard plugin evidence partial results score
+fuzz:
+	@scripts/install-deps --fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DLOTK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(SECONDS) $(FUZZ_TARGETS)
+
 install: $(BUILD)/lotk
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD) $(FUZZ_BUILD)
 
 FORCE:

@@ -39,17 +39,20 @@ static void set_delimiter(struct lotk_csvread *r, char delimiter)
 }
 
 /* The delimiter of a header line: whichever of comma, tab and semicolon occurs most
- * outside quotes before the first line break (comma on a tie or when none occurs). */
-static char detect_delimiter(const char *data, size_t len)
+ * outside quotes before the first line break outside quotes (comma on a tie or when none
+ * occurs). *ended says whether data holds that line break: until it does, more of the line
+ * may follow. */
+static char detect_delimiter(const char *data, size_t len, bool *ended)
 {
     size_t comma = 0, tab = 0, semicolon = 0;
     bool quoted = false;
-    for (size_t i = 0; i < len; i++) {
+    *ended = false;
+    for (size_t i = 0; i < len && !*ended; i++) {
         char c = data[i];
         if (c == '"')
             quoted = !quoted;
         else if (!quoted && (c == '\n' || c == '\r'))
-            break;
+            *ended = true;
         else if (!quoted)
             comma += c == ',', tab += c == '\t', semicolon += c == ';';
     }
@@ -172,11 +175,17 @@ static int parse_text(struct lotk_csvread *r, bool last)
 {
     const char *text = r->text.data ? r->text.data : "";
     if (!r->settled) {
-        if (!last && !memchr(text, '\n', r->text.len))
+        /* The delimiter must not depend on where the input was cut into pieces: wait for
+         * the line break that ends the first line as detect_delimiter reads it (a quote
+         * left open on it runs on to later lines), the end, or a first line over the cap
+         * (which the parser then reports). */
+        bool ended;
+        char delimiter = detect_delimiter(text, r->text.len, &ended);
+        if (!last && !ended && r->text.len <= r->max_field)
             return 0;
         r->settled = true;
         if (!r->delimiter)
-            set_delimiter(r, detect_delimiter(text, r->text.len));
+            set_delimiter(r, delimiter);
     }
     parse(r, text, r->text.len);
     lotk_buf_reset(&r->text);

@@ -357,6 +357,13 @@ void lotk_indicators_load(struct lotk_loader *ld, int parent, const yaml_node_t 
 {
     if (!lotk_yaml_expect(ld, list, YAML_SEQUENCE_NODE, "indicators"))
         return;
+    if (depth > STANDARD_MAX_DEPTH) {
+        if (!ld->too_deep)
+            problem(ld, list, "indicators nested deeper than %d levels (an alias inside its "
+                    "own anchor?)", STANDARD_MAX_DEPTH);
+        ld->too_deep = true;
+        return;
+    }
     if (list->data.sequence.items.start == list->data.sequence.items.top)
         problem(ld, list, "indicators: the list is empty");
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top;

@@ -19,9 +19,12 @@
 
 /* A standard file is read whole up to this size; walking stops, with an error, after this
  * many node visits (a node an alias repeats counts each time: a billion laughs stops here).
- * Numbers lie within ±STANDARD_MAX_NUMBER, where doubles still hold every integer and sums
- * of a few thousand of them cannot overflow. */
-enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000 };
+ * Indicators and plugin parameters nest at most STANDARD_MAX_DEPTH levels: an alias inside
+ * its own anchor (`&a [*a]`) is a cycle, which the visits would stop only far deeper than
+ * the stack goes (and the sandbox freezes parameters 64 levels deep at most). Numbers lie
+ * within ±STANDARD_MAX_NUMBER, where doubles still hold every integer and sums of a few
+ * thousand of them cannot overflow. */
+enum { STANDARD_MAX_BYTES = 4 << 20, STANDARD_MAX_VISITS = 200000, STANDARD_MAX_DEPTH = 64 };
 #define STANDARD_MAX_NUMBER 1e15
 
 /* One load in progress. */
@@ -33,6 +36,8 @@ struct lotk_loader {
     struct lotk_strmap node_ids, item_ids, scale_ids;
     size_t visits;
     bool too_large; /* STANDARD_MAX_VISITS was passed and reported */
+    int value_depth; /* of the lotk_yaml_value copy under way */
+    bool too_deep;   /* STANDARD_MAX_DEPTH was passed and reported */
     size_t cap_nodes, cap_items, cap_scales;
     /* Normalised spellings of a scale's labels, waiting to join its map (scales.c). */
     struct lotk_pending_label {
@@ -126,7 +131,8 @@ bool lotk_yaml_too_large(struct lotk_loader *ld, const yaml_node_t *n);
 
 /* Copies the subtree at n into *v (cleared first; freed with lotk_value_clear) for plugins:
  * plain null, numbers and booleans are typed, every other scalar is a string. Stops
- * copying past STANDARD_MAX_VISITS, with the error of lotk_yaml_too_large. */
+ * copying past STANDARD_MAX_VISITS, with the error of lotk_yaml_too_large, and below
+ * STANDARD_MAX_DEPTH levels, with an error of its own (once). */
 void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_value *v);
 
 /* ---- scales.c ------------------------------------------------------------------------ */

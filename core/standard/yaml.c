@@ -417,6 +417,14 @@ void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_v
     v->loc = loc_of(n);
     if (lotk_yaml_too_large(ld, n))
         return;
+    if (n->type != YAML_SCALAR_NODE && ld->value_depth >= STANDARD_MAX_DEPTH) {
+        if (!ld->too_deep)
+            problem(ld, n, "parameters nested deeper than %d levels (an alias inside its own "
+                    "anchor?)", STANDARD_MAX_DEPTH);
+        ld->too_deep = true;
+        return;
+    }
+    ld->value_depth++;
     if (n->type == YAML_SCALAR_NODE) {
         const char *text = scalar(n);
         if (is_plain(n) && (strcmp(text, "~") == 0 || strcmp(text, "null") == 0)) {
@@ -448,4 +456,5 @@ void lotk_yaml_value(struct lotk_loader *ld, const yaml_node_t *n, struct lotk_v
                             &v->items[i]);
         }
     }
+    ld->value_depth--;
 }

@@ -25,10 +25,13 @@ for t in "$@"; do
         -print_final_stats=1 -artifact_prefix="$dir/" $opts \
         "$dir/corpus" "$here/corpus/$t" >"$log" 2>&1 || true
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    # The seconds it ran: all of them, or until its first finding.
+    ran=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
     found=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' \
         -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-    echo "fuzz $t: ${seconds}s, ${execs:-?} execs, ${cov:-cov ?}, $found findings ($log)"
+    echo "fuzz $t: ${ran:-stopped before ${seconds}}s, ${execs:-?} execs, ${cov:-cov ?}," \
+        "$found findings ($log)"
     [ "$found" -eq 0 ] || status=1
 done
 exit $status
