@@ -299,7 +299,7 @@ static int units_start(struct score_units *su, const struct lotk_args *args,
         if (rc == 0 && su->membership)
             fprintf(stderr, "lotk: %zu member results from %zu file%s, %ld members counted\n",
                     su->members.norgs, su->members.nfiles, su->members.nfiles == 1 ? "" : "s",
-                    su->rollup->members_counted);
+                    su->rollup->counts.counted);
     }
     lotk_diags_free(&warnings);
     return rc;
@@ -576,6 +576,8 @@ static int write_result(struct score_run *r)
     lotk_rejects_append(&r->rejects, &r->evidence.rejects, 0);
     lotk_result_table_set_rejects(&r->table, &r->rejects);
     r->table.targets = r->units.targets;
+    r->table.statistics = r->units.stats;
+    r->table.rollup = r->units.membership ? r->units.rollup : NULL;
     if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
         return rc;
     return lotk_write_result(&r->table, r->format, r->output ? r->output : "-", &opts,
