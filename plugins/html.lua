@@ -235,6 +235,7 @@ local function report(result, ctx)
     dq[#dq + 1] = {M("evidence_used"), num(ev.used, 0)}
     dq[#dq + 1] = {M("evidence_rejected"), num(ev.rejected, 0)}
   end
+  C.units_counts(ix, input, dq)
   tbl(M("data_quality"), {M("detail"), {text = M("count"), num = true}}, dq, "keep")
   put('</section>\n')
 

@@ -113,6 +113,7 @@ local function report(result, ctx)
     dq[#dq + 1] = {M("evidence_used"), num(ev.used, 0)}
     dq[#dq + 1] = {M("evidence_rejected"), num(ev.rejected, 0)}
   end
+  C.units_counts(ix, input, dq)
   tbl({M("detail"), {text = M("count"), num = true}}, dq)
 
   -- ---- a city standard's targets: each group's share against its target ------------------

@@ -600,6 +600,24 @@ local function unit_target(ix, org)
   return {progress = M("unit_no_group"), standing = ""}
 end
 
+-- A city standard's inputs in the data-quality rows: the statistics' units and rejected
+-- cells, the member results and where the membership's rows went. Nothing otherwise.
+local function units_counts(ix, input, rows)
+  local M, u = ix.M, input.units
+  if type(u) ~= "table" then return end
+  if type(u.statistics) == "table" then
+    rows[#rows + 1] = {M("units_statistics_rows"), num(u.statistics.units, 0)}
+    rows[#rows + 1] = {M("units_rejected_cells"), num(u.statistics.rejected_cells, 0)}
+  end
+  local m = u.members
+  if type(m) == "table" then
+    rows[#rows + 1] = {M("units_member_results"), num(m.results, 0)}
+    rows[#rows + 1] = {M("units_members_counted"), num(m.counted, 0)}
+    local not_counted = (m.no_unit or 0) + (m.no_result or 0) + (m.unknown_unit or 0)
+    rows[#rows + 1] = {M("units_members_not_counted"), num(not_counted, 0)}
+  end
+end
+
 -- A statistic with its unit ("1.34 元/常住人口/年"); the raw figure, not the norm.
 local function stat_value(n, v)
   local x = num(v)
@@ -666,6 +684,6 @@ return {
     source_label = source_label,
     rank_text = rank_text, depth = depth, has = has,
     city_targets = city_targets, unit_target = unit_target, unit_statistics = unit_statistics,
-    unit_members = unit_members,
+    unit_members = unit_members, units_counts = units_counts,
   },
 }

@@ -17,6 +17,7 @@
 #include "analysis/norms.h"
 #include "analysis/summary.h"
 #include "analysis/targets.h"
+#include "score/rollup.h"
 #include "base/err.h"
 #include "input/rejects.h"
 #include "score/score.h"
@@ -38,6 +39,8 @@ struct lotk_result_table {
     bool selected;    /* shown is a --org selection, not every organization */
     const struct lotk_target_report *targets; /* a city standard's targets, borrowed; NULL
                                                * when it sets none */
+    const struct lotk_statistics *statistics; /* a city standard's inputs, borrowed; NULL */
+    const struct lotk_rollup *rollup;         /* when not given */
 };
 
 /* What lotk_result_table_init computes beside borrowing. */

@@ -296,7 +296,7 @@ static int units_start(struct score_units *su, const struct lotk_args *args,
         if (rc == 0 && su->membership)
             fprintf(stderr, "lotk: %zu member results from %zu file%s, %ld members counted\n",
                     su->members.norgs, su->members.nfiles, su->members.nfiles == 1 ? "" : "s",
-                    su->rollup->members_counted);
+                    su->rollup->counts.counted);
     }
     lotk_diags_free(&warnings);
     return rc;
@@ -590,6 +590,8 @@ static int write_result(struct score_run *r)
     lotk_result_table_init(&r->table, r->result, r->stats.ranks, r->stats.boot,
                            LOTK_TABLE_BASIS | (summary ? LOTK_TABLE_SUMMARY : 0));
     r->table.targets = r->units.targets;
+    r->table.statistics = r->units.stats;
+    r->table.rollup = r->units.membership ? r->units.rollup : NULL;
     /* An --org that is no organization fails here, before any file is written. */
     if (r->norgs && (rc = lotk_result_table_select(&r->table, r->orgs, r->norgs, &r->err)) != 0)
         return rc;

@@ -210,6 +210,36 @@ static json_t *batch_json(const struct lotk_result_table *t)
     return j;
 }
 
+/* A city standard's inputs, counted: the statistics' rows and rejected cells, and where
+ * every membership row went. null for what was not given. */
+static json_t *units_counts_json(const struct lotk_result_table *t)
+{
+    json_t *j = json_object(), *st = json_null(), *m = json_null();
+    if (t->statistics) {
+        st = json_object();
+        json_object_set_new(st, "file", json_string(t->statistics->file));
+        json_object_set_new(st, "rows", json_integer(t->statistics->rows));
+        json_object_set_new(st, "units", json_integer((json_int_t)t->statistics->nunits));
+        json_object_set_new(st, "rejected_rows", json_integer(t->statistics->rejected_rows));
+        json_object_set_new(st, "rejected_cells", json_integer(t->statistics->rejected_cells));
+    }
+    if (t->rollup) {
+        const struct lotk_rollup_counts *c = &t->rollup->counts;
+        m = json_object();
+        json_object_set_new(m, "files", json_integer(c->files));
+        json_object_set_new(m, "results", json_integer(c->results));
+        json_object_set_new(m, "membership_rows", json_integer(c->rows));
+        json_object_set_new(m, "counted", json_integer(c->counted));
+        json_object_set_new(m, "no_unit", json_integer(c->no_unit));
+        json_object_set_new(m, "no_result", json_integer(c->no_result));
+        json_object_set_new(m, "unknown_unit", json_integer(c->unknown_unit));
+        json_object_set_new(m, "unlisted", json_integer(c->unlisted));
+    }
+    json_object_set_new(j, "statistics", st);
+    json_object_set_new(j, "members", m);
+    return j;
+}
+
 /* A city standard's targets (DESIGN §10): per group, its units, those meeting the grade,
  * their share against the target, and the units still short, closest first. */
 static json_t *targets_json(const struct lotk_result_table *t)
@@ -513,6 +543,8 @@ void lotk_write_json_result(const struct lotk_result_table *t, const struct lotk
     json_object_set_new(input, "screened", json_integer(r->counts.screened));
     if (s->nevidence > 0)
         json_object_set_new(input, "evidence", evidence_counts_json(r->evidence));
+    if (s->nstatistic + s->nmembers > 0)
+        json_object_set_new(input, "units", units_counts_json(t));
     member(out, "input", input, false);
     if (t->summary)
         member(out, "batch", batch_json(t), false);

@@ -109,10 +109,14 @@ static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *
 {
     for (size_t i = 0; i < mp->nrows; i++) {
         const struct lotk_member_row *row = &mp->rows[i];
-        if (!row->unit)
+        ru->counts.rows++;
+        if (!row->unit) {
+            ru->counts.no_unit++;
             continue; /* reported by the membership reader */
+        }
         const struct lotk_member *mb = ms ? lotk_members_find(ms, row->org) : NULL;
         if (!mb) {
+            ru->counts.no_result++;
             if (no_result->count++ < UNLISTED_NAMED)
                 lotk_buf_printf(&no_result->names, "%s%s (line %ld)",
                                 no_result->count > 1 ? ", " : "", row->org, row->line);
@@ -122,6 +126,7 @@ static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *
             lotk_diags_add(warnings, true, LOTK_EIO, mp->file, row->line, 2,
                            "unit %s of member %s is in no statistics file (%s): the member "
                            "is not counted", row->unit, row->org, stats->file);
+            ru->counts.unknown_unit++;
             continue;
         }
         size_t before = ru->nunits;
@@ -132,19 +137,20 @@ static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *
         if (ru->nunits != before)
             memset(*tallies + unit * ru->nleaves, 0, ru->nleaves * sizeof **tallies);
         count_member(ru, ms, at, *tallies, unit, mb);
-        ru->members_counted++;
+        ru->counts.counted++;
     }
 }
 
 /* Results of organizations that no membership row lists: said once, with a few names. */
-static void report_unlisted(const struct lotk_membership *mp, const struct lotk_members_set *ms,
-                            struct lotk_diags *warnings)
+static void report_unlisted(struct lotk_rollup *ru, const struct lotk_membership *mp,
+                            const struct lotk_members_set *ms, struct lotk_diags *warnings)
 {
     size_t unlisted = 0;
     char names[UNLISTED_NAMED][64];
     for (size_t i = 0; i < ms->norgs; i++)
         if (!lotk_membership_find(mp, ms->orgs[i].id) && unlisted++ < UNLISTED_NAMED)
             snprintf(names[unlisted - 1], sizeof names[0], "%s", ms->orgs[i].id);
+    ru->counts.unlisted = (long)unlisted;
     if (unlisted == 0)
         return;
     char list[UNLISTED_NAMED * 66] = "";
@@ -221,7 +227,11 @@ int lotk_rollup_build(const struct lotk_standard *s, const struct lotk_statistic
                        no_result.count > UNLISTED_NAMED ? ", …" : "");
     lotk_buf_free(&no_result.names);
     if (membership && members)
-        report_unlisted(membership, members, warnings);
+        report_unlisted(ru, membership, members, warnings);
+    if (members) {
+        ru->counts.files = (long)members->nfiles;
+        ru->counts.results = (long)members->norgs;
+    }
     member_values(ru, tallies);
 done:
     free(at);

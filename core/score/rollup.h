@@ -30,6 +30,18 @@ struct lotk_rollup_unit {
     long *n;
 };
 
+/* Where every membership row went (counted + no_unit + no_result + unknown_unit = rows),
+ * and the member results read. */
+struct lotk_rollup_counts {
+    long rows;          /* rows of the membership file */
+    long counted;       /* members counted toward a unit */
+    long no_unit;       /* rows without a unit */
+    long no_result;     /* members with no result in the --members files */
+    long unknown_unit;  /* members whose unit is in no statistics file */
+    long unlisted;      /* member results that no membership row lists */
+    long files, results; /* --members files and the organizations in them */
+};
+
 struct lotk_rollup {
     const struct lotk_standard *s;
     int *leaves;           /* statistic and member leaves' node indices, in preorder */
@@ -38,7 +50,7 @@ struct lotk_rollup {
     struct lotk_rollup_unit *units; /* statistics' order, then units only members name */
     size_t nunits, cap_units;
     struct lotk_strmap index;
-    long members_counted;  /* membership rows whose member counted toward a unit */
+    struct lotk_rollup_counts counts;
 };
 
 /* Computes the rolled-up leaves of every unit. stats, membership and members may each be

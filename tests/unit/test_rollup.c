@@ -41,7 +41,15 @@ static void rolled_up_and_scored(void **state)
                                  "counted: E6 (line 7)") >= 0);
     expect_warning(&w, 9, 2, "unit U9 of member E8 is in no statistics file");
     assert_true(tu_find_diag(&w, "1 member result is in no row of the membership file (E9)") >= 0);
-    assert_int_equal(ru->members_counted, 5); /* E1-E4 in U1, E5 in U2 */
+    /* 8 rows: E1-E4 in U1 and E5 in U2 counted, E6 without a result, E7 without a unit,
+     * E8's unit in no statistics; E9's result in no row. */
+    assert_int_equal(ru->counts.rows, 8);
+    assert_int_equal(ru->counts.counted, 5);
+    assert_int_equal(ru->counts.no_result, 1);
+    assert_int_equal(ru->counts.no_unit, 1);
+    assert_int_equal(ru->counts.unknown_unit, 1);
+    assert_int_equal(ru->counts.unlisted, 1);
+    assert_int_equal(ru->counts.results, 7);
 
     struct lotk_scorer *sc = lotk_scorer_new(s, NULL, false);
     lotk_scorer_set_rollup(sc, ru);
