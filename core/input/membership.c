@@ -51,6 +51,14 @@ static void add_row(struct reader *r, long line)
                        "row rejected: no member organization (org is empty)");
         return;
     }
+    /* Ids are C strings from here on: one with a NUL in it would be cut short there. */
+    bool nul_org = memchr(r->org.data, '\0', r->org.len) != NULL;
+    if (nul_org || (r->unit.data && memchr(r->unit.data, '\0', r->unit.len))) {
+        lotk_diags_add(r->warnings, true, LOTK_EIO, m->file, line,
+                       (nul_org ? r->org_col : r->unit_col) + 1,
+                       "row rejected: a NUL byte in the %s", nul_org ? "org" : "unit");
+        return;
+    }
     int at = lotk_strmap_put(&m->index, org, strlen(org), (int)m->nrows);
     if (at != (int)m->nrows) {
         r->stop = lotk_err_set(r->err, LOTK_EIO, m->file, line, r->org_col + 1,
@@ -75,6 +83,7 @@ static int on_row(void *vr, size_t nfields, long line)
     (void)nfields;
     if (r->in_header) {
         r->in_header = false;
+        r->m->unit_column = r->unit_col + 1;
         if (r->org_col < 0 || r->unit_col < 0)
             r->stop = lotk_err_set(r->err, LOTK_EIO, r->m->file, line, 0,
                                    "no column '%s': a membership file has the columns org "

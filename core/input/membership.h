@@ -21,6 +21,7 @@ struct lotk_membership {
     } *rows;         /* in file order */
     size_t nrows, cap_rows;
     struct lotk_strmap index; /* org → position in rows */
+    long unit_column;         /* 1-based column of `unit`, for messages about a row's unit */
 };
 
 /* Reads the membership file at path (delimiter and encoding as opts says, detected when 0 /

@@ -141,6 +141,14 @@ static void process_row(struct reader *r, long line)
                        "row rejected: no unit id (%s is empty)", st->s->org_column);
         return;
     }
+    /* Ids are C strings from here on: one with a NUL in it would be cut short there. */
+    size_t end = (size_t)r->id_col + 1 < r->nfields ? r->starts[r->id_col + 1] : r->bytes.len;
+    if (strlen(id) + 1 != end - r->starts[r->id_col]) {
+        st->rejected_rows++;
+        lotk_diags_add(r->warnings, true, LOTK_EIO, st->file, line, r->id_col + 1,
+                       "row rejected: a NUL byte in the unit id (%s)", st->s->org_column);
+        return;
+    }
     int at = lotk_strmap_put(&st->index, id, strlen(id), (int)st->nunits);
     if (at != (int)st->nunits) {
         r->stop = lotk_err_set(r->err, LOTK_EIO, st->file, line, r->id_col + 1,

@@ -123,7 +123,7 @@ static void tally_members(struct lotk_rollup *ru, const struct lotk_statistics *
             continue;
         }
         if (stats && !lotk_statistics_find(stats, row->unit)) {
-            lotk_diags_add(warnings, true, LOTK_EIO, mp->file, row->line, 2,
+            lotk_diags_add(warnings, true, LOTK_EIO, mp->file, row->line, mp->unit_column,
                            "unit %s of member %s is in no statistics file (%s): the member "
                            "is not counted", row->unit, row->org, stats->file);
             ru->counts.unknown_unit++;
