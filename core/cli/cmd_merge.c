@@ -200,7 +200,8 @@ static int finish_result(struct merge_run *r, const struct lotk_args *args)
 
 static int write_result(struct merge_run *r, bool bom)
 {
-    struct lotk_write_opts opts = {.bom = bom, .jobs = lotk_batch_default_jobs()};
+    struct lotk_write_opts opts = {.bom = bom, .jobs = lotk_batch_default_jobs(),
+                                   .lang = lotk_cli_standard_lang(r->s)};
     /* As lotk score writes it: the batch summary where the format shows it. */
     lotk_result_table_init(&r->table, r->result, r->ranks, NULL,
                            LOTK_TABLE_BASIS |
