@@ -7,13 +7,11 @@
  * `--from-export FILE DIR` drafts a standard from a survey export instead (init_export.c).
  *
  * Nothing is ever overwritten: DIR must be missing or empty, and every file is created
- * with O_EXCL. */
-#include <errno.h>
+ * atomically and only where none is; a run that fails takes back what it made. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -389,7 +387,8 @@ static int init_kind(const char *kind, const char *dir, struct lotk_err *err)
     struct lotk_diags diags = {0};
     struct lotk_standard *s = NULL;
     struct lotk_buf survey = {0}, evidence = {0};
-    char *path = NULL, *text = NULL, *derived = NULL, *id = NULL, *plugdir = NULL, *doc = NULL;
+    struct lotk_init_scaffold sc = {0};
+    char *path = NULL, *text = NULL, *derived = NULL, *id = NULL, *doc = NULL;
     size_t len;
     int rc;
     bool known = false;
@@ -418,24 +417,21 @@ static int init_kind(const char *kind, const char *dir, struct lotk_err *err)
     if ((rc = sample_survey(s, &survey, err)) != 0)
         goto done;
     sample_evidence(s, &evidence);
-    if ((rc = lotk_init_prepare_dir(dir, err)) != 0)
+    if ((rc = lotk_init_prepare_dir(&sc, dir, err)) != 0)
         goto done;
-    plugdir = lotk_xasprintf("%s/plugins", dir);
-    if (mkdir(plugdir, 0777) != 0) {
-        rc = lotk_err_set(err, LOTK_EIO, plugdir, 0, 0, "cannot create: %s", strerror(errno));
-        goto done;
-    }
     doc = readme(dir, id, kind, evidence.len > 0);
-    if ((rc = lotk_init_write(dir, "standard.yaml", derived, err)) != 0 ||
-        (rc = lotk_init_write(plugdir, "weakest_link.lua", weakest_link_lua, err)) != 0 ||
-        (rc = lotk_init_write(dir, "survey.csv", survey.data, err)) != 0 ||
-        (evidence.len && (rc = lotk_init_write(dir, "evidence.csv", evidence.data, err)) != 0) ||
-        (rc = lotk_init_write(dir, "README.md", doc, err)) != 0)
+    if ((rc = lotk_init_write(&sc, "standard.yaml", derived, err)) != 0 ||
+        (rc = lotk_init_mkdir(&sc, "plugins", err)) != 0 ||
+        (rc = lotk_init_write(&sc, "plugins/weakest_link.lua", weakest_link_lua, err)) != 0 ||
+        (rc = lotk_init_write(&sc, "survey.csv", survey.data, err)) != 0 ||
+        (evidence.len && (rc = lotk_init_write(&sc, "evidence.csv", evidence.data, err)) != 0) ||
+        (rc = lotk_init_write(&sc, "README.md", doc, err)) != 0)
         goto done;
     printf("%s: standard %s (from %s %s), plugins/weakest_link.lua, survey.csv%s, README.md\n"
            "next: lotk check %s/standard.yaml\n",
            dir, id, s->id, s->version, evidence.len ? ", evidence.csv" : "", dir);
 done:
+    lotk_init_finish(&sc, rc == 0); /* a failure leaves nothing: the user runs it again */
     lotk_standard_free(s);
     lotk_diags_free(&diags);
     lotk_buf_free(&survey);
@@ -444,7 +440,6 @@ done:
     free(text);
     free(derived);
     free(id);
-    free(plugdir);
     free(doc);
     return rc;
 }

@@ -357,6 +357,7 @@ int lotk_init_from_export(const char *file, const char *dir, struct lotk_err *er
     char *data = NULL, *text = NULL, *id = NULL;
     size_t len;
     struct export e = {0};
+    struct lotk_init_scaffold sc = {0};
     struct lotk_csvread r;
     int rc = lotk_file_read(file, EXPORT_MAX_BYTES, &data, &len, err);
     if (rc)
@@ -378,13 +379,14 @@ int lotk_init_from_export(const char *file, const char *dir, struct lotk_err *er
         rc = err->code;
         goto done;
     }
-    if ((rc = lotk_init_prepare_dir(dir, err)) != 0 ||
-        (rc = lotk_init_write(dir, "standard.yaml", text, err)) != 0)
+    if ((rc = lotk_init_prepare_dir(&sc, dir, err)) != 0 ||
+        (rc = lotk_init_write(&sc, "standard.yaml", text, err)) != 0)
         goto done;
     printf("%s/standard.yaml: a draft standard %s from %s (%ld answers)\n"
            "next: edit it, then lotk check %s/standard.yaml --data %s\n",
            dir, id, file, e.rows - 1, dir, file);
 done:
+    lotk_init_finish(&sc, rc == 0);
     for (size_t c = 0; c < e.ncols; c++) {
         free(e.cols[c].header);
         free(e.cols[c].norm);

@@ -1,8 +1,8 @@
 /* init_files.c — what both halves of `lotk init` need (init.h): the folder made or found
- * empty, files created without ever overwriting one, and the new standard's id. */
+ * empty, files created atomically without ever overwriting one (and taken back when the
+ * run fails), and the new standard's id. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/mem.h"
 #include "cli/init.h"
 
@@ -20,7 +21,7 @@ const char *const lotk_init_kinds[] = {"agency", "enterprise", "public-instituti
 
 /* DIR must not exist (it is made, with its parents' existence required) or be an empty
  * folder: a scaffold never mixes with files someone already has. */
-int lotk_init_prepare_dir(const char *dir, struct lotk_err *err)
+int lotk_init_prepare_dir(struct lotk_init_scaffold *sc, const char *dir, struct lotk_err *err)
 {
     struct stat st;
     if (stat(dir, &st) == 0) {
@@ -41,7 +42,28 @@ int lotk_init_prepare_dir(const char *dir, struct lotk_err *err)
     } else if (mkdir(dir, 0777) != 0) {
         return lotk_err_set(err, LOTK_EIO, dir, 0, 0, "cannot create the folder: %s",
                             strerror(errno));
+    } else {
+        sc->made_dir = true;
     }
+    sc->dir = lotk_xstrdup(dir);
+    return 0;
+}
+
+static void made(struct lotk_init_scaffold *sc, char *path)
+{
+    lotk_grow(&sc->made, &sc->cap, sc->nmade + 1, sizeof *sc->made);
+    sc->made[sc->nmade++] = path;
+}
+
+int lotk_init_mkdir(struct lotk_init_scaffold *sc, const char *name, struct lotk_err *err)
+{
+    char *path = lotk_xasprintf("%s/%s", sc->dir, name);
+    if (mkdir(path, 0777) != 0) {
+        int rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
+        free(path);
+        return rc;
+    }
+    made(sc, path);
     return 0;
 }
 
@@ -52,32 +74,39 @@ char *lotk_init_take(struct lotk_buf *b)
     return s;
 }
 
-/* Creates dir/name with text; an existing file is an error, never replaced. */
-int lotk_init_write(const char *dir, const char *name, const char *text, struct lotk_err *err)
+/* The folder is new or was empty, so a file already there can only be someone else's,
+ * made since: it is refused, not replaced. */
+int lotk_init_write(struct lotk_init_scaffold *sc, const char *name, const char *text,
+                    struct lotk_err *err)
 {
-    char *path = lotk_xasprintf("%s/%s", dir, name);
-    int rc = 0;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-    if (fd < 0) {
-        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
+    char *path = lotk_xasprintf("%s/%s", sc->dir, name);
+    struct stat st;
+    int rc;
+    if (lstat(path, &st) == 0) {
+        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot create: %s", strerror(EEXIST));
         goto done;
     }
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, text + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-            break;
-        }
-        off += (size_t)n;
-    }
-    if (close(fd) != 0 && rc == 0)
-        rc = lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
+    if ((rc = lotk_file_write_atomic(path, text, strlen(text), err)) != 0)
+        goto done;
+    made(sc, path);
+    path = NULL;
 done:
     free(path);
     return rc;
+}
+
+void lotk_init_finish(struct lotk_init_scaffold *sc, bool ok)
+{
+    for (size_t i = sc->nmade; i-- > 0;) {
+        if (!ok)
+            remove(sc->made[i]);
+        free(sc->made[i]);
+    }
+    if (!ok && sc->made_dir)
+        rmdir(sc->dir);
+    free(sc->made);
+    free(sc->dir);
+    memset(sc, 0, sizeof *sc);
 }
 
 /* The new standard's id from the folder's name: lowercase letters, digits and '-'; a name

@@ -492,8 +492,9 @@ static void keep_row(struct sheet *sh, enum lotk_role role, struct lotk_rating *
     lotk_strmap_put(&ev->pairs, sh->pair.data, sh->pair.len, (int)ev->nfirst++);
     struct lotk_evidence_org *eo = &ev->orgs[index];
     lotk_grow(&eo->rows, &eo->cap_rows, eo->nrows + 1, sizeof *eo->rows);
-    eo->rows[eo->nrows++] = (struct lotk_evidence_row){lotk_xstrdup(assessor), role, sh->file,
-                                                       sh->row_line, ratings};
+    eo->rows[eo->nrows++] = (struct lotk_evidence_row){
+        .assessor = lotk_xstrdup(assessor), .role = role, .file = sh->file,
+        .line = sh->row_line, .org_column = sh->org_col + 1, .ratings = ratings};
     ev->counts.used++;
 }
 
@@ -653,7 +654,7 @@ size_t lotk_evidence_check_orgs(const struct lotk_evidence *ev, const char *cons
          * only in their numbers (ENT-007, ENT-001) are different organizations. */
         if (!close || same_but_numbers(eo->id, best))
             continue;
-        lotk_diags_add(warnings, true, 0, row->file, row->line, 0,
+        lotk_diags_add(warnings, true, 0, row->file, row->line, row->org_column,
                        "organization '%s' is in no survey; did you mean '%s'? (it is scored "
                        "as an organization of its own, with evidence only)", eo->id, best);
         found++;

@@ -51,6 +51,7 @@ struct lotk_evidence_row {
     enum lotk_role role;
     const char *file;            /* owned by the struct lotk_evidence */
     long line;
+    long org_column;             /* the organization's column in its file, 1-based */
     struct lotk_rating *ratings; /* per evidence indicator, in the order of ev->leaves */
 };
 

@@ -32,10 +32,30 @@ static void put_str(struct lotk_buf *b, const char *s)
         put_bytes(b, s, n);
 }
 
+/* Remembers the spool's first failure, with errno as it is now (later calls change it). */
+static void spool_fail(struct lotk_rejects *r, int errnum)
+{
+    if (!r->spool_failed)
+        r->spool_errno = errnum ? errnum : EIO;
+    r->spool_failed = true;
+}
+
+/* Before the spool is read back: rewind() would flush it, drop the flush's error and clear
+ * ferror, so a disk that filled up would read back short, or with a record cut anywhere. */
+static bool spool_settled(FILE *f, int *errnum)
+{
+    errno = 0;
+    if (fflush(f) != 0 || ferror(f)) {
+        *errnum = errno ? errno : EIO;
+        return false;
+    }
+    return true;
+}
+
 static void spool_entry(struct lotk_rejects *r, const struct lotk_reject_entry *e)
 {
     if (!r->spool && !r->spool_failed && !(r->spool = tmpfile()))
-        r->spool_failed = true;
+        spool_fail(r, errno);
     if (r->spool_failed)
         return;
     struct lotk_buf *b = &r->scratch;
@@ -55,17 +75,39 @@ static void spool_entry(struct lotk_rejects *r, const struct lotk_reject_entry *
         put_str(b, e->fields[i]);
     total = (uint32_t)(b->len - sizeof total);
     memcpy(b->data, &total, sizeof total);
+    errno = 0;
     if (fwrite(b->data, 1, b->len, r->spool) != b->len)
-        r->spool_failed = true;
+        spool_fail(r, errno);
+    else
+        r->spooled++;
 }
 
-/* One record read back: its strings point into rec (borrowed until the next read). */
+/* One record read back: its strings point into rec (borrowed until the next read). left:
+ * the spool's bytes not yet read, so that a length read back that cannot be right is an
+ * error, not an allocation of up to 4 GiB. */
 struct record {
     struct lotk_buf bytes;
     size_t at;
     char **fields;
     size_t cap_fields;
+    uint64_t left;
 };
+
+/* Settles the spool (see spool_settled), measures it into rec->left and rewinds it; false
+ * with *errnum set when it cannot be. */
+static bool spool_start(FILE *f, struct record *rec, int *errnum)
+{
+    if (!spool_settled(f, errnum))
+        return false;
+    errno = 0;
+    long size;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        *errnum = errno ? errno : EIO;
+        return false;
+    }
+    rec->left = (uint64_t)size;
+    return true;
+}
 
 /* The next string of the record, NUL-terminated in place (the length before it is not
  * needed again); false past the record's end. */
@@ -97,8 +139,14 @@ static int unspool_entry(FILE *f, struct record *rec, struct lotk_reject_entry *
     uint32_t total, nfields;
     int64_t nums[2];
     memset(e, 0, sizeof *e);
-    if (fread(&total, sizeof total, 1, f) != 1)
-        return feof(f) && !ferror(f) ? 0 : -1;
+    if (rec->left == 0)
+        return 0;
+    if (rec->left < sizeof total || fread(&total, sizeof total, 1, f) != 1)
+        return -1;
+    rec->left -= sizeof total;
+    if (total > rec->left)
+        return -1;
+    rec->left -= total;
     lotk_buf_reset(&rec->bytes);
     lotk_grow(&rec->bytes.data, &rec->bytes.cap, (size_t)total + 1, 1);
     if (fread(rec->bytes.data, 1, total, f) != total)
@@ -237,22 +285,23 @@ void lotk_rejects_append(struct lotk_rejects *dst, struct lotk_rejects *src, lon
     if (src->spool) {
         struct lotk_reject_entry borrowed;
         struct record rec = {0};
-        int got;
-        rewind(src->spool);
-        while ((got = unspool_entry(src->spool, &rec, &borrowed)) > 0) {
+        int errnum = 0;
+        int got = !src->spool_failed && spool_start(src->spool, &rec, &errnum) ? 1 : -1;
+        while (got > 0 && (got = unspool_entry(src->spool, &rec, &borrowed)) > 0) {
             struct lotk_reject_entry e = entry_copy(&borrowed);
             e.line += line_offset;
             put_entry(dst, &e);
             spooled++;
         }
-        if (got < 0)
-            dst->spool_failed = true;
+        if (got < 0 || spooled != src->spooled) /* damaged: EIO unless the cause is known */
+            spool_fail(src, errnum);
         record_free(&rec);
         fclose(src->spool);
         src->spool = NULL;
     }
     dst->count += src->count - src->kept - spooled;
-    dst->spool_failed |= src->spool_failed;
+    if (src->spool_failed)
+        spool_fail(dst, src->spool_errno);
     for (size_t i = 0; i < src->screened_index.cap; i++) {
         const struct lotk_strmap_slot *slot = &src->screened_index.slots[i];
         if (slot->key)
@@ -298,7 +347,7 @@ static void csv_line(struct lotk_buf *out, const struct lotk_reject_entry *e)
 
 /* Writes the CSV into buf, handing it to flush (when not NULL) every 64 KiB and at the end.
  * Returns 0, or LOTK_EIO when the spool failed or flush did. */
-static int emit(const struct lotk_rejects *r, struct lotk_buf *buf,
+static int emit(struct lotk_rejects *r, struct lotk_buf *buf,
                 int (*flush)(void *ctx, struct lotk_buf *buf), void *ctx,
                 const char *path, struct lotk_err *err)
 {
@@ -307,31 +356,34 @@ static int emit(const struct lotk_rejects *r, struct lotk_buf *buf,
     lotk_buf_puts(buf, "file,line,column,outcome,reason,fields\n");
     for (size_t i = 0; i < r->kept; i++)
         csv_line(buf, &r->entries[i]);
-    bool damaged = r->spool_failed;
-    if (r->spool && !damaged) {
+    int errnum = !r->spool_failed ? 0 : r->spool_errno ? r->spool_errno : EIO;
+    if (r->spool && !errnum) {
         struct lotk_reject_entry e;
         struct record rec = {0};
-        int got;
-        rewind(r->spool);
-        while (rc == 0 && (got = unspool_entry(r->spool, &rec, &e)) > 0) {
+        size_t spooled = 0;
+        int got = spool_start(r->spool, &rec, &errnum) ? 1 : -1;
+        while (rc == 0 && got > 0 && (got = unspool_entry(r->spool, &rec, &e)) > 0) {
             csv_line(buf, &e);
+            spooled++;
             if (flush && buf->len >= PIECE)
                 rc = flush(ctx, buf);
         }
-        damaged = rc == 0 && got < 0;
+        if (rc == 0 && !errnum && (got < 0 || spooled != r->spooled))
+            errnum = EIO; /* read back damaged or short */
         record_free(&rec);
         fseek(r->spool, 0, SEEK_END); /* later entries go after these */
     }
-    if (damaged)
-        return lotk_err_set(err, LOTK_EIO, path, 0, 0,
-                            "cannot keep the rejected rows in a temporary file: %s",
-                            strerror(errno ? errno : EIO));
+    if (errnum) {
+        spool_fail(r, errnum); /* a second write sees it, and its reason, at once */
+        return lotk_err_set(err, LOTK_EIO, path, 0, 0, "cannot spool rejected rows: %s",
+                            strerror(r->spool_errno));
+    }
     if (rc == 0 && flush)
         rc = flush(ctx, buf);
     return rc;
 }
 
-int lotk_rejects_csv(const struct lotk_rejects *r, struct lotk_buf *out, struct lotk_err *err)
+int lotk_rejects_csv(struct lotk_rejects *r, struct lotk_buf *out, struct lotk_err *err)
 {
     return emit(r, out, NULL, NULL, NULL, err);
 }
@@ -344,7 +396,7 @@ static int to_output(void *ctx, struct lotk_buf *buf)
     return 0;
 }
 
-int lotk_rejects_write(const struct lotk_rejects *r, const char *path, struct lotk_err *err)
+int lotk_rejects_write(struct lotk_rejects *r, const char *path, struct lotk_err *err)
 {
     struct lotk_output o;
     struct lotk_buf buf = {0};

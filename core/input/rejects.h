@@ -36,6 +36,8 @@ struct lotk_rejects {
     bool stream;      /* keep at most LOTK_REJECTS_KEPT in memory (see above) */
     FILE *spool;      /* entries past the kept ones, with keep_fields; NULL until needed */
     bool spool_failed; /* a write to the spool failed: the --rejects file cannot be made */
+    int spool_errno;   /* why, as errno said when the failure was seen */
+    size_t spooled;    /* records written to the spool: what reading it back must give */
     struct lotk_buf scratch; /* one spooled record being written */
     struct lotk_strmap screened_index; /* organization id → index into screened_counts */
     long *screened_counts;
@@ -63,12 +65,13 @@ void lotk_rejects_print(const struct lotk_rejects *r, size_t shown, bool point_t
 
 /* Appends the rejects as CSV: file,line,column,outcome (rejected or screened),reason, then
  * the row's fields; every row, the spooled ones included. Returns 0, or LOTK_EIO with err
- * set when the spool cannot be read back. */
-int lotk_rejects_csv(const struct lotk_rejects *r, struct lotk_buf *out, struct lotk_err *err);
+ * set ("cannot spool rejected rows: <reason>") when a write to the spool failed or it
+ * cannot be read back whole (remembered in r for the next call): never a short list. */
+int lotk_rejects_csv(struct lotk_rejects *r, struct lotk_buf *out, struct lotk_err *err);
 
 /* The same CSV written to path atomically (base/file.h), a piece at a time: memory stays
  * bounded however many rows there are. Returns 0 or LOTK_EIO. */
-int lotk_rejects_write(const struct lotk_rejects *r, const char *path, struct lotk_err *err);
+int lotk_rejects_write(struct lotk_rejects *r, const char *path, struct lotk_err *err);
 
 /* Frees every entry (and the spool); r is empty afterwards, with its keep_fields and
  * stream, and may be filled again. */

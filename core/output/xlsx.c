@@ -708,12 +708,14 @@ static int write_targets(struct xw *w)
         const json_t *u;
         json_array_foreach(json_object_get(g, "short"), k, u) {
             const json_t *gap = json_object_get(u, "gap");
+            const char *unit = json_string_value(json_object_get(u, "unit"));
             char num[32] = "-";
             if (json_is_number(gap))
                 snprintf(num, sizeof num, "%.2f", json_number_value(gap));
             lotk_buf_printf(&shorts, "%s", k ? msg(w, "list_separator") : "");
-            lotk_buf_printf(&shorts, msg(w, "target_gap"),
-                            json_string_value(json_object_get(u, "unit")), num);
+            /* A saved result may lack the unit (or hold a non-string): it shows as nothing,
+             * its gap still listed, rather than "(null)" or a crash. */
+            lotk_buf_printf(&shorts, msg(w, "target_gap"), unit ? unit : "", num);
         }
         put_text(w, row, 6, shorts.data ? shorts.data : "", COL_LONG);
         lotk_buf_free(&shorts);

@@ -819,8 +819,11 @@ static void delimiters_and_near_organizations(void **state)
         "ENT-007;A1;third-party;no\n新城社区;A1;third-party;yes\n",
         "org\tassessor\trole\tY\n阳光社区\tA1\tthird-party\tyes\n阳光小区\tA1\tthird-party\tyes\n"
         "ENT-007\tA1\tthird-party\tno\n新城社区\tA1\tthird-party\tyes\n",
+        /* The organization in the third column: the warning points at it (it said :0). */
+        "assessor,role,org,Y\nA1,third-party,阳光社区,yes\nA1,third-party,阳光小区,yes\n"
+        "A1,third-party,ENT-007,no\nA1,third-party,新城社区,yes\n",
     };
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < 3; k++) {
         struct run r;
         run_sheets(&r, s, "e.csv", sheets[k], NULL);
         assert_int_equal(r.rc, 0);
@@ -829,6 +832,7 @@ static void delimiters_and_near_organizations(void **state)
         struct lotk_diags w = {0};
         assert_int_equal(lotk_evidence_check_orgs(r.ev, known, 3, &w), 1);
         assert_int_equal(w.entries[0].err.line, 3);
+        assert_int_equal(w.entries[0].err.column, k == 2 ? 3 : 1);
         assert_non_null(strstr(w.entries[0].err.msg, "organization '阳光小区' is in no survey; "
                                                       "did you mean '阳光社区'?"));
         lotk_diags_free(&w);
