@@ -85,7 +85,12 @@ int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const
     if (r.bad || stats_len != lotk_wire_left(&r))
         goto damaged;
     const unsigned char *stats = lotk_wire_get_bytes(&r, (size_t)stats_len);
-    size_t used;
+    size_t used, stats_orgs;
+    /* map has an entry for each of the state's organizations only: a statistics record
+     * of more would be read through it past its end. */
+    if (lotk_stats_peek((const char *)stats, (size_t)stats_len, &stats_orgs, NULL, err) == 0 &&
+        stats_orgs > norgs)
+        goto damaged;
     rc = lotk_stats_read(sc->stats, (const char *)stats, (size_t)stats_len, &used, map, err);
     if (rc && !err->file[0])
         snprintf(err->file, sizeof err->file, "%s", file);

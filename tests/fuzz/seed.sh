@@ -47,10 +47,16 @@ for csv in "$fx"/survey.csv "$tmp/a.csv" "$tmp/b.csv"; do
     head -c "$(($(wc -c <"$tmp/p.lpr") - 32))" "$tmp/p.lpr" | seed partial
 done
 
-# JSON results, as compare, norms and report read them, and a norm table.
+# JSON results, as compare, norms and report read them, and a norm table; compacted, so
+# that whole results fit within the target's -max_len (results.options).
+compact() { python3 -c 'import json, sys; json.dump(json.load(sys.stdin), sys.stdout, ensure_ascii=False, separators=(",", ":"))'; }
 "$lotk" score "$fx"/standard.yaml "$fx"/survey.csv -e "$fx"/team.csv -e "$fx"/self.csv \
-    -f json -q | seed results
-"$lotk" score "$src"/standards/family.yaml "$src"/surveys/family.csv -f json -q | seed results
+    -f json -q | compact | seed results
+"$lotk" score "$fx"/standard.yaml "$fx"/survey.csv -f json -q | compact | seed results
+"$lotk" score "$src"/tests/fixtures/cli/mini.yaml "$src"/tests/fixtures/cli/mini.csv -f json -q |
+    compact | seed results
+"$lotk" score "$src"/standards/family.yaml "$src"/surveys/family.csv -f json -q | compact |
+    seed results
 "$lotk" score "$fx"/standard.yaml "$fx"/survey.csv -f json -q -o "$tmp/r.json"
 "$lotk" norms "$tmp/r.json" --min-group 1 -o "$tmp/n.json" -q 2>/dev/null ||
     "$lotk" norms "$tmp/r.json" --min-group 1 -o "$tmp/n.json"
