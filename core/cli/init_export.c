@@ -354,18 +354,13 @@ done:
 
 int lotk_init_from_export(const char *file, const char *dir, struct lotk_err *err)
 {
-    char *data = NULL, *text = NULL, *id = NULL;
-    size_t len;
+    char *text = NULL, *id = NULL;
     struct export e = {0};
     struct lotk_init_scaffold sc = {0};
     struct lotk_csvread r;
-    int rc = lotk_file_read(file, EXPORT_MAX_BYTES, &data, &len, err);
-    if (rc)
-        return rc;
-    if ((rc = lotk_csvread_init(&r, file, NULL, err)) == 0) {
-        lotk_csvread_on_rows(&r, on_field, on_row, &e);
-        rc = lotk_csvread_all(&r, data, len) ? err->code : 0;
-    }
+    int rc = lotk_csvread_file(&r, file, EXPORT_MAX_BYTES, NULL, on_field, on_row, &e, err)
+                 ? err->code
+                 : 0;
     lotk_csvread_free(&r);
     if (rc)
         goto done;
@@ -394,7 +389,6 @@ done:
             free(e.cols[c].distinct[i]);
     }
     free(e.cols);
-    free(data);
     free(text);
     free(id);
     return rc;

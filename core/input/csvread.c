@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/err.h"
 #include "input/encoding.h"
 
@@ -253,6 +254,24 @@ int lotk_csvread_all(struct lotk_csvread *r, const char *bytes, size_t n)
     if ((rc = parse_text(r, true)) != 0)
         return rc;
     return lotk_csvread_finish(r);
+}
+
+int lotk_csvread_file(struct lotk_csvread *r, const char *path, size_t max_bytes,
+                      const struct lotk_csvread_options *opts,
+                      int (*on_field)(void *ctx, const char *text, size_t len, size_t column),
+                      int (*on_row)(void *ctx, size_t nfields, long line), void *ctx,
+                      struct lotk_err *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    memset(r, 0, sizeof *r); /* freeable whatever happens below */
+    int rc = lotk_file_read(path, max_bytes, &data, &len, err);
+    if (rc == 0 && (rc = lotk_csvread_init(r, path, opts, err)) == 0) {
+        lotk_csvread_on_rows(r, on_field, on_row, ctx);
+        rc = lotk_csvread_all(r, data, len);
+    }
+    free(data);
+    return rc;
 }
 
 int lotk_csvread_empty(struct lotk_csvread *r)

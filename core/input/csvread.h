@@ -127,6 +127,16 @@ int lotk_csvread_finish(struct lotk_csvread *r);
  * (lotk_csvread_finish). Returns as that. */
 int lotk_csvread_all(struct lotk_csvread *r, const char *bytes, size_t n);
 
+/* A whole file of at most max_bytes, read (base/file.h) and then through lotk_csvread_init,
+ * lotk_csvread_on_rows and lotk_csvread_all: what every reader of a small CSV (evidence
+ * sheets, statistics, membership, an export for lotk init) does. The caller frees r with
+ * lotk_csvread_free, also after a failure. Returns 0 or the negative code it stopped with. */
+int lotk_csvread_file(struct lotk_csvread *r, const char *path, size_t max_bytes,
+                      const struct lotk_csvread_options *opts,
+                      int (*on_field)(void *ctx, const char *text, size_t len, size_t column),
+                      int (*on_row)(void *ctx, size_t nfields, long line), void *ctx,
+                      struct lotk_err *err);
+
 /* Fails the read with "the file is empty; expected a header row naming the columns" on
  * line 1 and returns LOTK_EIO: for a reader that found no header row. */
 int lotk_csvread_empty(struct lotk_csvread *r);

@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "base/buf.h"
-#include "base/file.h"
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/strmap.h"
@@ -552,10 +551,6 @@ int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_d
     static const struct lotk_csvread_options opts = {.delimiter = 0,
                                                      .encoding = LOTK_ENC_AUTO};
     struct lotk_diags ignored = {0};
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
-
     ev->files = lotk_xrealloc(ev->files, (ev->nfiles + 1) * sizeof *ev->files);
     ev->files[ev->nfiles++] = lotk_xstrdup(path);
     ev->counts.files++;
@@ -564,15 +559,9 @@ int lotk_evidence_read(struct lotk_evidence *ev, const char *path, struct lotk_d
                        .in_header = true, .org_col = -1, .assessor_col = -1, .role_col = -1};
     /* Read whole (sheets are small) and decoded before any row is seen, so that a file
      * that is not text fails before it has added rows. */
-    if ((rc = lotk_file_read(path, SHEET_MAX_BYTES, &data, &len, err)) != 0)
-        goto done;
-    if ((rc = lotk_csvread_init(&sh.csv, sh.file, &opts, err)) != 0)
-        goto done;
-    lotk_csvread_on_rows(&sh.csv, on_field, on_row, &sh);
-    rc = lotk_csvread_all(&sh.csv, data, len);
-done:
+    int rc = lotk_csvread_file(&sh.csv, sh.file, SHEET_MAX_BYTES, &opts, on_field, on_row, &sh,
+                               err);
     lotk_csvread_free(&sh.csv);
-    free(data);
     lotk_buf_free(&sh.bytes);
     lotk_buf_free(&sh.pair);
     free(sh.starts);

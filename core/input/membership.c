@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "base/file.h"
 #include "base/mem.h"
 #include "input/csvread.h"
 
@@ -107,19 +106,10 @@ int lotk_membership_read(const char *path, const struct lotk_survey_options *opt
     m->file = lotk_xstrdup(path);
     struct reader r = {.m = m, .warnings = warnings, .err = err, .in_header = true,
                        .org_col = -1, .unit_col = -1};
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
     *out = NULL;
-    if ((rc = lotk_file_read(path, MEMBERSHIP_MAX_BYTES, &data, &len, err)) != 0)
-        goto done;
-    if ((rc = lotk_csvread_init(&r.csv, m->file, &copts, err)) != 0)
-        goto done;
-    lotk_csvread_on_rows(&r.csv, on_field, on_row, &r);
-    rc = lotk_csvread_all(&r.csv, data, len);
-done:
+    int rc = lotk_csvread_file(&r.csv, m->file, MEMBERSHIP_MAX_BYTES, &copts, on_field, on_row,
+                               &r, err);
     lotk_csvread_free(&r.csv);
-    free(data);
     lotk_buf_free(&r.org);
     lotk_buf_free(&r.unit);
     if (rc)

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "base/file.h"
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/text.h"
@@ -212,19 +211,10 @@ int lotk_statistics_read(const struct lotk_standard *s, const char *path,
     struct reader r = {.st = st, .warnings = warnings, .err = err, .in_header = true,
                        .id_col = -1, .group_col = -1};
     r.leaf_col = lotk_xcalloc(st->nleaves ? st->nleaves : 1, sizeof *r.leaf_col);
-    char *data = NULL;
-    size_t len = 0;
-    int rc;
     *out = NULL;
-    if ((rc = lotk_file_read(path, STATISTICS_MAX_BYTES, &data, &len, err)) != 0)
-        goto done;
-    if ((rc = lotk_csvread_init(&r.csv, st->file, &copts, err)) != 0)
-        goto done;
-    lotk_csvread_on_rows(&r.csv, on_field, on_row, &r);
-    rc = lotk_csvread_all(&r.csv, data, len);
-done:
+    int rc = lotk_csvread_file(&r.csv, st->file, STATISTICS_MAX_BYTES, &copts, on_field,
+                               on_row, &r, err);
     lotk_csvread_free(&r.csv);
-    free(data);
     lotk_buf_free(&r.bytes);
     free(r.starts);
     for (size_t c = 0; c < r.nheaders; c++)
