@@ -9,6 +9,7 @@
 #include "base/file.h"
 #include "base/json_tree.h"
 #include "base/mem.h"
+#include "base/strmap.h"
 
 /* Results of 300,000 organizations run to a few hundred MiB; anything past this is not a
  * lotk result. */
@@ -41,6 +42,8 @@ static int not_a_result(const char *path, struct lotk_err *err, const char *what
 int lotk_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err)
 {
     memset(doc, 0, sizeof *doc);
+    /* lotk writes each organization once; one twice would be matched twice by compare. */
+    struct lotk_strmap ids = {0};
     int rc = lotk_doc_read_json(path, &doc->root, err);
     if (rc)
         return rc;
@@ -80,6 +83,12 @@ int lotk_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err)
             rc = not_a_result(path, err, what);
             goto done;
         }
+        if (lotk_strmap_get(&ids, d->id, strlen(d->id)) >= 0) {
+            snprintf(what, sizeof what, "organization '%.40s' appears twice", d->id);
+            rc = not_a_result(path, err, what);
+            goto done;
+        }
+        lotk_strmap_put(&ids, d->id, strlen(d->id), (int)i);
         d->points = json_is_number(p) ? json_number_value(p) : NAN;
         d->grade = lotk_json_get_string(o, "grade");
         json_t *flags = json_object_get(o, "flags");
@@ -90,6 +99,7 @@ int lotk_doc_load(const char *path, struct lotk_doc *doc, struct lotk_err *err)
         }
     }
 done:
+    lotk_strmap_free(&ids);
     if (rc)
         lotk_doc_clear(doc);
     return rc;

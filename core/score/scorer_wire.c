@@ -6,6 +6,8 @@
  * statistics record (lotk_stats_write) that fills the rest. */
 #include "score/score.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,16 @@ void lotk_scorer_write(const struct lotk_scorer *sc, struct lotk_buf *out)
     lotk_buf_free(&stats);
 }
 
+/* Adds a count read from a state to *to; false when the sum would not fit a long (no
+ * state lotk wrote comes near). */
+static bool add_count(long *to, uint64_t count)
+{
+    if (count > (uint64_t)(LONG_MAX - *to))
+        return false;
+    *to += (long)count;
+    return true;
+}
+
 int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const char *file,
                      struct lotk_err *err)
 {
@@ -71,10 +83,15 @@ int lotk_scorer_read(struct lotk_scorer *sc, const char *data, size_t len, const
         map[i] = index;
         /* Added as read, before the whole state is known to be sound: after an error sc
          * holds part of it (lotk merge stops at the first error and never finishes it). */
-        o->respondents += (long)lotk_wire_get(&r, 8);
+        if (!add_count(&o->respondents, lotk_wire_get(&r, 8)))
+            goto damaged;
         for (size_t l = 0; l < sc->nleaves; l++) {
             struct lotk_exact part;
-            leaf_n(sc->nleaves, o)[l] += (int64_t)lotk_wire_get(&r, 8);
+            int64_t *n = &leaf_n(sc->nleaves, o)[l];
+            uint64_t count = lotk_wire_get(&r, 8);
+            if (count > (uint64_t)(INT64_MAX - *n)) /* damage, not an overflow */
+                goto damaged;
+            *n += (int64_t)count;
             lotk_wire_get_exact(&r, &part);
             lotk_scorer_leaf_merge(sc->nleaves, o, l, &part);
         }

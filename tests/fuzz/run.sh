@@ -20,6 +20,7 @@ for t in "$@"; do
     # The target's options (a larger -max_len for the multi-file targets), one a line.
     opts=""
     [ -f "$here/$t.options" ] && opts=$(grep -v '^#' "$here/$t.options" | tr '\n' ' ')
+    touch "$dir/.start" # what an earlier run left in $dir is no finding of this one
     # shellcheck disable=SC2086
     nice -n 19 "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
         -print_final_stats=1 -artifact_prefix="$dir/" $opts \
@@ -28,7 +29,7 @@ for t in "$@"; do
     # The seconds it ran: all of them, or until its first finding.
     ran=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
-    found=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' \
+    found=$(find "$dir" -maxdepth 1 -type f -newer "$dir/.start" \( -name 'crash-*' -o -name 'leak-*' \
         -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
     echo "fuzz $t: ${ran:-stopped before ${seconds}}s, ${execs:-?} execs, ${cov:-cov ?}," \
         "$found findings ($log)"
