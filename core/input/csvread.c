@@ -179,9 +179,11 @@ static int parse_text(struct lotk_csvread *r, bool last)
         /* The delimiter must not depend on where the input was cut into pieces: wait for
          * the line break that ends the first line as detect_delimiter reads it (a quote
          * left open on it runs on to later lines), the end, or a first line over the cap
-         * (which the parser then reports). */
+         * (which the parser then reports). Read off the same bytes either way: no more
+         * than the cap and one, which is where a piece-by-piece read stops waiting. */
         bool ended;
-        char delimiter = detect_delimiter(text, r->text.len, &ended);
+        size_t window = r->text.len < r->max_field + 1 ? r->text.len : r->max_field + 1;
+        char delimiter = detect_delimiter(text, window, &ended);
         if (!last && !ended && r->text.len <= r->max_field)
             return 0;
         r->settled = true;

@@ -184,6 +184,17 @@ static void delimiter_from_first_line(void **state)
      * the delimiter is counted up to the line break outside quotes, whatever pieces the
      * input came in (fed a byte at a time, the first line once ended at the first LF). */
     expect_rows("h;\"i\nj\",k,l\n1,2,3\n", "1: h;\"i\n2: j\"|k|l\n3: 1|2|3\n");
+    /* A first line longer than the field cap: counted over the same bytes (the cap and
+     * one) whether the input is read whole or piece by piece (found by fuzz_csvread: the
+     * whole read counted the whole line and chose the comma, pieces chose the semicolon). */
+    const struct lotk_csvread_options cap = {.max_field = 200};
+    char x[51], y[51], line[400], expect[400];
+    memset(x, 'x', 50), x[50] = '\0';
+    memset(y, 'y', 50), y[50] = '\0';
+    /* Three semicolons in the first 201 bytes, ten commas after them. */
+    snprintf(line, sizeof line, "%s;%s;%s;%s,a,a,a,a,a,a,a,a,a,a\n1;2\n", x, x, x, y);
+    snprintf(expect, sizeof expect, "1: %s|%s|%s|%s,a,a,a,a,a,a,a,a,a,a\n2: 1|2\n", x, x, x, y);
+    expect_rows_opts(line, &cap, expect);
     /* Given, it is not guessed. */
     const struct lotk_csvread_options comma = {.delimiter = ','};
     expect_rows_opts("a;b;c\n", &comma, "1: a;b;c\n");
