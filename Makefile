@@ -52,7 +52,7 @@ valgrind: deps
 # instrumented for it, then run one after another for SECONDS each (tests/fuzz/README.md).
 # FUZZ_TARGETS picks some; exits non-zero when any found something.
 SECONDS ?= 60
-FUZZ_TARGETS ?= header decoder survey standard plugin evidence partial results score
+FUZZ_TARGETS ?= header decoder csvread survey standard plugin evidence partial results members score
 fuzz:
 	@scripts/install-deps --fuzz
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DLOTK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
