@@ -244,12 +244,7 @@ local function report(result, ctx)
     put('<section id="targets" class="batch"><h2>', h(M("targets_section")), '</h2><p>',
         h(M("targets_note", std.targets and std.targets.group_by or C.DASH,
             C.grade_label(ix, targets[1].at_least))), '</p>')
-    local trows = {}
-    for i = 1, #targets do
-      local t = targets[i]
-      trows[i] = {t.group, num(t.units, 0), num(t.meeting, 0), t.share, t.target, t.met,
-                  t.shorts ~= "" and t.shorts or C.DASH}
-    end
+    local trows = C.targets_cells(targets)
     tbl(nil, {M("target_group"), {text = M("target_units"), num = true},
               {text = M("target_meeting"), num = true}, {text = M("target_share"), num = true},
               {text = M("target_target"), num = true}, M("target_met_col"),
@@ -382,22 +377,13 @@ local function report(result, ctx)
     local stats, members, target = C.unit_statistics(ix, o), C.unit_members(ix, o),
                                    C.unit_target(ix, o)
     if #stats > 0 then
-      local rows = {}
-      for k = 1, #stats do
-        local x = stats[k]
-        rows[k] = {x.label, x.value, x.goalposts, x.norm, M("points_of", x.points, x.max_points),
-                   x.note}
-      end
+      local rows = C.statistics_cells(ix, stats)
       tbl(M("city_statistics"), {M("indicator"), {text = M("stat_value"), num = true},
           {text = M("stat_goalposts"), nowrap = true}, {text = M("norm_short"), num = true},
           {text = M("points"), num = true}, M("stat_source")}, rows, "keep compact")
     end
     if #members > 0 then
-      local rows = {}
-      for k = 1, #members do
-        local x = members[k]
-        rows[k] = {x.label, x.kind, x.measure, x.n, x.share, M("points_of", x.points, x.max_points)}
-      end
+      local rows = C.members_cells(ix, members)
       tbl(M("city_members"), {M("indicator"), M("member_kind"), M("members_measure"),
           {text = M("members_n"), num = true}, {text = M("target_share"), num = true},
           {text = M("points"), num = true}}, rows, "keep compact")

@@ -123,12 +123,7 @@ local function report(result, ctx)
     line("")
     para(M("targets_note", std.targets and std.targets.group_by or C.DASH,
            C.grade_label(ix, targets[1].at_least)))
-    local trows = {}
-    for i = 1, #targets do
-      local t = targets[i]
-      trows[i] = {t.group, num(t.units, 0), num(t.meeting, 0), t.share, t.target, t.met,
-                  t.shorts ~= "" and t.shorts or C.DASH}
-    end
+    local trows = C.targets_cells(targets)
     tbl({M("target_group"), {text = M("target_units"), num = true},
          {text = M("target_meeting"), num = true}, {text = M("target_share"), num = true},
          {text = M("target_target"), num = true}, M("target_met_col"), M("target_short_units")},
@@ -329,12 +324,7 @@ local function report(result, ctx)
     if #stats > 0 then
       line("#### " .. md(M("city_statistics")))
       line("")
-      local rows = {}
-      for k = 1, #stats do
-        local x = stats[k]
-        rows[k] = {x.label, x.value, x.goalposts, x.norm, M("points_of", x.points, x.max_points),
-                   x.note}
-      end
+      local rows = C.statistics_cells(ix, stats)
       tbl({M("indicator"), {text = M("stat_value"), num = true}, M("stat_goalposts"),
            {text = M("norm_short"), num = true}, {text = M("points"), num = true},
            M("stat_source")}, rows)
@@ -342,11 +332,7 @@ local function report(result, ctx)
     if #members > 0 then
       line("#### " .. md(M("city_members")))
       line("")
-      local rows = {}
-      for k = 1, #members do
-        local x = members[k]
-        rows[k] = {x.label, x.kind, x.measure, x.n, x.share, M("points_of", x.points, x.max_points)}
-      end
+      local rows = C.members_cells(ix, members)
       tbl({M("indicator"), M("member_kind"), M("members_measure"),
            {text = M("members_n"), num = true}, {text = M("target_share"), num = true},
            {text = M("points"), num = true}}, rows)

@@ -668,6 +668,37 @@ local function unit_members(ix, org)
   return rows
 end
 
+-- The cells of the three city tables, the same in every format (each adds its own head):
+-- the targets per group, a unit's statistics, a unit's members.
+local function targets_cells(targets)
+  local rows = {}
+  for i = 1, #targets do
+    local t = targets[i]
+    rows[i] = {t.group, num(t.units, 0), num(t.meeting, 0), t.share, t.target, t.met,
+               t.shorts ~= "" and t.shorts or DASH}
+  end
+  return rows
+end
+
+local function statistics_cells(ix, stats)
+  local rows = {}
+  for k = 1, #stats do
+    local x = stats[k]
+    rows[k] = {x.label, x.value, x.goalposts, x.norm, ix.M("points_of", x.points, x.max_points),
+               x.note}
+  end
+  return rows
+end
+
+local function members_cells(ix, members)
+  local rows = {}
+  for k = 1, #members do
+    local x = members[k]
+    rows[k] = {x.label, x.kind, x.measure, x.n, x.share, ix.M("points_of", x.points, x.max_points)}
+  end
+  return rows
+end
+
 return {
   api = 1, name = "report_common", version = "1.0.0", kind = "library",
   description = "Report helpers: text by language, number formats, rankings, strengths and "
@@ -685,5 +716,7 @@ return {
     rank_text = rank_text, depth = depth, has = has,
     city_targets = city_targets, unit_target = unit_target, unit_statistics = unit_statistics,
     unit_members = unit_members, units_counts = units_counts,
+    targets_cells = targets_cells, statistics_cells = statistics_cells,
+    members_cells = members_cells,
   },
 }
