@@ -17,6 +17,7 @@
 #include "lua/plugin.h"
 #include "base/progress.h"
 #include "input/rejects.h"
+#include "input/rowqueue.h"
 #include "output/report.h"
 #include "output/writer.h"
 #include "score/rules.h"
@@ -337,6 +338,7 @@ struct score_run {
     struct score_units units;
     struct lotk_scorer *scorer;
     struct lotk_survey *survey;
+    struct lotk_rowqueue *queue; /* the scorer's thread (batch.h), or NULL */
     struct lotk_rejects rejects;
     struct lotk_progress progress;
     struct lotk_survey_counts counts;
@@ -462,10 +464,7 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
     lotk_scorer_set_jobs(r->scorer, (int)r->jobs);
     if (r->stats.boot_rows)
         lotk_scorer_observe(r->scorer, lotk_bootstrap_observe, r->stats.boot_rows);
-    struct lotk_survey_sink sink = {lotk_scorer_add, r->scorer, lotk_rejects_add, &r->rejects,
-                                    r->rejects.keep_fields};
-    r->survey = lotk_survey_new(r->s, &sink);
-    lotk_survey_on_org(r->survey, lotk_scorer_prefetch_org);
+    r->survey = lotk_batch_reader_new(r->s, r->scorer, &r->rejects, (int)r->jobs, &r->queue);
     lotk_survey_set_options(r->survey, &r->survey_options);
     lotk_progress_start(&r->progress, input_bytes(args), !r->quiet);
     lotk_survey_set_progress(r->survey, &r->progress);
@@ -476,6 +475,7 @@ static int read_inputs(struct score_run *r, const struct lotk_args *args)
                                .plugin_limits = &r->limits,
                                .scorer = r->scorer,
                                .survey = r->survey,
+                               .queue = r->queue,
                                .survey_options = r->survey_options,
                                .rejects = &r->rejects,
                                .progress = &r->progress,
@@ -610,6 +610,7 @@ static void score_run_clear(struct score_run *r)
     lotk_guard_free(&r->guard);
     lotk_result_table_clear(&r->table);
     lotk_result_free(r->result);
+    lotk_rowqueue_free(r->queue);
     lotk_survey_free(r->survey);
     lotk_scorer_free(r->scorer);
     lotk_plugins_free(r->plugins);

@@ -1,5 +1,6 @@
 /* main.c — dispatch to a command, the overview, `lotk help` and the exit code; the
  * commands live in cmd_*.c, their list in commands.c. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,12 @@ int main(int argc, char **argv)
     lotk_file_cleanup_on_signals();
     /* Running out of memory in a library is what it is in lotk: a message, exit 2. */
     lotk_json_use_lotk_memory();
+    /* One malloc arena for every thread: organizations' sums are allocated on the scorer's
+     * thread and freed on this one as it allocates their results, and memory another
+     * thread's arena freed is never reused here, so with an arena per thread the peak
+     * would hold both. The threads allocate rarely (a new organization), so they do not
+     * wait on each other for it. */
+    mallopt(M_ARENA_MAX, 1);
     if (argc < 2) {
         usage(stderr);
         return LOTK_EXIT_USAGE;

@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lua/plugin.h"
 #include "base/mem.h"
+#include "input/rowqueue.h"
+#include "lua/plugin.h"
 
 enum {
     MIN_PARALLEL_BYTES = 4 << 20, /* below this, threads cost more than they save */
@@ -23,6 +24,33 @@ int lotk_batch_default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+/* Byte ranges read at once. Each range takes two threads, its reader and its scorer
+ * (rowqueue.h), so two or three jobs read one range: no merge, and every organization's
+ * sums held once. Ranges are for the cores beyond. */
+static int ranges_of(int jobs)
+{
+    return jobs / 2 > 1 ? jobs / 2 : 1;
+}
+
+struct lotk_survey *lotk_batch_reader_new(const struct lotk_standard *s,
+                                          struct lotk_scorer *scorer,
+                                          struct lotk_rejects *rejects, int jobs,
+                                          struct lotk_rowqueue **queue)
+{
+    struct lotk_survey_sink sink = {lotk_scorer_add, scorer, lotk_rejects_add, rejects,
+                                    rejects->keep_fields};
+    *queue = NULL;
+    if (jobs > 1) {
+        /* The scorer on a thread of its own; it announces organizations itself. */
+        *queue = lotk_rowqueue_new(&sink, s->nitems, lotk_scorer_prefetch_org);
+        sink = lotk_rowqueue_sink(*queue);
+    }
+    struct lotk_survey *sv = lotk_survey_new(s, &sink);
+    if (!*queue)
+        lotk_survey_on_org(sv, lotk_scorer_prefetch_org);
+    return sv;
+}
+
 /* One thread's share of a file. */
 struct worker {
     const struct lotk_batch *b;
@@ -32,6 +60,7 @@ struct worker {
     struct lotk_plugins *plugins;
     struct lotk_scorer *scorer;
     struct lotk_survey *survey;
+    struct lotk_rowqueue *queue; /* the scorer's thread, or NULL */
     struct lotk_rejects rejects;
     long lines;
     bool ends_in_quote;
@@ -46,6 +75,12 @@ static void *run_worker(void *arg)
      * ranges before this one have not been counted yet. */
     w->rc = lotk_survey_read_range(w->survey, w->h, w->fd, w->start, w->end, 1, &w->lines,
                                    &w->ends_in_quote, &w->err);
+    struct lotk_err qerr;
+    int qrc = lotk_rowqueue_drain(w->queue, &qerr);
+    if (qrc) { /* the scorer failed on a row before any the reader failed on */
+        w->rc = qrc;
+        w->err = qerr;
+    }
     return NULL;
 }
 
@@ -61,10 +96,8 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
             return err->code;
     }
     w->scorer = lotk_scorer_new(s, w->plugins, false);
-    struct lotk_survey_sink sink = {lotk_scorer_add, w->scorer, lotk_rejects_add, &w->rejects,
-                                    w->rejects.keep_fields};
-    w->survey = lotk_survey_new(s, &sink);
-    lotk_survey_on_org(w->survey, lotk_scorer_prefetch_org);
+    w->survey = lotk_batch_reader_new(s, w->scorer, &w->rejects, b->jobs / ranges_of(b->jobs),
+                                      &w->queue);
     lotk_survey_set_progress(w->survey, b->progress);
     lotk_survey_set_options(w->survey, &b->survey_options);
     return 0;
@@ -72,6 +105,7 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
 
 static void worker_clear(struct worker *w)
 {
+    lotk_rowqueue_free(w->queue);
     lotk_survey_free(w->survey);
     lotk_scorer_free(w->scorer);
     lotk_plugins_free(w->plugins);
@@ -134,8 +168,9 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, const s
     uint64_t begin = lotk_survey_header_data_offset(h);
     uint64_t cut[MAX_JOBS + 1];
     cut[0] = begin;
-    for (int i = 1; i < b->jobs; i++) {
-        uint64_t target = begin + (size - begin) * (uint64_t)i / (uint64_t)b->jobs;
+    int ranges = ranges_of(b->jobs);
+    for (int i = 1; i < ranges; i++) {
+        uint64_t target = begin + (size - begin) * (uint64_t)i / (uint64_t)ranges;
         uint64_t at = next_line_start(fd, target > cut[n] ? target : cut[n], size);
         if (at > cut[n] && at < size)
             cut[++n] = at;
@@ -221,7 +256,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
 {
     int fd = -1;
     struct stat st;
-    bool parallel = b->jobs > 1 && !b->sequential_only && strcmp(path, "-") != 0;
+    bool parallel = ranges_of(b->jobs) > 1 && !b->sequential_only && strcmp(path, "-") != 0;
     /* Only a regular file is opened here: opening a FIFO an extra time would wait for its
      * writer and take its data from the reader that follows. */
     bool regular = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -249,5 +284,12 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
             lotk_survey_expect_rows(b->survey, estimate_rows(fd, 0, (uint64_t)st.st_size));
         close(fd);
     }
-    return lotk_survey_read(b->survey, path, err);
+    int rc = lotk_survey_read(b->survey, path, err);
+    struct lotk_err qerr;
+    int qrc = lotk_rowqueue_drain(b->queue, &qerr);
+    if (qrc) { /* the scorer failed on a row before any the reader failed on */
+        rc = qrc;
+        *err = qerr;
+    }
+    return rc;
 }

@@ -4,7 +4,6 @@
  * aggregation of a node in aggregate.c. See score.h. */
 #include "score/score.h"
 
-#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -666,11 +665,6 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         sc->orgs[i].fixed = NULL;
         sc->orgs[i].ext = NULL;
         lotk_stats_release_org(sc->stats, (int)i);
-        /* Sums that came from reading threads sit in those threads' malloc arenas, which
-         * this thread's allocations never reuse; returning their freed pages now and then
-         * keeps the peak that of one thread. */
-        if ((i & 4095) == 4095)
-            malloc_trim(0);
     }
     /* Respondents and observers know organizations by the scorer's index: keep the map to
      * the sorted order. Found again by the id's address, not its text: an id is any bytes

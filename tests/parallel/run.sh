@@ -1,7 +1,8 @@
 #!/bin/sh
 # --jobs must not change a single byte of the result: reads a generated survey with one
 # thread and with several, and in the cases that send a file back to one reader (a cut
-# inside a quoted multi-line cell, a respondent id in two ranges), and from a pipe.
+# inside a quoted multi-line cell, a respondent id in two ranges), and from a pipe. Two and
+# three jobs read the file as one range, its rows scored on a second thread; four read two.
 # usage: run.sh LOTK GEN STANDARD EXPORTS_DIR
 set -u
 lotk=$1
@@ -76,7 +77,8 @@ score "$work/quoted.1.json" 1 "$work/quoted.csv"
 for j in 2 3 4; do
     score "$work/quoted.$j.json" $j "$work/quoted.csv"
     same "multi-line cell -j $j" "$work/quoted.1.json" "$work/quoted.$j.json"
-    [ $j = 3 ] || grep -q "read by one thread: a cut between threads fell inside" "$work/notes" ||
+    # Two or three jobs read one range (the scorer on the second thread): no cut to notice.
+    [ $j -lt 4 ] || grep -q "read by one thread: a cut between threads fell inside" "$work/notes" ||
         { echo "FAIL: -j $j did not notice the cut inside the quoted cell"; fail=1; }
 done
 
@@ -93,7 +95,7 @@ grep -q '"rejected": 1' "$work/dup.1.json" || { echo "FAIL: the duplicate was no
 for j in 2 4; do
     score "$work/dup.$j.json" $j "$work/dup.csv" "$work/ids.yaml"
     same "duplicate id across ranges -j $j" "$work/dup.1.json" "$work/dup.$j.json"
-    grep -q "read by one thread: a respondent id occurs" "$work/notes" ||
+    [ $j -lt 4 ] || grep -q "read by one thread: a respondent id occurs" "$work/notes" ||
         { echo "FAIL: -j $j did not notice the duplicate across threads"; fail=1; }
 done
 # Screening, multi-select items and question numbers in threads: the issue-4 export

@@ -1,5 +1,6 @@
 /* test_batch.c — a file read on --jobs threads (core/score/batch.c): the result is the one
- * reader's, bit for bit, with organizations interleaved and respondent ids; a respondent id
+ * reader's, bit for bit, with organizations interleaved and respondent ids, whether two
+ * jobs score the rows on a second thread or four read two ranges; a respondent id
  * in two ranges sends the file back to one reader, which rejects the second; a header line
  * ending in a lone CR (issue 14: a crash while the header was pre-read; then the first data
  * row lost, the ranges starting after it) is read like any other, by one reader; a file truncated while its ranges are read is an error, not a result (issue 14). */
@@ -15,6 +16,7 @@
 #include "base/buf.h"
 #include "base/progress.h"
 #include "input/rejects.h"
+#include "input/rowqueue.h"
 #include "score/batch.h"
 #include "score/score.h"
 
@@ -55,6 +57,7 @@ static char *big_survey(const char *dir, const char *header_end, const char *ext
 struct run {
     struct lotk_scorer *scorer;
     struct lotk_survey *survey;
+    struct lotk_rowqueue *queue;
     struct lotk_rejects rejects;
     struct lotk_progress progress;
     struct lotk_batch b;
@@ -66,13 +69,12 @@ static void run_init(struct run *r, const struct lotk_standard *s, int jobs)
 {
     memset(r, 0, sizeof *r);
     r->scorer = lotk_scorer_new(s, NULL, false);
-    struct lotk_survey_sink sink = {lotk_scorer_add, r->scorer, lotk_rejects_add, &r->rejects,
-                                    false};
-    r->survey = lotk_survey_new(s, &sink);
+    r->survey = lotk_batch_reader_new(s, r->scorer, &r->rejects, jobs, &r->queue);
+    assert_true((r->queue != NULL) == (jobs > 1));
     lotk_survey_set_progress(r->survey, &r->progress);
     r->b = (struct lotk_batch){.s = s, .jobs = jobs, .scorer = r->scorer, .survey = r->survey,
-                               .rejects = &r->rejects, .progress = &r->progress,
-                               .quiet = true};
+                               .queue = r->queue, .rejects = &r->rejects,
+                               .progress = &r->progress, .quiet = true};
     lotk_err_clear(&r->err);
 }
 
@@ -86,6 +88,7 @@ static struct lotk_result *run_finish(struct run *r)
 
 static void run_clear(struct run *r)
 {
+    lotk_rowqueue_free(r->queue);
     lotk_survey_free(r->survey);
     lotk_scorer_free(r->scorer);
     lotk_rejects_clear(&r->rejects);
@@ -125,14 +128,21 @@ static void parallel_equals_one_reader(void **state)
     int par, fb;
     struct lotk_result *one = score(s, path, 1, &par, &fb);
     assert_int_equal(par, 0);
+    /* Two jobs: one range, the scorer on the second thread. */
     struct lotk_result *two = score(s, path, 2, &par, &fb);
+    assert_int_equal(par, 0);
+    assert_int_equal(fb, 0);
+    /* Four: two ranges, each with its scorer's thread. */
+    struct lotk_result *four = score(s, path, 4, &par, &fb);
     assert_int_equal(par, 1);
     assert_int_equal(fb, 0);
     assert_int_equal(one->norgs, 997);
     assert_int_equal(one->counts.rejected, 0);
     same_result(one, two);
+    same_result(one, four);
     lotk_result_free(one);
     lotk_result_free(two);
+    lotk_result_free(four);
     free(path);
     tu_rmtree(dir);
 }
@@ -146,7 +156,7 @@ static void duplicate_across_ranges_goes_back_to_one_reader(void **state)
     int par, fb;
     struct lotk_result *one = score(s, path, 1, &par, &fb);
     assert_int_equal(one->counts.rejected, 1);
-    struct lotk_result *two = score(s, path, 2, &par, &fb);
+    struct lotk_result *two = score(s, path, 4, &par, &fb);
     assert_int_equal(par, 0);
     assert_int_equal(fb, 1);
     same_result(one, two);
@@ -163,7 +173,7 @@ static void lone_cr_after_the_header(void **state)
     char *path = big_survey(dir, "\r", NULL);
     int par, fb;
     struct lotk_result *one = score(s, path, 1, &par, &fb);
-    struct lotk_result *two = score(s, path, 2, &par, &fb);
+    struct lotk_result *two = score(s, path, 4, &par, &fb);
     assert_int_equal(fb, 1); /* no LF to cut the header off at: one reader */
     assert_int_equal(one->norgs, 997);
     same_result(one, two); /* the first data row included (it was lost) */
@@ -200,7 +210,7 @@ static void truncated_while_ranges_are_read(void **state)
     for (int attempt = 0; attempt < 5 && !tested; attempt++) {
         char *path = big_survey(dir, "\n", NULL);
         struct run r;
-        run_init(&r, s, 2);
+        run_init(&r, s, 4);
         struct truncation t = {&r, path, false, false};
         pthread_t thread;
         assert_int_equal(pthread_create(&thread, NULL, truncate_soon, &t), 0);

@@ -1,0 +1,308 @@
+/* rowqueue.c — see rowqueue.h.
+ *
+ * Rows travel in batches of BATCH_ROWS, so that the two threads meet once per batch, not
+ * once per row; NBATCHES batches circulate, so the reader runs at most that far ahead and
+ * the queue's memory is fixed (about 1 MB for 60 items). */
+#include "input/rowqueue.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+
+enum {
+    BATCH_ROWS = 512,
+    NBATCHES = 4,
+    /* How many rows ahead the consumer announces an organization (prefetch): far enough
+     * for its memory to arrive, near enough to still be in cache when its row comes. */
+    PREFETCH_AHEAD = 4,
+};
+
+/* One row as the reader handed it, its strings in the batch's text. */
+struct queued_row {
+    long line;
+    size_t org, org_len; /* offset into text */
+    size_t resp;         /* offset into text, or SIZE_MAX: no respondent id */
+    bool small;
+    bool packed;         /* its answers are in the batch's packed, not answers */
+};
+
+/* A packed answer that stands for no answer (NaN). */
+#define PACKED_NONE INT8_MIN
+
+struct batch {
+    size_t n;
+    struct queued_row *rows; /* BATCH_ROWS */
+    /* Row i's answers at i × nitems of one of these. Answers that are whole numbers in
+     * int8 (the usual Likert row) travel as one byte each: the consumer's core reads them
+     * from the reader's, and a byte is an eighth of the lines a double would take. */
+    int8_t *packed;          /* BATCH_ROWS × nitems */
+    double *answers;         /* BATCH_ROWS × nitems */
+    struct lotk_buf text;    /* organization and respondent ids, NUL-terminated */
+    char *file;              /* the rows' file (one file a batch: see push) */
+};
+
+struct lotk_rowqueue {
+    struct lotk_survey_sink to;
+    void (*prefetch)(void *ctx, const char *org, size_t len);
+    size_t nitems;
+    double *unpacked;        /* the consumer's: one packed row's answers */
+    struct batch batches[NBATCHES];
+    /* Batch i is being filled, queued or consumed as filled, consumed count it: batch
+     * filled % NBATCHES is the reader's, consumed % NBATCHES .. the consumer's. */
+    pthread_mutex_t mu;
+    pthread_cond_t ready; /* a batch was queued, or closing */
+    pthread_cond_t freed; /* a batch was consumed */
+    unsigned long filled, consumed;
+    bool closing;
+    bool running;
+    pthread_t thread;
+    /* The consumer's first error; once set, later rows are dropped unread. */
+    int rc;
+    struct lotk_err err;
+};
+
+static struct batch *fill_batch(struct lotk_rowqueue *q)
+{
+    return &q->batches[q->filled % NBATCHES];
+}
+
+/* Stores row i's answers packed when every one is a whole number in int8 (or none), as
+ * the same double again: -0 and fractions take the doubles. */
+static bool pack(int8_t *to, const double *answers, size_t n)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        double a = answers[i];
+        if (a != a) {
+            to[i] = PACKED_NONE;
+            continue;
+        }
+        bool fits = a > INT8_MIN && a <= INT8_MAX;
+        int8_t v = fits ? (int8_t)a : 0;
+        to[i] = v;
+        ok &= fits && (double)v == a && !signbit(a);
+    }
+    return ok;
+}
+
+static const double *unpack(struct lotk_rowqueue *q, const int8_t *from)
+{
+    for (size_t i = 0; i < q->nitems; i++)
+        q->unpacked[i] = from[i] == PACKED_NONE ? NAN : from[i];
+    return q->unpacked;
+}
+
+/* Asks for what the consumer will read of row i: its line in rows, its answers, its
+ * organization (the sink's prefetch). */
+static void prefetch_row(const struct lotk_rowqueue *q, const struct batch *b, size_t i)
+{
+    const struct queued_row *r = &b->rows[i];
+    if (r->packed) {
+        const int8_t *p = b->packed + i * q->nitems;
+        for (size_t at = 0; at < q->nitems; at += 64)
+            __builtin_prefetch(p + at);
+    }
+    if (q->prefetch)
+        q->prefetch(q->to.row_ctx, b->text.data + r->org, r->org_len);
+}
+
+/* Hands the batch's rows to the wrapped sink, announcing them ahead. */
+static int consume(struct lotk_rowqueue *q, struct batch *b)
+{
+    const char *text = b->text.data;
+    for (size_t i = 0; i < PREFETCH_AHEAD && i < b->n; i++)
+        prefetch_row(q, b, i);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct queued_row *r = &b->rows[i];
+        if (i + PREFETCH_AHEAD < b->n)
+            prefetch_row(q, b, i + PREFETCH_AHEAD);
+        struct lotk_row row = {b->file,
+                               r->line,
+                               text + r->org,
+                               r->org_len,
+                               r->resp == SIZE_MAX ? NULL : text + r->resp,
+                               r->packed ? unpack(q, b->packed + i * q->nitems)
+                                         : b->answers + i * q->nitems,
+                               r->small};
+        int rc = q->to.on_row(q->to.row_ctx, &row, &q->err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void *run_consumer(void *arg)
+{
+    struct lotk_rowqueue *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (q->consumed == q->filled && !q->closing)
+            pthread_cond_wait(&q->ready, &q->mu);
+        if (q->consumed == q->filled) /* closing, and everything consumed */
+            break;
+        struct batch *b = &q->batches[q->consumed % NBATCHES];
+        bool failed = q->rc != 0;
+        pthread_mutex_unlock(&q->mu);
+        int rc = failed ? 0 : consume(q, b);
+        pthread_mutex_lock(&q->mu);
+        if (rc)
+            q->rc = rc;
+        q->consumed++;
+        pthread_cond_signal(&q->freed);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Queues the batch being filled and waits for the next one to be free. Returns the
+ * consumer's error, if it had one. */
+static int publish(struct lotk_rowqueue *q, struct lotk_err *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&q->mu);
+    if (fill_batch(q)->n > 0) {
+        if (!q->running) {
+            q->closing = false;
+            if (pthread_create(&q->thread, NULL, run_consumer, q) == 0) {
+                q->running = true;
+            } else {
+                /* No second thread: this one consumes the batch itself. */
+                pthread_mutex_unlock(&q->mu);
+                int crc = consume(q, fill_batch(q));
+                pthread_mutex_lock(&q->mu);
+                if (crc && !q->rc)
+                    q->rc = crc;
+                fill_batch(q)->n = 0;
+                goto out;
+            }
+        }
+        q->filled++;
+        pthread_cond_signal(&q->ready);
+        while (q->filled - q->consumed == NBATCHES)
+            pthread_cond_wait(&q->freed, &q->mu);
+        fill_batch(q)->n = 0;
+    }
+out:
+    if (q->rc) {
+        rc = q->rc;
+        *err = q->err;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+static int push(void *ctx, const struct lotk_row *row, struct lotk_err *err)
+{
+    struct lotk_rowqueue *q = ctx;
+    struct batch *b = fill_batch(q);
+    /* A batch holds rows of one file: row->file is valid only while its file is read. */
+    if (b->n > 0 && strcmp(b->file, row->file) != 0) {
+        int rc = publish(q, err);
+        if (rc)
+            return rc;
+        b = fill_batch(q);
+    }
+    if (b->n == 0) {
+        lotk_buf_reset(&b->text);
+        if (!b->file || strcmp(b->file, row->file) != 0) {
+            free(b->file);
+            b->file = lotk_xstrdup(row->file);
+        }
+    }
+    struct queued_row *r = &b->rows[b->n];
+    r->line = row->line;
+    r->small = row->small;
+    r->org = b->text.len;
+    r->org_len = row->org_len;
+    lotk_buf_append(&b->text, row->org, row->org_len);
+    lotk_buf_putc(&b->text, '\0');
+    r->resp = SIZE_MAX;
+    if (row->resp) {
+        r->resp = b->text.len;
+        lotk_buf_puts(&b->text, row->resp);
+        lotk_buf_putc(&b->text, '\0');
+    }
+    r->packed = pack(b->packed + b->n * q->nitems, row->answers, q->nitems);
+    if (!r->packed)
+        memcpy(b->answers + b->n * q->nitems, row->answers, q->nitems * sizeof *row->answers);
+    if (++b->n == BATCH_ROWS)
+        return publish(q, err);
+    return 0;
+}
+
+struct lotk_rowqueue *lotk_rowqueue_new(const struct lotk_survey_sink *to, size_t nitems,
+                                        void (*prefetch)(void *ctx, const char *org,
+                                                         size_t len))
+{
+    struct lotk_rowqueue *q = lotk_xcalloc(1, sizeof *q);
+    q->to = *to;
+    q->prefetch = prefetch;
+    q->nitems = nitems;
+    size_t cells = BATCH_ROWS * (nitems ? nitems : 1);
+    q->unpacked = lotk_xmalloc((nitems ? nitems : 1) * sizeof *q->unpacked);
+    for (size_t i = 0; i < NBATCHES; i++) {
+        q->batches[i].rows = lotk_xmalloc(BATCH_ROWS * sizeof *q->batches[i].rows);
+        q->batches[i].packed = lotk_xmalloc(cells * sizeof *q->batches[i].packed);
+        q->batches[i].answers = lotk_xmalloc(cells * sizeof *q->batches[i].answers);
+    }
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->ready, NULL);
+    pthread_cond_init(&q->freed, NULL);
+    lotk_err_clear(&q->err);
+    return q;
+}
+
+struct lotk_survey_sink lotk_rowqueue_sink(struct lotk_rowqueue *q)
+{
+    return (struct lotk_survey_sink){push, q, q->to.on_reject, q->to.reject_ctx,
+                                     q->to.reject_fields};
+}
+
+int lotk_rowqueue_drain(struct lotk_rowqueue *q, struct lotk_err *err)
+{
+    if (!q)
+        return 0;
+    /* The partial batch first; a failure is reported below, after the join. */
+    struct lotk_err ignored;
+    publish(q, &ignored);
+    pthread_mutex_lock(&q->mu);
+    bool running = q->running;
+    q->closing = true;
+    pthread_cond_signal(&q->ready);
+    pthread_mutex_unlock(&q->mu);
+    if (running)
+        pthread_join(q->thread, NULL);
+    q->running = false;
+    q->closing = false;
+    int rc = q->rc;
+    if (rc)
+        *err = q->err;
+    return rc;
+}
+
+void lotk_rowqueue_free(struct lotk_rowqueue *q)
+{
+    if (!q)
+        return;
+    struct lotk_err ignored;
+    lotk_rowqueue_drain(q, &ignored);
+    for (size_t i = 0; i < NBATCHES; i++) {
+        free(q->batches[i].rows);
+        free(q->batches[i].packed);
+        free(q->batches[i].answers);
+        free(q->batches[i].file);
+        lotk_buf_free(&q->batches[i].text);
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->ready);
+    pthread_cond_destroy(&q->freed);
+    free(q->unpacked);
+    free(q);
+}
