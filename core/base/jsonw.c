@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Makes room for n more bytes and the NUL that ends the buffer; returns where they go.
@@ -227,4 +228,117 @@ void lotk_jsonw_string(struct lotk_buf *out, const char *s, size_t len)
 {
     put_string(out, s, len);
     *reserve(out, 0) = '\0';
+}
+
+/* ---- a document written as it goes --------------------------------------------------- */
+
+void lotk_jsonw_begin(struct lotk_jsonw *w, struct lotk_buf *out, int depth)
+{
+    w->out = out;
+    w->base = w->depth = depth > 0 ? depth : 0;
+    w->empty = w->is_array = 0;
+    w->after_key = false;
+}
+
+/* Before a value or a key: the separator and line break put_value writes between members
+ * and elements; nothing after a key or for the value that is the whole document. */
+static void before_item(struct lotk_jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == w->base)
+        return;
+    uint64_t bit = 1ull << (w->depth - w->base - 1);
+    if (w->empty & bit)
+        w->empty &= ~bit;
+    else
+        put_char(w->out, ',');
+    put_newline(w->out, w->depth);
+}
+
+static void open_container(struct lotk_jsonw *w, char bracket, bool array)
+{
+    before_item(w);
+    put_char(w->out, bracket);
+    if (w->depth - w->base >= LOTK_JSONW_MAX_NESTING) /* a caller's bug, not input's */
+        abort();
+    uint64_t bit = 1ull << (w->depth - w->base);
+    w->depth++;
+    w->empty |= bit;
+    w->is_array = array ? w->is_array | bit : w->is_array & ~bit;
+}
+
+void lotk_jsonw_object(struct lotk_jsonw *w)
+{
+    open_container(w, '{', false);
+}
+
+void lotk_jsonw_array(struct lotk_jsonw *w)
+{
+    open_container(w, '[', true);
+}
+
+void lotk_jsonw_end(struct lotk_jsonw *w)
+{
+    uint64_t bit = 1ull << (w->depth - w->base - 1);
+    char bracket = w->is_array & bit ? ']' : '}';
+    w->depth--;
+    if (!(w->empty & bit)) /* "{}" and "[]" when empty, as put_value */
+        put_newline(w->out, w->depth);
+    w->empty &= ~bit;
+    put_char(w->out, bracket);
+    *reserve(w->out, 0) = '\0';
+}
+
+void lotk_jsonw_key(struct lotk_jsonw *w, const char *key)
+{
+    before_item(w);
+    put_string(w->out, key, strlen(key));
+    put(w->out, ": ", 2);
+    w->after_key = true;
+}
+
+void lotk_jsonw_real(struct lotk_jsonw *w, double x)
+{
+    before_item(w);
+    put_real(w->out, x);
+}
+
+void lotk_jsonw_int(struct lotk_jsonw *w, long long v)
+{
+    before_item(w);
+    put_integer(w->out, v);
+}
+
+void lotk_jsonw_str(struct lotk_jsonw *w, const char *s)
+{
+    before_item(w);
+    if (s)
+        put_string(w->out, s, strlen(s));
+    else
+        put(w->out, "null", 4);
+}
+
+void lotk_jsonw_bool(struct lotk_jsonw *w, bool b)
+{
+    before_item(w);
+    if (b)
+        put(w->out, "true", 4);
+    else
+        put(w->out, "false", 5);
+}
+
+void lotk_jsonw_null(struct lotk_jsonw *w)
+{
+    before_item(w);
+    put(w->out, "null", 4);
+}
+
+void lotk_jsonw_value(struct lotk_jsonw *w, const json_t *v)
+{
+    before_item(w);
+    put_value(w->out, v, w->depth);
+    *reserve(w->out, 0) = '\0';
 }

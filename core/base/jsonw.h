@@ -12,7 +12,9 @@
 #ifndef LOTK_JSONW_H
 #define LOTK_JSONW_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 
@@ -38,5 +40,42 @@ void lotk_jsonw_write(struct lotk_buf *out, const struct json_t *value, int dept
  * copied as they are, so the text is valid JSON only if s is. out is NUL-terminated
  * afterwards. */
 void lotk_jsonw_string(struct lotk_buf *out, const char *s, size_t len);
+
+/* ---- a document written as it goes ----------------------------------------------------
+ *
+ * The same text as lotk_jsonw_write gives for the tree of the same values, written without
+ * the tree: a result's organizations are written once each, and building, walking and
+ * freeing a jansson tree per organization (a hash table per object, an allocation per
+ * value) cost more than the text itself. Open an object or array, write its members (a key,
+ * then a value) or elements, end it; the separators, line breaks and indentation come by
+ * themselves. The caller nests at most LOTK_JSONW_MAX_NESTING containers and pairs every
+ * open with an end. */
+enum { LOTK_JSONW_MAX_NESTING = 64 };
+
+struct lotk_jsonw {
+    struct lotk_buf *out;
+    int base, depth;      /* the document's depth; the open container's members' depth */
+    uint64_t empty;       /* bit k: the k-th open container has no member yet */
+    uint64_t is_array;    /* bit k: it is an array */
+    bool after_key;       /* a key was written: its value follows on the same line */
+};
+
+/* Starts a document at depth (as lotk_jsonw_write's) at the end of out. */
+void lotk_jsonw_begin(struct lotk_jsonw *w, struct lotk_buf *out, int depth);
+void lotk_jsonw_object(struct lotk_jsonw *w);
+void lotk_jsonw_array(struct lotk_jsonw *w);
+/* Ends the innermost open object or array. */
+void lotk_jsonw_end(struct lotk_jsonw *w);
+/* An object member's key (a NUL-terminated string); its value comes next. */
+void lotk_jsonw_key(struct lotk_jsonw *w, const char *key);
+/* A real as lotk_jsonw_write writes reals; NaN (lotk's "no value") and infinities: null. */
+void lotk_jsonw_real(struct lotk_jsonw *w, double x);
+void lotk_jsonw_int(struct lotk_jsonw *w, long long v);
+/* A string; NULL: null. */
+void lotk_jsonw_str(struct lotk_jsonw *w, const char *s);
+void lotk_jsonw_bool(struct lotk_jsonw *w, bool b);
+void lotk_jsonw_null(struct lotk_jsonw *w);
+/* A jansson tree as a value, laid out as lotk_jsonw_write lays it out at that depth. */
+void lotk_jsonw_value(struct lotk_jsonw *w, const struct json_t *v);
 
 #endif

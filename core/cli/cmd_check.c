@@ -128,7 +128,9 @@ static int dry_run_rule(struct lotk_plugins *p, const struct lotk_standard *s, s
     o.band = lotk_score_band(s, o.points);
     json_t *view = lotk_result_org_json(s, &o);
     struct lotk_rule_effect e;
-    int rc = lotk_plugin_rule(p, pl, rule, view, &e, &err);
+    int rc = view ? lotk_plugin_rule(p, pl, rule, view, &e, &err)
+                  : lotk_err_set(&err, LOTK_EPLUGIN, NULL, 0, 0,
+                                 "the sample organization did not read back as JSON");
     if (rc) {
         char where[600] = "";
         if (err.file[0] && err.line)

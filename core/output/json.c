@@ -415,16 +415,77 @@ static json_t *ranks_json(const struct lotk_ranks *rk)
     return j;
 }
 
-static void add_org_percentiles(const struct lotk_ranks *rk, const struct lotk_standard *s,
-                                size_t org, json_t *org_json)
+/* What json_org adds to an organization after its own members. */
+struct org_extras {
+    const struct lotk_result_table *t;
+    size_t org;
+};
+
+static void node_extras(void *ctx, struct lotk_jsonw *w, size_t node)
 {
-    const double *pct = &rk->pct[org * rk->nnodes];
-    json_object_set_new(org_json, "percentile", lotk_json_real_or_null(pct[0]));
-    json_t *nodes = json_object_get(org_json, "nodes");
-    for (size_t i = 1; i < rk->nnodes; i++) {
-        json_t *n = json_object_get(nodes, s->nodes[i].id);
-        if (n)
-            json_object_set_new(n, "percentile", lotk_json_real_or_null(pct[i]));
+    const struct org_extras *x = ctx;
+    const struct lotk_ranks *rk = x->t->ranks;
+    if (rk) {
+        lotk_jsonw_key(w, "percentile");
+        lotk_jsonw_real(w, rk->pct[x->org * rk->nnodes + node]);
+    }
+}
+
+static void write_org_bootstrap(struct lotk_jsonw *w, const struct lotk_bootstrap *b,
+                                const struct lotk_standard *s, size_t org)
+{
+    const struct lotk_boot_org *bo = &b->orgs[org];
+    lotk_jsonw_object(w);
+    lotk_jsonw_key(w, "replicates");
+    lotk_jsonw_int(w, b->opts.replicates);
+    lotk_jsonw_key(w, "confidence");
+    lotk_jsonw_real(w, b->opts.confidence);
+    lotk_jsonw_key(w, "points_ci");
+    lotk_jsonw_array(w);
+    lotk_jsonw_real(w, bo->lo);
+    lotk_jsonw_real(w, bo->hi);
+    lotk_jsonw_end(w);
+    lotk_jsonw_key(w, "undefined");
+    lotk_jsonw_int(w, bo->undefined);
+    lotk_jsonw_key(w, "grades");
+    if (bo->grade_p) {
+        lotk_jsonw_object(w);
+        for (size_t k = 0; k < b->nbands; k++) {
+            lotk_jsonw_key(w, s->bands[k].grade);
+            lotk_jsonw_real(w, bo->grade_p[k]);
+        }
+        lotk_jsonw_end(w);
+    } else {
+        lotk_jsonw_null(w);
+    }
+    lotk_jsonw_end(w);
+}
+
+static void org_extras(void *ctx, struct lotk_jsonw *w)
+{
+    const struct org_extras *x = ctx;
+    const struct lotk_result_table *t = x->t;
+    size_t i = x->org;
+    if (t->ranks) {
+        lotk_jsonw_key(w, "percentile");
+        lotk_jsonw_real(w, t->ranks->pct[i * t->ranks->nnodes]);
+    }
+    if (t->bootstrap) {
+        lotk_jsonw_key(w, "bootstrap");
+        write_org_bootstrap(w, t->bootstrap, t->result->standard, i);
+    }
+    if (t->screened) {
+        lotk_jsonw_key(w, "screened");
+        lotk_jsonw_int(w, t->screened[i]);
+    }
+    if (t->summary && t->summary->rank[i]) {
+        lotk_jsonw_key(w, "rank");
+        lotk_jsonw_object(w);
+        lotk_jsonw_key(w, "position");
+        lotk_jsonw_int(w, (long long)t->summary->rank[i]);
+        lotk_jsonw_key(w, "of");
+        lotk_jsonw_int(w, (long long)t->summary->ranked);
+        lotk_jsonw_end(w);
     }
 }
 
@@ -438,29 +499,6 @@ static json_t *bootstrap_json(const struct lotk_bootstrap *b)
     json_object_set_new(j, "resampled", json_string("respondents within each organization"));
     json_object_set_new(j, "rules", json_string("not re-run: total before rules"));
     return j;
-}
-
-static void add_org_bootstrap(const struct lotk_bootstrap *b, const struct lotk_standard *s,
-                              size_t org, json_t *org_json)
-{
-    const struct lotk_boot_org *bo = &b->orgs[org];
-    json_t *j = json_object();
-    json_object_set_new(j, "replicates", json_integer(b->opts.replicates));
-    json_object_set_new(j, "confidence", json_real(b->opts.confidence));
-    json_t *ci = json_array();
-    json_array_append_new(ci, lotk_json_real_or_null(bo->lo));
-    json_array_append_new(ci, lotk_json_real_or_null(bo->hi));
-    json_object_set_new(j, "points_ci", ci);
-    json_object_set_new(j, "undefined", json_integer(bo->undefined));
-    if (bo->grade_p) {
-        json_t *g = json_object();
-        for (size_t k = 0; k < b->nbands; k++)
-            json_object_set_new(g, s->bands[k].grade, json_real(bo->grade_p[k]));
-        json_object_set_new(j, "grades", g);
-    } else {
-        json_object_set_new(j, "grades", json_null());
-    }
-    json_object_set_new(org_json, "bootstrap", j);
 }
 
 json_t *lotk_write_json_basis(const struct lotk_standard *s, const struct lotk_compare_basis *b)
@@ -506,25 +544,15 @@ static json_t *respondent_json(const struct lotk_result *r, const struct lotk_re
 static void json_org(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
                      size_t pos, struct lotk_buf *out)
 {
+    (void)opts;
     const struct lotk_result *r = t->result;
     size_t i = t->shown[pos];
-    const struct lotk_standard *s = r->standard;
-    json_t *o = lotk_result_org_json(s, &r->orgs[i]);
-    if (t->ranks)
-        add_org_percentiles(t->ranks, s, i, o);
-    if (t->bootstrap)
-        add_org_bootstrap(t->bootstrap, s, i, o);
-    if (t->screened)
-        json_object_set_new(o, "screened", json_integer(t->screened[i]));
-    if (t->summary && t->summary->rank[i]) {
-        json_t *rank = json_object();
-        json_object_set_new(rank, "position", json_integer((json_int_t)t->summary->rank[i]));
-        json_object_set_new(rank, "of", json_integer((json_int_t)t->summary->ranked));
-        json_object_set_new(o, "rank", rank);
-    }
+    struct org_extras x = {t, i};
+    struct lotk_result_json_extras extras = {node_extras, org_extras, &x};
+    struct lotk_jsonw w;
     lotk_buf_puts(out, "    ");
-    lotk_jsonw_write(out, o, 2);
-    json_decref(o);
+    lotk_jsonw_begin(&w, out, 2);
+    lotk_result_org_write(&w, r->standard, &r->orgs[i], &extras);
     lotk_buf_puts(out, pos + 1 < t->nshown ? ",\n" : "\n  ]");
 }
 

@@ -94,6 +94,11 @@ int lotk_rules_apply(struct lotk_result *r, struct lotk_plugins *plugins, struct
             struct lotk_org_result *o = &r->orgs[i];
             struct lotk_rule_effect e;
             json_t *view = lotk_result_org_json(s, o);
+            if (!view)
+                return lotk_err_set(err, LOTK_EPLUGIN, NULL, 0, 0,
+                                    "organization '%s': its result did not read back as "
+                                    "JSON for rule %s",
+                                    o->id, pl->name);
             rc = lotk_plugin_rule(plugins, pl, &s->rules[k], view, &e, err);
             json_decref(view);
             if (rc == 0 && e.applied)
