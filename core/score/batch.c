@@ -24,12 +24,20 @@ int lotk_batch_default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
-/* Byte ranges read at once. Each range takes two threads, its reader and its scorer
- * (rowqueue.h), so two or three jobs read one range: no merge, and every organization's
- * sums held once. Ranges are for the cores beyond. */
-static int ranges_of(int jobs)
+/* Threads a byte range takes: its reader and its scorer (rowqueue.h), so two or three jobs
+ * read one range, with no merge and every organization's sums held once. A respondent
+ * plugin is most of the scoring, and one Lua state runs on one thread: then every job is
+ * a range of its own, its plugin in its own state. */
+static int threads_per_range(const struct lotk_batch *b)
 {
-    return jobs / 2 > 1 ? jobs / 2 : 1;
+    return b->s->respondent_plugin ? 1 : 2;
+}
+
+/* Byte ranges read at once. */
+static int ranges_of(const struct lotk_batch *b)
+{
+    int n = b->jobs / threads_per_range(b);
+    return n > 1 ? n : 1;
 }
 
 struct lotk_survey *lotk_batch_reader_new(const struct lotk_standard *s,
@@ -96,8 +104,8 @@ static int worker_init(struct worker *w, const struct lotk_batch *b, struct lotk
             return err->code;
     }
     w->scorer = lotk_scorer_new(s, w->plugins, false);
-    w->survey = lotk_batch_reader_new(s, w->scorer, &w->rejects, b->jobs / ranges_of(b->jobs),
-                                      &w->queue);
+    w->survey =
+        lotk_batch_reader_new(s, w->scorer, &w->rejects, threads_per_range(b), &w->queue);
     lotk_survey_set_progress(w->survey, b->progress);
     lotk_survey_set_options(w->survey, &b->survey_options);
     return 0;
@@ -168,7 +176,7 @@ static int read_parallel(struct lotk_batch *b, const char *path, int fd, const s
     uint64_t begin = lotk_survey_header_data_offset(h);
     uint64_t cut[MAX_JOBS + 1];
     cut[0] = begin;
-    int ranges = ranges_of(b->jobs);
+    int ranges = ranges_of(b);
     for (int i = 1; i < ranges; i++) {
         uint64_t target = begin + (size - begin) * (uint64_t)i / (uint64_t)ranges;
         uint64_t at = next_line_start(fd, target > cut[n] ? target : cut[n], size);
@@ -256,7 +264,7 @@ int lotk_batch_read(struct lotk_batch *b, const char *path, struct lotk_err *err
 {
     int fd = -1;
     struct stat st;
-    bool parallel = ranges_of(b->jobs) > 1 && !b->sequential_only && strcmp(path, "-") != 0;
+    bool parallel = ranges_of(b) > 1 && !b->sequential_only && strcmp(path, "-") != 0;
     /* Only a regular file is opened here: opening a FIFO an extra time would wait for its
      * writer and take its data from the reader that follows. */
     bool regular = strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
