@@ -87,14 +87,19 @@ static struct lotk_norm_group *builder_group(struct builder *b, const char *id)
     return &b->groups[i];
 }
 
-static void builder_add(struct builder *b, const char *id, double x)
+/* Adds x (NaN: nothing) to group gi. */
+static void builder_add_at(struct builder *b, size_t gi, double x)
 {
-    size_t gi = (size_t)(builder_group(b, id) - b->groups);
     if (x != x)
         return;
     struct lotk_norm_group *g = &b->groups[gi];
     lotk_grow(&g->values, &b->caps[gi], g->n + 1, sizeof *g->values);
     g->values[g->n++] = x;
+}
+
+static void builder_add(struct builder *b, const char *id, double x)
+{
+    builder_add_at(b, (size_t)(builder_group(b, id) - b->groups), x);
 }
 
 /* Sorts every group and suppresses the small ones; hands the groups to nm. */
@@ -107,7 +112,7 @@ static void builder_finish(struct builder *b, struct lotk_norms *nm)
             free(g->values);
             g->values = NULL;
         } else {
-            qsort(g->values, g->n, sizeof *g->values, lotk_double_cmp);
+            lotk_sort_doubles(g->values, g->n);
         }
     }
     nm->groups = b->groups;
@@ -223,16 +228,20 @@ struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_
     nm->std_version = lotk_xstrdup(s->version);
     nm->std_sha256 = lotk_xstrdup(s->sha256);
     nm->min_group = min_group;
+    /* Each node's group found once, not once per organization (node 0 is "total"). */
+    size_t *group = lotk_xmalloc((s->nnodes ? s->nnodes : 1) * sizeof *group);
     for (size_t i = 0; i < s->nnodes; i++)
-        builder_group(&b, s->nodes[i].id); /* node 0 is "total" */
+        group[i] = (size_t)(builder_group(&b, s->nodes[i].id) - b.groups);
+    if (s->nnodes)
+        group[0] = (size_t)(builder_group(&b, "total") - b.groups);
     for (size_t k = 0; k < r->norgs; k++) {
         const struct lotk_org_result *o = &r->orgs[k];
         if (o->flags & LOTK_FLAG_FEW_RESPONDENTS)
             continue;
-        builder_add(&b, "total", o->points);
-        for (size_t i = 1; i < s->nnodes; i++)
-            builder_add(&b, s->nodes[i].id, o->points_of[i]);
+        for (size_t i = 0; i < s->nnodes; i++)
+            builder_add_at(&b, group[i], i ? o->points_of[i] : o->points);
     }
+    free(group);
     builder_finish(&b, nm);
     return nm;
 }
@@ -358,17 +367,35 @@ struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct 
     rk->suppressed = lotk_xcalloc(nn, sizeof *rk->suppressed);
     const struct lotk_norm_group *total = lotk_norms_group(nm, "total");
     rk->organizations = total ? total->n : 0;
+    const struct lotk_norm_group **groups = lotk_xcalloc(nn ? nn : 1, sizeof *groups);
     for (size_t i = 0; i < nn; i++) {
         const struct lotk_norm_group *g = lotk_norms_group(nm, s->nodes[i].id);
-        bool usable = g && !g->suppressed;
-        if (!usable)
+        if (g && !g->suppressed)
+            groups[i] = g;
+        else
             rk->suppressed[rk->nsuppressed++] = lotk_xstrdup(s->nodes[i].id);
-        for (size_t k = 0; k < r->norgs; k++) {
+    }
+    /* Organizations a block at a time, and in a block node by node: an organization's
+     * points are read once (not once per node, a cache miss each among thousands), and
+     * one node's sorted values serve a whole block of searches while in cache. */
+    enum { BLOCK = 256 };
+    for (size_t from = 0; from < r->norgs; from += BLOCK) {
+        size_t to = from + BLOCK < r->norgs ? from + BLOCK : r->norgs;
+        for (size_t k = from; k < to; k++) {
             const struct lotk_org_result *o = &r->orgs[k];
-            double x = i == 0 ? o->points : o->points_of[i];
-            rk->pct[k * nn + i] = usable ? lotk_norms_percentile(g->values, g->n, x) : NAN;
+            rk->pct[k * nn] = o->points;
+            for (size_t i = 1; i < nn; i++)
+                rk->pct[k * nn + i] = o->points_of[i];
+        }
+        for (size_t i = 0; i < nn; i++) {
+            const struct lotk_norm_group *g = groups[i];
+            for (size_t k = from; k < to; k++) {
+                double *p = &rk->pct[k * nn + i];
+                *p = g ? lotk_norms_percentile(g->values, g->n, *p) : NAN;
+            }
         }
     }
+    free(groups);
     return rk;
 }
 

@@ -20,7 +20,7 @@ static double median(double *x, size_t n)
     for (size_t i = 0; i < n; i++)
         if (x[i] == x[i])
             x[m++] = x[i];
-    qsort(x, m, sizeof *x, lotk_double_cmp);
+    lotk_sort_doubles(x, m);
     return lotk_norms_quantile(x, m, 0.5);
 }
 

@@ -6,9 +6,11 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/dtoa.h"
+#include "base/mem.h"
 
 /* strtod follows LC_NUMERIC. lotk never sets it, but a program embedding lotk's library
  * might: numbers are always read in the C locale, switched to for the calling thread
@@ -138,4 +140,64 @@ int lotk_double_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The value's bits as an unsigned integer in the values' order: negatives flipped whole,
+ * positives with the sign bit set. -0 takes +0's key, so that the two stay equal. */
+static inline uint64_t order_key(double x)
+{
+    uint64_t u;
+    if (x == 0)
+        x = 0.0;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | (1ull << 63);
+}
+
+enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS, RADIX_PASSES = 6, SMALL_SORT = 64 };
+
+void lotk_sort_doubles(double *v, size_t n)
+{
+    if (n < SMALL_SORT) { /* insertion sort: stable, and quickest this short */
+        for (size_t i = 1; i < n; i++) {
+            double x = v[i];
+            uint64_t k = order_key(x);
+            size_t j = i;
+            for (; j > 0 && order_key(v[j - 1]) > k; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    /* Least significant digit first, each pass stable: every pass's counts at once, and a
+     * pass whose digit is the same for every value (the sign and most of the exponent of
+     * scores in a range) is skipped. */
+    size_t (*count)[RADIX] = lotk_xcalloc(RADIX_PASSES, sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = order_key(v[i]);
+        for (int p = 0; p < RADIX_PASSES; p++)
+            count[p][(k >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+    }
+    double *from = v, *to = lotk_xmalloc(n * sizeof *to);
+    for (int p = 0; p < RADIX_PASSES; p++) {
+        size_t *c = count[p];
+        if (c[(order_key(v[0]) >> (p * RADIX_BITS)) & (RADIX - 1)] == n)
+            continue;
+        size_t at = 0;
+        for (size_t d = 0; d < RADIX; d++) {
+            size_t m = c[d];
+            c[d] = at;
+            at += m;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[c[(order_key(from[i]) >> (p * RADIX_BITS)) & (RADIX - 1)]++] = from[i];
+        double *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) {
+        memcpy(v, from, n * sizeof *v);
+        to = from;
+    }
+    free(to);
+    free(count);
 }

@@ -17,4 +17,10 @@ int lotk_parse_double(const char *s, size_t n, double *out);
 /* qsort comparator of doubles, ascending (for arrays without NaN). */
 int lotk_double_cmp(const void *a, const void *b);
 
+/* Sorts v[0..n) ascending (no NaN among them): the order qsort with lotk_double_cmp gives
+ * with glibc, whose qsort is a stable merge sort, so -0 and 0 keep their order among each
+ * other; a radix sort, several times quicker on the thousands of scores a norm table
+ * sorts per indicator. */
+void lotk_sort_doubles(double *v, size_t n);
+
 #endif

@@ -654,6 +654,58 @@ static void read_file_limits(void **state)
     tu_rmtree(dir);
 }
 
+
+/* A plain stable merge sort by value (-0 equal to 0): what lotk_sort_doubles must match. */
+static void reference_sort(double *v, double *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    reference_sort(v, tmp, h);
+    reference_sort(v + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = v[j] < v[i] ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+/* Every size around the insertion-sort cut, values that share their high bits (scores)
+ * and values that do not, duplicates, both zeros: the same bits in the same places as the
+ * stable reference, -0 and 0 in their first order. */
+static void sort_doubles_matches_a_stable_sort(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 40000};
+    uint64_t x = 88172645463325252ull;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+        for (int kind = 0; kind < 3; kind++) {
+            size_t n = sizes[si];
+            double *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+            double *tmp = malloc((n + 1) * sizeof *tmp);
+            for (size_t i = 0; i < n; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                double v;
+                if (kind == 0) /* scores: a few hundred distinct values in [0, 100] */
+                    v = (double)(x % 400) / 4;
+                else if (kind == 1) /* anything: signs, magnitudes, subnormals */
+                    memcpy(&v, &x, sizeof v), v = v == v ? v : 1.5;
+                else /* zeros of both signs among a few values */
+                    v = (const double[]){0.0, -0.0, 1, -1, 0.5}[x % 5];
+                a[i] = b[i] = v;
+            }
+            lotk_sort_doubles(a, n);
+            reference_sort(b, tmp, n);
+            assert_memory_equal(a, b, n * sizeof *a);
+            free(a);
+            free(b);
+            free(tmp);
+        }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +727,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(atomic_write_failures),
         cmocka_unit_test(output_commit_and_abort),
         cmocka_unit_test(read_file_limits),
+        cmocka_unit_test(sort_doubles_matches_a_stable_sort),
     };
     const struct CMUnitTest bugs[] = {
         cmocka_unit_test(numbers_ignore_lc_numeric),
