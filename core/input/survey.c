@@ -138,8 +138,7 @@ static void reset_row(struct lotk_survey_reader *rd)
         lotk_buf_reset(&rd->extras[i]);
     rd->screened = false;
     rd->small = true;
-    for (size_t i = 0; i < rd->sv->s->nitems; i++)
-        rd->answers[i] = NAN;
+    memcpy(rd->answers, rd->no_answers, rd->sv->s->nitems * sizeof *rd->answers);
 }
 
 /* Hands a rejected or screened row to the sink, with its fields when they were kept. */
@@ -279,8 +278,10 @@ static int reader_init(struct lotk_survey_reader *rd, struct lotk_survey *sv, co
     rd->keep_fields = sv->sink.on_reject && sv->sink.reject_fields;
     size_t nitems = sv->s->nitems ? sv->s->nitems : 1;
     rd->answers = lotk_xmalloc(nitems * sizeof *rd->answers);
+    rd->no_answers = lotk_xmalloc(nitems * sizeof *rd->no_answers);
     for (size_t i = 0; i < nitems; i++)
-        rd->answers[i] = NAN;
+        rd->no_answers[i] = NAN;
+    memcpy(rd->answers, rd->no_answers, nitems * sizeof *rd->answers);
     /* One cell for the answering time, one per attention check (screening). Every reader
      * has them, a range's too, though only the header's mapping says which columns. */
     rd->nextras = 1 + sv->s->screening.nattention;
@@ -298,6 +299,7 @@ static void reader_clear(struct lotk_survey_reader *rd)
         lotk_buf_free(&rd->extras[i]);
     free(rd->extras);
     free(rd->answers);
+    free(rd->no_answers);
     free(rd->fast);
     free(rd->field_starts);
     lotk_buf_free(&rd->org);

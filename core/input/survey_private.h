@@ -100,6 +100,7 @@ struct lotk_survey_reader {
     size_t fast_columns;
     /* current row */
     double *answers;
+    double *no_answers; /* every item NaN: what answers start each row from, in one copy */
     struct lotk_buf org, resp;
     /* resp's key, set with it: a row that reaches the id check read its id column. */
     struct lotk_idset_key id_key;
