@@ -16,17 +16,16 @@ enum {
     MIN_CAP = 64,
 };
 
-/* A character's 6-bit code in a packed id, -1 for one that cannot be packed. */
-static int char_code(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'Z')
-        return 10 + (c - 'A');
-    if (c >= 'a' && c <= 'z')
-        return 36 + (c - 'a');
-    return c == '-' ? 62 : c == '_' ? 63 : -1;
-}
+/* Each byte's 6-bit code in a packed id plus one, 0 for a byte that cannot be packed:
+ * one load a character, an id being packed for every row. */
+static const unsigned char CHAR_CODE1[256] = {
+    ['0'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ['A'] = 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+            24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
+    ['a'] = 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49,
+            50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62,
+    ['-'] = 63, ['_'] = 64,
+};
 
 static const char CODE_CHAR[64] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -38,10 +37,10 @@ static uint64_t pack(const char *id, size_t len)
         return 0;
     uint64_t v = (uint64_t)len << 60;
     for (size_t i = 0; i < len; i++) {
-        int c = char_code((unsigned char)id[i]);
-        if (c < 0)
+        unsigned c = CHAR_CODE1[(unsigned char)id[i]];
+        if (c == 0)
             return 0;
-        v |= (uint64_t)c << (6 * i);
+        v |= (uint64_t)(c - 1) << (6 * i);
     }
     return v;
 }
@@ -103,16 +102,9 @@ static uint64_t slot_hash(const struct lotk_idset *set, uint64_t slot)
     return hash_bytes(text, len);
 }
 
-/* What a lookup of one id needs: its packed slot (0: not packable) and its hash. */
-struct key {
-    uint64_t packed, hash;
-    const char *id;
-    size_t len;
-};
-
-static struct key key_of(const char *id, size_t len)
+struct lotk_idset_key lotk_idset_key(const char *id, size_t len)
 {
-    struct key k = {pack(id, len), 0, id, len};
+    struct lotk_idset_key k = {pack(id, len), 0, id, len};
     k.hash = k.packed ? mix(k.packed) : hash_bytes(id, len);
     return k;
 }
@@ -123,7 +115,7 @@ static size_t home(size_t cap, uint64_t hash)
 }
 
 /* The slot that holds k, or the empty slot where it would go. */
-static size_t find(const struct lotk_idset *set, const struct key *k)
+static size_t find(const struct lotk_idset *set, const struct lotk_idset_key *k)
 {
     uint64_t tag = k->hash & ((1ULL << TAG_BITS) - 1);
     for (size_t i = home(set->cap, k->hash);; i = i + 1 == set->cap ? 0 : i + 1) {
@@ -172,7 +164,7 @@ void lotk_idset_reserve(struct lotk_idset *set, size_t n)
         rehash(set, cap_for(n));
 }
 
-static uint64_t arena_add(struct lotk_idset *set, const struct key *k)
+static uint64_t arena_add(struct lotk_idset *set, const struct lotk_idset_key *k)
 {
     size_t offset = set->arena_len;
     if (offset >> OFFSET_BITS) /* a terabyte of ids: no machine lotk runs on has it */
@@ -191,33 +183,43 @@ static uint64_t arena_add(struct lotk_idset *set, const struct key *k)
            (k->hash & ((1ULL << TAG_BITS) - 1)) << OFFSET_BITS | (uint64_t)offset;
 }
 
-bool lotk_idset_insert(struct lotk_idset *set, const char *id, size_t len)
+bool lotk_idset_insert_key(struct lotk_idset *set, const struct lotk_idset_key *k)
 {
     if ((set->count + 1) * 5 > set->cap * 4) {
         size_t grown = set->cap + set->cap / 2;
         rehash(set, grown > cap_for(set->count + 1) ? grown : cap_for(set->count + 1));
     }
-    struct key k = key_of(id, len);
-    size_t i = find(set, &k);
+    size_t i = find(set, k);
     if (set->slots[i])
         return false;
-    set->slots[i] = k.packed ? k.packed : arena_add(set, &k);
+    set->slots[i] = k->packed ? k->packed : arena_add(set, k);
     set->count++;
     return true;
+}
+
+bool lotk_idset_insert(struct lotk_idset *set, const char *id, size_t len)
+{
+    struct lotk_idset_key k = lotk_idset_key(id, len);
+    return lotk_idset_insert_key(set, &k);
+}
+
+bool lotk_idset_contains_key(const struct lotk_idset *set, const struct lotk_idset_key *k)
+{
+    return set->count && set->slots[find(set, k)] != 0;
 }
 
 bool lotk_idset_contains(const struct lotk_idset *set, const char *id, size_t len)
 {
     if (!set->count)
         return false;
-    struct key k = key_of(id, len);
-    return set->slots[find(set, &k)] != 0;
+    struct lotk_idset_key k = lotk_idset_key(id, len);
+    return lotk_idset_contains_key(set, &k);
 }
 
-void lotk_idset_prefetch(const struct lotk_idset *set, const char *id, size_t len)
+void lotk_idset_prefetch(const struct lotk_idset *set, const struct lotk_idset_key *k)
 {
     if (set->cap)
-        __builtin_prefetch(&set->slots[home(set->cap, key_of(id, len).hash)]);
+        __builtin_prefetch(&set->slots[home(set->cap, k->hash)]);
 }
 
 bool lotk_idset_any(const struct lotk_idset *set,

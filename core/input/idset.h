@@ -22,20 +22,32 @@ struct lotk_idset {
     size_t arena_len, arena_cap;
 };
 
+/* What finding one id takes: its packed slot (0: not packable) and its hash, the same in
+ * every set. Computed once for an id that is prefetched, then looked up and inserted. */
+struct lotk_idset_key {
+    uint64_t packed, hash;
+    const char *id; /* the id's bytes, which must stay put while the key is used */
+    size_t len;
+};
+
+struct lotk_idset_key lotk_idset_key(const char *id, size_t len);
+
 /* Adds id[0..len) (any bytes, NUL included; len > 0). Returns true when it was new, false
  * when the set held it already (the set is then unchanged). */
 bool lotk_idset_insert(struct lotk_idset *set, const char *id, size_t len);
+bool lotk_idset_insert_key(struct lotk_idset *set, const struct lotk_idset_key *k);
 
 /* Whether the set holds id[0..len). */
 bool lotk_idset_contains(const struct lotk_idset *set, const char *id, size_t len);
+bool lotk_idset_contains_key(const struct lotk_idset *set, const struct lotk_idset_key *k);
 
 /* Makes room for n ids in all, so that a set filled to n never grows (and never holds its
  * old and new tables at once while growing). */
 void lotk_idset_reserve(struct lotk_idset *set, size_t n);
 
-/* Starts the load of the slot where id[0..len) would be looked for: call it when the id is
- * read, lotk_idset_insert later in the row finds it in cache. */
-void lotk_idset_prefetch(const struct lotk_idset *set, const char *id, size_t len);
+/* Starts the load of the slot where k's id would be looked for: call it when the id is
+ * read, lotk_idset_insert_key later in the row finds it in cache. */
+void lotk_idset_prefetch(const struct lotk_idset *set, const struct lotk_idset_key *k);
 
 /* Calls fn with every id in the set (text and length; valid only during the call) until fn
  * returns true; returns whether one did. Ids come in slot order. */

@@ -5,6 +5,9 @@
  * the queue's memory is fixed (about 1 MB for 60 items). */
 #include "input/rowqueue.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -73,22 +76,54 @@ static struct batch *fill_batch(struct lotk_rowqueue *q)
     return &q->batches[q->filled % NBATCHES];
 }
 
-/* Stores row i's answers packed when every one is a whole number in int8 (or none), as
- * the same double again: -0 and fractions take the doubles. */
+/* One answer as pack stores it; whether it may be packed. */
+static bool pack_one(int8_t *to, double a)
+{
+    if (a >= 0 && a <= INT8_MAX) { /* false for NaN */
+        *to = (int8_t)a;
+        return (double)*to == a && !signbit(a);
+    }
+    *to = PACKED_NONE;
+    return a != a;
+}
+
+#ifdef __SSE2__
+/* Of two answers, the lanes pack may store: NaN, or a whole number in 0..INT8_MAX with its
+ * sign bit clear (so not -0); *v gets their truncations (NaN's is INT32_MIN). */
+static __m128d packable2(__m128d a, __m128i *v)
+{
+    *v = _mm_cvttpd_epi32(a);
+    __m128d whole = _mm_and_pd(_mm_cmpeq_pd(_mm_cvtepi32_pd(*v), a),
+                               _mm_cmple_pd(a, _mm_set1_pd(INT8_MAX)));
+    __m128d negative = _mm_castsi128_pd(
+        _mm_srai_epi32(_mm_shuffle_epi32(_mm_castpd_si128(a), 0xF5), 31));
+    return _mm_or_pd(_mm_cmpunord_pd(a, a), _mm_andnot_pd(negative, whole));
+}
+#endif
+
+/* Stores row i's answers packed when every one is a whole number in 0..INT8_MAX (or
+ * none), as the same double again: negatives, -0 and fractions take the doubles, and what
+ * was stored here is then never read. The producer's thread packs every answer of every
+ * row: four a step where the machine has vectors (any x86-64), saturating to int8 turning
+ * a NaN's INT32_MIN into PACKED_NONE. */
 static bool pack(int8_t *to, const double *answers, size_t n)
 {
     bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        double a = answers[i];
-        if (a != a) {
-            to[i] = PACKED_NONE;
-            continue;
-        }
-        bool fits = a > INT8_MIN && a <= INT8_MAX;
-        int8_t v = fits ? (int8_t)a : 0;
-        to[i] = v;
-        ok &= fits && (double)v == a && !signbit(a);
+    size_t i = 0;
+#ifdef __SSE2__
+    __m128d all = _mm_castsi128_pd(_mm_set1_epi32(-1));
+    for (; i + 4 <= n; i += 4) {
+        __m128i lo, hi;
+        all = _mm_and_pd(all, packable2(_mm_loadu_pd(answers + i), &lo));
+        all = _mm_and_pd(all, packable2(_mm_loadu_pd(answers + i + 2), &hi));
+        __m128i v = _mm_packs_epi32(_mm_unpacklo_epi64(lo, hi), _mm_setzero_si128());
+        int32_t four = _mm_cvtsi128_si32(_mm_packs_epi16(v, v));
+        memcpy(to + i, &four, sizeof four);
     }
+    ok = _mm_movemask_pd(all) == 3;
+#endif
+    for (; i < n; i++)
+        ok &= pack_one(to + i, answers[i]);
     return ok;
 }
 

@@ -79,9 +79,11 @@ static __attribute__((noinline)) void on_field_slow(struct lotk_survey_reader *r
     } else if ((int)col == h->id_column) {
         lotk_buf_reset(&rd->resp);
         lotk_buf_append(&rd->resp, text, len);
-        /* The id's slot is in memory by the time the row ends and looks it up. */
+        /* Packed and hashed once, on the row's copy; the id's slot is in memory by the time
+         * the row ends and looks it up. */
+        rd->id_key = lotk_idset_key(rd->resp.data, rd->resp.len);
         if (rd->sv->nids)
-            lotk_idset_prefetch(&rd->sv->ids[rd->sv->nids - 1], text, len);
+            lotk_idset_prefetch(&rd->sv->ids[rd->sv->nids - 1], &rd->id_key);
     }
 }
 
@@ -90,27 +92,39 @@ static __attribute__((noinline)) void on_field_slow(struct lotk_survey_reader *r
 static void on_field(void *data, size_t len, void *vrd)
 {
     struct lotk_survey_reader *rd = vrd;
-    if (rd->csv.stop)
-        return;
     size_t col = lotk_csvread_next_column(&rd->csv);
     /* The common case: a one-digit answer to an item, in a data row. (After a rejection
-     * the value is stored all the same: the row is not scored.) */
+     * the value is stored all the same: the row is not scored. After a stop too: no row
+     * ends after it, and the slow path ignores the field.) */
     if (len == 1 && col < rd->fast_columns) {
-        const struct lotk_column_plan *cp = &rd->fast_plan[col];
+        const struct lotk_fast_column *fc = &rd->fast[col];
         unsigned d = (unsigned)((const unsigned char *)data)[0] - '0';
-        if (d < 10 && (cp->fast >> d & 1)) {
-            rd->answers[cp->item] = cp->value[d];
+        if (d < 10 && (fc->mask >> d & 1)) {
+            *fc->slot = fc->value[d];
             return;
         }
     }
+    if (rd->csv.stop)
+        return;
     on_field_slow(rd, data ? data : "", len, col);
 }
 
 /* Data rows begin: the one-digit fast path may be taken from now on. */
 static void arm_fast_path(struct lotk_survey_reader *rd)
 {
-    rd->fast_plan = rd->h->plan;
-    rd->fast_columns = rd->keep_fields ? 0 : rd->h->nheaders;
+    const struct lotk_survey_header *h = rd->h;
+    if (rd->keep_fields || h->nheaders == 0)
+        return;
+    rd->fast = lotk_xcalloc(h->nheaders, sizeof *rd->fast);
+    for (size_t c = 0; c < h->nheaders; c++) {
+        const struct lotk_column_plan *cp = &h->plan[c];
+        if (cp->item < 0 || !cp->fast)
+            continue;
+        rd->fast[c].slot = &rd->answers[cp->item];
+        rd->fast[c].mask = cp->fast;
+        memcpy(rd->fast[c].value, cp->value, sizeof cp->value);
+    }
+    rd->fast_columns = h->nheaders;
 }
 
 static void reset_row(struct lotk_survey_reader *rd)
@@ -124,8 +138,7 @@ static void reset_row(struct lotk_survey_reader *rd)
         lotk_buf_reset(&rd->extras[i]);
     rd->screened = false;
     rd->small = true;
-    for (size_t i = 0; i < rd->sv->s->nitems; i++)
-        rd->answers[i] = NAN;
+    memcpy(rd->answers, rd->no_answers, rd->sv->s->nitems * sizeof *rd->answers);
 }
 
 /* Hands a rejected or screened row to the sink, with its fields when they were kept. */
@@ -148,8 +161,8 @@ static void report_reject(struct lotk_survey_reader *rd, size_t nfields)
     free(fields);
 }
 
-/* Marks respondent id[0..len) as seen; false when it was already. */
-static bool take_id(struct lotk_survey *sv, const char *id, size_t len)
+/* Marks the respondent id of key k as seen; false when it was already. */
+static bool take_id(struct lotk_survey *sv, const struct lotk_idset_key *k)
 {
     if (sv->nids == 0) {
         sv->ids = lotk_xcalloc(1, sizeof *sv->ids);
@@ -157,9 +170,9 @@ static bool take_id(struct lotk_survey *sv, const char *id, size_t len)
         lotk_idset_reserve(&sv->ids[0], sv->expect_rows);
     }
     for (size_t i = 0; i + 1 < sv->nids; i++)
-        if (lotk_idset_contains(&sv->ids[i], id, len))
+        if (lotk_idset_contains_key(&sv->ids[i], k))
             return false;
-    return lotk_idset_insert(&sv->ids[sv->nids - 1], id, len);
+    return lotk_idset_insert_key(&sv->ids[sv->nids - 1], k);
 }
 
 /* A data row is complete: checked, screened, then scored (on_row) or rejected. */
@@ -196,7 +209,7 @@ static void finish_row(struct lotk_survey_reader *rd)
                                    lotk_survey_header_text(rd, (size_t)h->id_column));
         /* Taken from here on whatever follows: a screened respondent did answer, and a row
          * that reaches screening is either screened or scored. */
-        else if (!take_id(sv, rd->resp.data, rd->resp.len))
+        else if (!take_id(sv, &rd->id_key))
             lotk_survey_reject_row(rd, h->id_column + 1, "duplicate respondent id '%s'",
                                    rd->resp.data);
     }
@@ -265,8 +278,10 @@ static int reader_init(struct lotk_survey_reader *rd, struct lotk_survey *sv, co
     rd->keep_fields = sv->sink.on_reject && sv->sink.reject_fields;
     size_t nitems = sv->s->nitems ? sv->s->nitems : 1;
     rd->answers = lotk_xmalloc(nitems * sizeof *rd->answers);
+    rd->no_answers = lotk_xmalloc(nitems * sizeof *rd->no_answers);
     for (size_t i = 0; i < nitems; i++)
-        rd->answers[i] = NAN;
+        rd->no_answers[i] = NAN;
+    memcpy(rd->answers, rd->no_answers, nitems * sizeof *rd->answers);
     /* One cell for the answering time, one per attention check (screening). Every reader
      * has them, a range's too, though only the header's mapping says which columns. */
     rd->nextras = 1 + sv->s->screening.nattention;
@@ -284,6 +299,8 @@ static void reader_clear(struct lotk_survey_reader *rd)
         lotk_buf_free(&rd->extras[i]);
     free(rd->extras);
     free(rd->answers);
+    free(rd->no_answers);
+    free(rd->fast);
     free(rd->field_starts);
     lotk_buf_free(&rd->org);
     lotk_buf_free(&rd->resp);

@@ -57,6 +57,15 @@ struct lotk_column_plan {
 };
 enum { LOTK_DIGIT_SLOW = 0, LOTK_DIGIT_VALUE = 1, LOTK_DIGIT_MISSING = 2 };
 
+/* A column's one-digit answers as the field callback reads them: the plan's mask and
+ * values beside this reader's answer slot (NULL for a column that feeds no item), so that
+ * storing an answer takes one lookup. */
+struct lotk_fast_column {
+    double *slot;
+    uint16_t mask; /* the plan's fast */
+    double value[10];
+};
+
 /* A file's header mapped to the standard. Built once, then only read, so the threads
  * that read a file's chunks share it. */
 struct lotk_survey_header {
@@ -85,13 +94,16 @@ struct lotk_survey_reader {
     bool in_header;
     bool header_only;   /* stop once the header is mapped (lotk_survey_header_read) */
     bool keep_fields;   /* the rejects sink wants the row as read */
-    /* The header's plan and its number of columns once data rows begin and no row is kept
-     * whole; 0 columns (every field to the slow path) before that. */
-    const struct lotk_column_plan *fast_plan;
+    /* Per column once data rows begin and no row is kept whole: where a one-digit answer
+     * goes and what it means; 0 columns (every field to the slow path) before that. */
+    struct lotk_fast_column *fast;
     size_t fast_columns;
     /* current row */
     double *answers;
+    double *no_answers; /* every item NaN: what answers start each row from, in one copy */
     struct lotk_buf org, resp;
+    /* resp's key, set with it: a row that reaches the id check read its id column. */
+    struct lotk_idset_key id_key;
     struct lotk_buf row_bytes;  /* the row's fields back to back, when keep_fields */
     struct lotk_buf typed;      /* answer.c's scratch for answers read as typed */
     size_t *field_starts;

@@ -28,6 +28,35 @@ static void packed_ids_are_exact(void **state)
     lotk_idset_free(&set);
 }
 
+/* A key computed once serves a prefetch, lookups in several sets and the insert, for
+ * packed and arena ids alike, and finds what the text calls find. */
+static void one_key_for_every_call(void **state)
+{
+    (void)state;
+    struct lotk_idset a = {0}, b = {0};
+    const char *ids[] = {"R00000001", "respondent-000000001", "序号1", "_-zZ9"};
+    for (size_t i = 0; i < 4; i++) {
+        struct lotk_idset_key k = lotk_idset_key(ids[i], strlen(ids[i]));
+        lotk_idset_prefetch(&a, &k); /* an empty set has no slot to load */
+        assert_false(lotk_idset_contains_key(&a, &k));
+        assert_false(lotk_idset_contains_key(&b, &k));
+        assert_true(lotk_idset_insert_key(&a, &k));
+        lotk_idset_prefetch(&a, &k);
+        assert_false(lotk_idset_insert_key(&a, &k));
+        assert_true(lotk_idset_contains_key(&a, &k));
+        assert_true(lotk_idset_contains(&a, ids[i], strlen(ids[i])));
+        assert_false(lotk_idset_contains_key(&b, &k));
+    }
+    /* A byte no packed id has: the key falls back to the arena's hash. */
+    struct lotk_idset_key dot = lotk_idset_key("R.1", 3);
+    assert_int_equal(dot.packed, 0);
+    assert_false(lotk_idset_insert(&a, "R00000001", 9));
+    assert_true(lotk_idset_insert_key(&a, &dot));
+    assert_int_equal(a.count, 5);
+    lotk_idset_free(&a);
+    lotk_idset_free(&b);
+}
+
 static void arena_ids_are_exact(void **state)
 {
     (void)state;
@@ -149,6 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(packed_ids_are_exact),
         cmocka_unit_test(arena_ids_are_exact),
+        cmocka_unit_test(one_key_for_every_call),
         cmocka_unit_test(growth_keeps_every_id),
         cmocka_unit_test(iteration_gives_every_id_back),
         cmocka_unit_test(a_million_ids_in_16_bytes_each),

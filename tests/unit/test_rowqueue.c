@@ -25,17 +25,18 @@ struct seen {
     double *answers;     /* ROWS × NITEMS */
 };
 
-/* The answers of row i: mostly small whole numbers, some no answer, and now and then a
- * value the queue must not pack. */
+/* The answers of row i: mostly small whole numbers (negative ones in every fifth row),
+ * some no answer, and now and then, at every position in turn, a value at the edge of what
+ * the queue packs or past it. */
 static void answers_of(long i, double *a)
 {
-    static const double odd[] = {-0.0, 2.5, 200, -129, 1e300, 0.25};
+    static const double odd[] = {-0.0, 2.5, 200, -129, 1e300, 0.25, 127, 128, -1, 0};
     for (int k = 0; k < NITEMS; k++) {
         long h = (i * 131 + k * 7) % 97;
-        a[k] = h < 5 ? NAN : (double)(h % 11) - 3;
+        a[k] = h < 5 ? NAN : (double)(h % 11) - (i % 5 == 0 ? 3 : 0);
     }
     if (i % 17 == 0)
-        a[i % NITEMS] = odd[(i / 17) % 6];
+        a[i % NITEMS] = odd[(i / 17) % (sizeof odd / sizeof *odd)];
 }
 
 static void row_of(long i, char *org, char *resp, const char **file, struct lotk_row *row,
