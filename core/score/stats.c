@@ -235,22 +235,20 @@ static bool count_complete(struct leaf *lf, struct org_leaf *ol)
     return true;
 }
 
-/* The integer path of a complete row's rwg(j) sums: d the items' values in 1/ITEM_UNIT, q256
- * their Σ(16x)² (below 2^32, so the organization's q stays below 2^63). False, with nothing
- * added, when an item sum would leave int32. */
-static bool add_complete_int(const struct lotk_stats *st, const struct leaf *lf, struct org *g,
-                             size_t l, const int32_t *d, int64_t q256)
+/* The integer path of a complete row's rwg(j) sums: d the items' values in 1/ITEM_UNIT
+ * (overwritten), q256 their Σ(16x)² (below 2^32, so the organization's q stays below 2^63).
+ * False, with nothing added, when an item sum would leave int32. */
+static inline bool add_complete_int(const struct lotk_stats *st, const struct leaf *lf,
+                                    struct org *g, size_t l, int32_t *d, int64_t q256)
 {
     int32_t *s = org_item_sums(st, g) + lf->first;
-    bool fits = true;
-    for (size_t i = 0; i < lf->k; i++) {
-        int64_t t = (int64_t)s[i] + d[i];
-        fits &= t >= INT32_MIN && t <= INT32_MAX;
-    }
-    if (!fits)
+    bool over = false;
+    for (size_t i = 0; i < lf->k; i++)
+        over |= __builtin_add_overflow(s[i], d[i], &d[i]);
+    if (over)
         return false;
     for (size_t i = 0; i < lf->k; i++)
-        s[i] += d[i];
+        s[i] = d[i];
     g->leaf[l].q += q256;
     return true;
 }
@@ -442,7 +440,7 @@ void lotk_stats_add_small(struct lotk_stats *st, int org, const double *keyed,
         if (q < (1 << 24) && add_complete_int(st, lf, g, l, d, q * (ITEM_UNIT * ITEM_UNIT)))
             continue;
         for (size_t i = 0; i < k; i++)
-            st->x[i] = (double)d[i] / ITEM_UNIT;
+            st->x[i] = keyed[lf->items[i]];
         add_complete_exact(st, lf, g, l, st->x);
     }
     if (++st->open_rows >= FLUSH_ROWS)
