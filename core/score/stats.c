@@ -189,8 +189,8 @@ static void add_pairs_mixed(struct leaf *lf, const double *x, const unsigned cha
 }
 
 /* The leaf value of one row into its organization's ANOVA sums. */
-static void add_value(const struct lotk_stats *st, struct leaf *lf, struct org *g, size_t l,
-                      double v)
+static inline void add_value(const struct lotk_stats *st, struct leaf *lf, struct org *g, size_t l,
+                             double v)
 {
     struct org_leaf *ol = &g->leaf[l];
     if (ol->n == INT32_MAX) { /* more rows in one organization than the sums allow */
