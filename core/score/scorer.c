@@ -67,6 +67,8 @@ struct lotk_scorer *lotk_scorer_new(const struct lotk_standard *s, struct lotk_p
             sc->items[next_item].item = node->items[k];
             sc->items[next_item].reverse_sum = it->reverse ? scale->min + scale->max : 0;
             double rs = sc->items[next_item].reverse_sum;
+            sc->items[next_item].key_sign = rs ? -1 : 1; /* as key_items: by reverse_sum */
+            sc->items[next_item].key_shift = rs ? -rs : 0;
             if (!(rs == floor(rs) && fabs(rs) <= 127 - LOTK_SMALL_ANSWER))
                 sc->keying_keeps_small = false;
             next_item++;
@@ -268,9 +270,7 @@ static void builtin_leaf_values(const struct lotk_scorer *sc, const double *answ
         int answered = 0;
         for (int k = 0; k < lp->nitems; k++) {
             const struct plan_item *pi = &sc->items[lp->first_item + k];
-            double a = answers[pi->item];
-            if (pi->reverse_sum)
-                a = pi->reverse_sum - a; /* NaN stays NaN */
+            double a = answers[pi->item] * pi->key_sign - pi->key_shift;
             keyed[pi->item] = a;
             if (a == a) {
                 sum += a;

@@ -23,6 +23,10 @@ struct leaf_plan {
 struct plan_item {
     int item;
     double reverse_sum; /* min + max of the scale when reverse-keyed, else 0 */
+    /* The keyed answer as a · key_sign − key_shift, without a branch: −1 and −reverse_sum
+     * when reverse_sum is not 0 (exactly reverse_sum − a), else 1 and +0 (exactly a, −0 and
+     * NaN included). */
+    double key_sign, key_shift;
 };
 
 /* One organization's sums. */

@@ -65,6 +65,7 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s)
     st->x = lotk_xmalloc(maxk * sizeof *st->x);
     st->off = lotk_xmalloc(maxk * sizeof *st->off);
     st->item_sums = lotk_xmalloc(maxk * sizeof *st->item_sums);
+    st->item_units = lotk_xmalloc(maxk * sizeof *st->item_units);
     return st;
 }
 
@@ -188,8 +189,8 @@ static void add_pairs_mixed(struct leaf *lf, const double *x, const unsigned cha
 }
 
 /* The leaf value of one row into its organization's ANOVA sums. */
-static void add_value(const struct lotk_stats *st, struct leaf *lf, struct org *g, size_t l,
-                      double v)
+static inline void add_value(const struct lotk_stats *st, struct leaf *lf, struct org *g, size_t l,
+                             double v)
 {
     struct org_leaf *ol = &g->leaf[l];
     if (ol->n == INT32_MAX) { /* more rows in one organization than the sums allow */
@@ -222,41 +223,65 @@ static void add_value(const struct lotk_stats *st, struct leaf *lf, struct org *
     exact_add_product(&e->sv2, v, v);
 }
 
+/* Counts a row that answered every item of the leaf; false (a range error) when the count
+ * is full. */
+static bool count_complete(struct leaf *lf, struct org_leaf *ol)
+{
+    if (ol->complete == INT32_MAX) {
+        lf->range_errors++;
+        return false;
+    }
+    ol->complete++;
+    return true;
+}
+
+/* The integer path of a complete row's rwg(j) sums: d the items' values in 1/ITEM_UNIT
+ * (overwritten), q256 their Σ(16x)² (below 2^32, so the organization's q stays below 2^63).
+ * False, with nothing added, when an item sum would leave int32. */
+static inline bool add_complete_int(const struct lotk_stats *st, const struct leaf *lf,
+                                    struct org *g, size_t l, int32_t *d, int64_t q256)
+{
+    int32_t *s = org_item_sums(st, g) + lf->first;
+    bool over = false;
+    for (size_t i = 0; i < lf->k; i++)
+        over |= __builtin_add_overflow(s[i], d[i], &d[i]);
+    if (over)
+        return false;
+    for (size_t i = 0; i < lf->k; i++)
+        s[i] = d[i];
+    g->leaf[l].q += q256;
+    return true;
+}
+
+/* The exact path of a complete row's rwg(j) sums: the whole row. Which path a row takes
+ * depends on its values and, only at int32's end, on the sums so far; both hold every value
+ * exactly, so the result does not depend on the route. */
+static void add_complete_exact(const struct lotk_stats *st, const struct leaf *lf, struct org *g,
+                               size_t l, const double *x)
+{
+    struct org_ext *e = org_ext_at(st, g, l);
+    for (size_t i = 0; i < lf->k; i++) {
+        lotk_exact_add(&e->s[i], x[i]);
+        exact_add_product(&e->q, x[i], x[i]);
+    }
+}
+
 /* A row that answered every item of the leaf into its organization's rwg(j) sums; q is
  * the row's Σx² when every value is on the integer path (exact: a multiple of 2^-8), else
  * -1. */
 static void add_complete(const struct lotk_stats *st, struct leaf *lf, struct org *g, size_t l,
                          const double *x, double q)
 {
-    struct org_leaf *ol = &g->leaf[l];
-    size_t k = lf->k;
-    if (ol->complete == INT32_MAX) {
-        lf->range_errors++;
+    if (!count_complete(lf, &g->leaf[l]))
         return;
-    }
-    ol->complete++;
-    if (q >= 0 && q < 0x1p24) { /* Σ (16x)² < 2^32: q stays below 2^63 */
-        int32_t *s = org_item_sums(st, g) + lf->first;
-        bool fits = true;
-        for (size_t i = 0; i < k; i++) {
-            int64_t t = (int64_t)s[i] + (int64_t)(x[i] * ITEM_UNIT);
-            fits &= t >= INT32_MIN && t <= INT32_MAX;
-        }
-        if (fits) {
-            for (size_t i = 0; i < k; i++)
-                s[i] += (int32_t)(x[i] * ITEM_UNIT);
-            ol->q += (int64_t)(q * (ITEM_UNIT * ITEM_UNIT));
+    if (q >= 0 && q < 0x1p24) { /* Σ (16x)² < 2^32, so each |16x| < 2^16 */
+        int32_t *d = st->item_units;
+        for (size_t i = 0; i < lf->k; i++)
+            d[i] = (int32_t)(x[i] * ITEM_UNIT);
+        if (add_complete_int(st, lf, g, l, d, (int64_t)(q * (ITEM_UNIT * ITEM_UNIT))))
             return;
-        }
     }
-    /* The whole row takes the exact path. Which path a row takes depends on its values
-     * and, only at int32's end, on the sums so far; both hold every value exactly, so the
-     * result does not depend on the route. */
-    struct org_ext *e = org_ext_at(st, g, l);
-    for (size_t i = 0; i < k; i++) {
-        lotk_exact_add(&e->s[i], x[i]);
-        exact_add_product(&e->q, x[i], x[i]);
-    }
+    add_complete_exact(st, lf, g, l, x);
 }
 
 /* Classifies a leaf's values of a row one by one, when the fast test in lotk_stats_add
@@ -285,8 +310,7 @@ static size_t classify_slow(struct leaf *lf, double *x, unsigned char *off, size
     return n;
 }
 
-static inline void add_row(struct lotk_stats *st, int org, const double *keyed,
-                           const double *leaf, bool known_small)
+static void add_row(struct lotk_stats *st, int org, const double *keyed, const double *leaf)
 {
     if (org < 0)
         return;
@@ -301,15 +325,11 @@ static inline void add_row(struct lotk_stats *st, int org, const double *keyed,
             x[i] = a;
             q += a * a;
             answered += a == a;
-            if (known_small) /* a constant in each caller: the tests below drop out */
-                continue;
             /* Adding 1.5·2^48 rounds to a multiple of 2^-4 (for |a| < 2^47), adding
              * 1.5·2^52 to a whole number; NaN (no answer) fails both. */
             on_grid += (a + 0x1.8p48) - 0x1.8p48 == a;
             small += a != a || ((a + 0x1.8p52) - 0x1.8p52 == a && fabs(a) <= SMALL_MAX);
         }
-        if (known_small)
-            small = k;
         /* The common cases in one or two tests: every value a small whole number or no
          * answer; or every item answered on the grid with Σx² < 2^22, so each |x| < 2^11.
          * Anything else is sorted out item by item. */
@@ -377,13 +397,54 @@ void lotk_stats_prefetch(const struct lotk_stats *st, int org)
 
 void lotk_stats_add(struct lotk_stats *st, int org, const double *keyed, const double *leaf)
 {
-    add_row(st, org, keyed, leaf, false);
+    add_row(st, org, keyed, leaf);
 }
 
+/* add_row for a row known small: each value goes from double to int16 once, and the block's
+ * columns, the answered count, Σx² and a complete row's item sums all come from those
+ * integers; the sums are the same. */
 void lotk_stats_add_small(struct lotk_stats *st, int org, const double *keyed,
                           const double *leaf)
 {
-    add_row(st, org, keyed, leaf, true);
+    if (org < 0)
+        return;
+    struct org *g = org_at(st, org);
+    int32_t *d = st->item_units;
+    for (size_t l = 0; l < st->nleaves; l++) {
+        struct leaf *lf = &st->leaves[l];
+        size_t k = lf->k, answered = 0;
+        int64_t q = 0; /* Σx², for rwg(j) */
+        /* Stored before the row is known to have an answer: a row without one leaves the
+         * block's row count as it is, and the next row overwrites its columns. */
+        int16_t *col = lf->small + lf->small_rows;
+        for (size_t i = 0; i < k; i++) {
+            double a = keyed[lf->items[i]];
+            bool m = a == a;
+            int16_t x = m ? (int16_t)a : 0;
+            col[i * BLOCK_ROWS] = x;
+            col[(k + i) * BLOCK_ROWS] = m;
+            answered += m;
+            q += x * x;
+            d[i] = x * ITEM_UNIT;
+        }
+        double v = leaf[lf->node];
+        if (v == v) /* read even without answers: a respondent plugin may give one */
+            add_value(st, lf, g, l, v);
+        if (answered == 0)
+            continue;
+        lf->answered++;
+        if (++lf->small_rows == BLOCK_ROWS)
+            fold_small(lf);
+        if (answered < k || !count_complete(lf, &g->leaf[l]))
+            continue;
+        if (q < (1 << 24) && add_complete_int(st, lf, g, l, d, q * (ITEM_UNIT * ITEM_UNIT)))
+            continue;
+        for (size_t i = 0; i < k; i++)
+            st->x[i] = keyed[lf->items[i]];
+        add_complete_exact(st, lf, g, l, st->x);
+    }
+    if (++st->open_rows >= FLUSH_ROWS)
+        flush_leaves(st);
 }
 
 /* ---- merging ------------------------------------------------------------------------ */
@@ -536,6 +597,7 @@ void lotk_stats_free(struct lotk_stats *st)
     free(st->x);
     free(st->off);
     free(st->item_sums);
+    free(st->item_units);
     free(st);
 }
 

@@ -135,6 +135,7 @@ struct lotk_stats {
     double *x;              /* scratch: one leaf's values of a row (NaN = none) */
     unsigned char *off;     /* scratch: 1 where x is off the integer path */
     int64_t *item_sums;     /* scratch: one leaf's item sums of an organization, merging */
+    int32_t *item_units;    /* scratch: one leaf's values of a row in 1/ITEM_UNIT */
 };
 
 /* The per-item sums of organization g, after its leaves (one allocation: org_at). */
