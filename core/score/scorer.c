@@ -83,6 +83,15 @@ static uint64_t org_hash(const char *id, size_t len)
     return h ^ (h >> 29) * 0xbf58476d1ce4e5b9ULL; /* FNV's low bits alone cluster */
 }
 
+/* a[0..n) == b[0..n) for the few bytes of an inline id, without a call into libc per row. */
+static inline bool short_equal(const char *a, const char *b, size_t n)
+{
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 /* The slot of the organization with this id, or the empty slot where it would go. */
 static struct org_slot *org_slot_of(const struct lotk_scorer *sc, const char *id, size_t len,
                                     uint64_t h)
@@ -96,7 +105,7 @@ static struct org_slot *org_slot_of(const struct lotk_scorer *sc, const char *id
         if (slot->hash != h || slot->len != slot_len)
             continue;
         const struct org_acc *o = &sc->orgs[slot->index1 - 1];
-        if (len <= ORG_KEY_INLINE ? memcmp(slot->key, id, len) == 0
+        if (len <= ORG_KEY_INLINE ? short_equal(slot->key, id, len)
                                   : o->id_len == len && memcmp(o->id, id, len) == 0)
             return slot;
     }
@@ -155,10 +164,18 @@ static int org_put(struct lotk_scorer *sc, const char *id, size_t len, struct or
 
 static int org_for(struct lotk_scorer *sc, const char *id, size_t len)
 {
-    if (sc->last_org >= 0 && sc->orgs[sc->last_org].id_len == len &&
-        memcmp(sc->orgs[sc->last_org].id, id, len) == 0)
+    /* The last row's organization again (rows often come grouped), its id compared with
+     * the copy kept here: the id's own allocation is a wait for memory on every row when
+     * organizations are interleaved. */
+    if (sc->last_org >= 0 && sc->last_len == len &&
+        (len <= sizeof sc->last_id ? short_equal(sc->last_id, id, len)
+                                   : memcmp(sc->orgs[sc->last_org].id, id, len) == 0))
         return sc->last_org;
-    return sc->last_org = org_put(sc, id, len, NULL);
+    sc->last_org = org_put(sc, id, len, NULL);
+    sc->last_len = len;
+    if (len <= sizeof sc->last_id)
+        memcpy(sc->last_id, id, len);
+    return sc->last_org;
 }
 
 void lotk_scorer_prefetch_org(void *scorer, const char *id, size_t len)

@@ -90,6 +90,8 @@ struct lotk_scorer {
     struct org_acc *orgs;
     size_t norgs, cap_orgs;
     int last_org; /* rows often come grouped by organization */
+    size_t last_len;       /* its id's length, and its bytes when they fit last_id */
+    char last_id[32];
     /* The row before the current one, added to its organization's sums one row late: the
      * sums' cache lines are requested when a row ends and used when the next one does, so
      * that interleaved organizations do not cost a wait for memory per row. pend_org -1:
