@@ -173,6 +173,10 @@ static int stats_finish(struct score_stats *st, const struct lotk_result *result
                   "percentile ranks are null", ids.data, st->norms->min_group);
         lotk_buf_free(&ids);
     }
+    /* The ranks hold what the writers need; the table's sorted columns (as large as the
+     * ranks) would only add to the peak while the output is written. */
+    lotk_norms_free(st->norms);
+    st->norms = NULL;
 ranked:
     if (!st->boot_rows)
         return 0;

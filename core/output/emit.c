@@ -37,8 +37,10 @@ static void *run_writer(void *arg)
 }
 
 /* Writes every organization in order. Formatting numbers is most of the cost with many
- * organizations, so with opts->jobs > 1 blocks of them are formatted by threads, each
- * into its own buffer, and appended in order: the text is the same, byte for byte. */
+ * organizations, so with opts->jobs > 1 each round's blocks but the first are formatted
+ * by threads, each into its own buffer, while this thread writes the first straight into
+ * out (flushed as it grows: one block's text fewer held, one thread fewer started); then
+ * the others are appended in order: the text is the same, byte for byte. */
 void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
                          lotk_org_writer *write, struct lotk_buf *out)
 {
@@ -53,6 +55,7 @@ void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_o
     }
     struct writer w[MAX_WRITERS];
     pthread_t threads[MAX_WRITERS];
+    bool started[MAX_WRITERS];
     memset(w, 0, sizeof w);
     for (size_t next = 0; next < count;) {
         int n = 0;
@@ -66,15 +69,17 @@ void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_o
             lotk_buf_reset(&w[n].text);
             next = to;
         }
-        int started = 0;
-        for (; started < n; started++)
-            if (pthread_create(&threads[started], NULL, run_writer, &w[started]) != 0)
-                break;
-        for (int k = started; k < n; k++) /* no thread to be had: this one writes */
-            run_writer(&w[k]);
-        for (int k = 0; k < started; k++)
-            pthread_join(threads[k], NULL);
-        for (int k = 0; k < n; k++) {
+        for (int k = 1; k < n; k++)
+            started[k] = pthread_create(&threads[k], NULL, run_writer, &w[k]) == 0;
+        for (size_t i = w[0].from; i < w[0].to; i++) {
+            write(t, opts, i, out);
+            lotk_emit_maybe_flush(opts, out);
+        }
+        for (int k = 1; k < n; k++) {
+            if (started[k])
+                pthread_join(threads[k], NULL);
+            else /* no thread to be had: this one writes */
+                run_writer(&w[k]);
             if (opts->flush) { /* straight out: no copy, and no block held twice */
                 opts->flush(opts->flush_ctx, out);
                 opts->flush(opts->flush_ctx, &w[k].text);
@@ -86,4 +91,3 @@ void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_o
     for (int k = 0; k < jobs; k++)
         lotk_buf_free(&w[k].text);
 }
-

@@ -29,8 +29,9 @@ typedef void lotk_org_writer(const struct lotk_result_table *t, const struct lot
                              size_t pos, struct lotk_buf *out);
 
 /* Writes every organization shown, in order. Formatting numbers is most of the cost with many
- * organizations, so with opts->jobs > 1 blocks of them are formatted by threads, each
- * into its own buffer, and appended in order: the text is the same, byte for byte. */
+ * organizations, so with opts->jobs > 1 blocks of them are formatted by threads (this one
+ * among them, straight into out), the others' into buffers of their own appended in
+ * order: the text is the same, byte for byte. */
 void lotk_emit_orgs(const struct lotk_result_table *t, const struct lotk_write_opts *opts,
                     lotk_org_writer *write, struct lotk_buf *out);
 
