@@ -19,28 +19,45 @@
 
 /* ---- the basis: spread and reliability of organization values --------------------------- */
 
-/* The sample SD of node i's organization values (norm; the total: points / standard
- * points), over the organizations not flagged few_respondents, in result order. */
-static double org_sd(const struct lotk_result *r, size_t i, double *x, size_t *count)
+/* Node i's value of organization o for the basis: norm; the total: points / standard
+ * points. NaN when o does not count (flagged few_respondents) or has none. */
+static double basis_value(const struct lotk_result *r, const struct lotk_org_result *o,
+                          size_t i)
 {
-    const struct lotk_standard *s = r->standard;
-    size_t m = 0;
-    for (size_t k = 0; k < r->norgs; k++) {
-        const struct lotk_org_result *o = &r->orgs[k];
-        double v = i == 0 ? o->points / s->points : o->norm[i];
-        if (!(o->flags & LOTK_FLAG_FEW_RESPONDENTS) && v == v)
-            x[m++] = v;
-    }
-    *count = m;
-    if (m < 2)
+    if (o->flags & LOTK_FLAG_FEW_RESPONDENTS)
         return NAN;
-    double mean = 0, ss = 0;
-    for (size_t k = 0; k < m; k++)
-        mean += x[k];
-    mean /= (double)m;
-    for (size_t k = 0; k < m; k++)
-        ss += (x[k] - mean) * (x[k] - mean);
-    return sqrt(ss / (double)(m - 1));
+    return i == 0 ? o->points / r->standard->points : o->norm[i];
+}
+
+/* The sample SD of every node's organization values (basis_value), into sd[] with their
+ * counts. Two passes over the organizations, every node at once (one pass per node would
+ * walk all the results once per node); each node's sums still run in result order, so
+ * the figures are the same to the bit. */
+static void org_sds(const struct lotk_result *r, double *sd, size_t *count)
+{
+    size_t nn = r->standard->nnodes;
+    double *mean = lotk_xcalloc(nn ? nn : 1, sizeof *mean);
+    double *ss = lotk_xcalloc(nn ? nn : 1, sizeof *ss);
+    for (size_t k = 0; k < r->norgs; k++)
+        for (size_t i = 0; i < nn; i++) {
+            double v = basis_value(r, &r->orgs[k], i);
+            if (v == v) {
+                mean[i] += v;
+                count[i]++;
+            }
+        }
+    for (size_t i = 0; i < nn; i++)
+        mean[i] /= (double)count[i];
+    for (size_t k = 0; k < r->norgs; k++)
+        for (size_t i = 0; i < nn; i++) {
+            double v = basis_value(r, &r->orgs[k], i);
+            if (v == v)
+                ss[i] += (v - mean[i]) * (v - mean[i]);
+        }
+    for (size_t i = 0; i < nn; i++)
+        sd[i] = count[i] < 2 ? NAN : sqrt(ss[i] / (double)(count[i] - 1));
+    free(mean);
+    free(ss);
 }
 
 struct lotk_compare_basis *lotk_compare_basis_new(const struct lotk_result *r)
@@ -49,16 +66,15 @@ struct lotk_compare_basis *lotk_compare_basis_new(const struct lotk_result *r)
     size_t nn = s->nnodes;
     struct lotk_compare_basis *b = lotk_xcalloc(1, sizeof *b);
     b->nnodes = nn;
-    double *x = lotk_xmalloc((r->norgs ? r->norgs : 1) * sizeof *x);
     double *sd = b->sd = lotk_xmalloc(nn * sizeof *sd);
     double *sem = b->sem = lotk_xmalloc(nn * sizeof *sem);
     double *rel = b->r = lotk_xmalloc(nn * sizeof *rel);
     size_t *count = b->organizations = lotk_xcalloc(nn, sizeof *count);
     b->method = lotk_xmalloc(nn * sizeof *b->method);
+    org_sds(r, sd, count);
     /* Children follow their parent in preorder: walking backwards sees children first. */
     for (size_t i = nn; i-- > 0;) {
         const struct lotk_node *node = &s->nodes[i];
-        sd[i] = org_sd(r, i, x, &count[i]);
         b->method[i] = node->nitems > 0 ? "icc2" : node->nchildren == 0 ? "evidence" :
                                                                            "composite";
         if (node->nitems > 0) {
@@ -88,7 +104,6 @@ struct lotk_compare_basis *lotk_compare_basis_new(const struct lotk_result *r)
         sem[i] = wsum > 0 ? acc : NAN;
         rel[i] = sd[i] > 0 ? 1 - acc * acc / (sd[i] * sd[i]) : NAN;
     }
-    free(x);
     return b;
 }
 

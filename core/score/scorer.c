@@ -462,23 +462,59 @@ static int add_respondent(struct lotk_scorer *sc, const struct lotk_row *row, in
     return 0;
 }
 
-static int compare_orgs(const void *a, const void *b)
-{
-    const struct lotk_org_result *x = a, *y = b;
-    return lotk_natural_cmp(x->id, y->id);
-}
-
-/* An organization's id by its address, with its index before sorting. */
+/* An organization's id with its index in the scorer: the natural order of ids, ties
+ * (ids equal up to a NUL byte in them) in the scorer's order, as a stable sort of the
+ * organizations would leave them. */
 struct id_at {
     const char *id;
-    int index;
+    size_t index;
 };
 
 static int compare_id_at(const void *a, const void *b)
 {
-    uintptr_t x = (uintptr_t)((const struct id_at *)a)->id;
-    uintptr_t y = (uintptr_t)((const struct id_at *)b)->id;
-    return x < y ? -1 : x > y;
+    const struct id_at *x = a, *y = b;
+    int c = lotk_natural_cmp(x->id, y->id);
+    return c ? c : x->index < y->index ? -1 : x->index > y->index;
+}
+
+struct id_sort {
+    struct id_at *ids;
+    size_t n;
+};
+
+static void *sort_ids(void *arg)
+{
+    struct id_sort *sort = arg;
+    qsort(sort->ids, sort->n, sizeof *sort->ids, compare_id_at);
+    return NULL;
+}
+
+/* r->orgs in the order of sorted (sorted[k].index is the organization that goes to k),
+ * in place: each cycle of the permutation with one organization aside, no second array
+ * of results at the peak. r->org_order maps each scorer index to its place. */
+static void put_in_order(struct lotk_result *r, const struct id_at *sorted)
+{
+    size_t n = r->norgs;
+    r->org_order = lotk_xmalloc((n ? n : 1) * sizeof *r->org_order);
+    bool *placed = lotk_xcalloc(n ? n : 1, sizeof *placed);
+    for (size_t k = 0; k < n; k++)
+        r->org_order[sorted[k].index] = (int)k;
+    for (size_t start = 0; start < n; start++) {
+        if (placed[start])
+            continue;
+        struct lotk_org_result aside = r->orgs[start];
+        for (size_t k = start;;) {
+            size_t from = sorted[k].index;
+            placed[k] = true;
+            if (from == start) {
+                r->orgs[k] = aside;
+                break;
+            }
+            r->orgs[k] = r->orgs[from];
+            k = from;
+        }
+    }
+    free(placed);
 }
 
 void lotk_scorer_set_evidence(struct lotk_scorer *sc, struct lotk_evidence *ev)
@@ -666,17 +702,22 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     r->evidence = sc->evidence;
     r->orgs = lotk_xcalloc(sc->norgs ? sc->norgs : 1, sizeof *r->orgs);
     *out = NULL;
+    /* The natural order of the ids, sorted on a thread of its own while the organizations
+     * are scored (the ids stay where they are: scoring only hands each to its result). */
+    struct id_sort sort = {lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *sort.ids),
+                           sc->norgs};
+    for (size_t i = 0; i < sc->norgs; i++)
+        sort.ids[i] = (struct id_at){sc->orgs[i].id, i};
+    pthread_t sorter;
+    bool sorting = sc->jobs > 1 && pthread_create(&sorter, NULL, sort_ids, &sort) == 0;
     /* Statistics over every organization first: then each organization's own
      * accumulators can go as soon as it is scored. */
     r->leaf_stats = lotk_xcalloc(sc->s->nnodes, sizeof *r->leaf_stats);
     finish_leaf_stats(sc, r);
-    for (size_t i = 0; i < sc->norgs; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < sc->norgs && rc == 0; i++) {
         r->norgs++;
-        int rc = score_org(sc, (int)i, &r->orgs[i], err);
-        if (rc) {
-            lotk_result_free(r);
-            return rc;
-        }
+        rc = score_org(sc, (int)i, &r->orgs[i], err);
         /* The result holds the organization now; its sums go, so that accumulators and
          * results are not both held whole at the peak. */
         free(sc->orgs[i].fixed);
@@ -685,21 +726,19 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
         sc->orgs[i].ext = NULL;
         lotk_stats_release_org(sc->stats, (int)i);
     }
-    /* Respondents and observers know organizations by the scorer's index: keep the map to
-     * the sorted order. Found again by the id's address, not its text: an id is any bytes
-     * (a NUL among them), and only the address is sure to be its own. */
-    struct id_at *at = lotk_xmalloc((r->norgs ? r->norgs : 1) * sizeof *at);
-    for (size_t i = 0; i < r->norgs; i++)
-        at[i] = (struct id_at){r->orgs[i].id, (int)i};
-    qsort(at, r->norgs, sizeof *at, compare_id_at);
-    qsort(r->orgs, r->norgs, sizeof *r->orgs, compare_orgs);
-    r->org_order = lotk_xmalloc((sc->norgs ? sc->norgs : 1) * sizeof *r->org_order);
-    for (size_t i = 0; i < r->norgs; i++) {
-        struct id_at key = {r->orgs[i].id, 0};
-        const struct id_at *found = bsearch(&key, at, r->norgs, sizeof *at, compare_id_at);
-        r->org_order[found->index] = (int)i;
+    if (sorting)
+        pthread_join(sorter, NULL);
+    else
+        sort_ids(&sort);
+    if (rc) {
+        free(sort.ids);
+        lotk_result_free(r);
+        return rc;
     }
-    free(at);
+    /* Respondents and observers know organizations by the scorer's index: keep the map to
+     * the sorted order. */
+    put_in_order(r, sort.ids);
+    free(sort.ids);
     for (size_t i = 0; i < sc->nrespondents; i++)
         sc->respondents[i].org = r->org_order[sc->respondents[i].org];
     r->respondents = sc->respondents;
