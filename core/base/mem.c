@@ -37,6 +37,15 @@ void *lotk_xcalloc(size_t count, size_t size)
     return p;
 }
 
+void *lotk_xcalloc_aligned(size_t align, size_t size)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, align, size ? size : 1) != 0)
+        lotk_mem_fail();
+    memset(p, 0, size ? size : 1);
+    return p;
+}
+
 void *lotk_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
