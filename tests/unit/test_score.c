@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/exact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,6 +226,55 @@ static void ids_with_a_nul_are_kept_apart(void **state)
     assert_true(r->respondents[0].org != r->respondents[1].org);
     lotk_scorer_free(sc);
     lotk_result_free(r);
+}
+
+/* Thousands of organizations met in a shuffled order, so that putting the results in the
+ * natural order of their ids follows long cycles of the permutation: on one thread, and
+ * with the ids sorted on a thread of their own (jobs 2). Each respondent's id names its
+ * organization, and each organization's respondent count is its number mod 3 + 1. */
+static void many_organizations_in_natural_order(void **state)
+{
+    const struct lotk_standard *s = *state;
+    enum { NORGS = 3000 };
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        struct lotk_scorer *sc = lotk_scorer_new(s, NULL, true);
+        lotk_scorer_set_jobs(sc, jobs);
+        double answers[6] = {1, 1, 1, 1, 1, 1};
+        struct lotk_err err;
+        lotk_err_clear(&err);
+        long line = 2, rows = 0;
+        for (int round = 0; round < 3; round++)
+            for (int k = 0; k < NORGS; k++) {
+                int org = (k * 1237 + 11) % NORGS; /* 1237 is prime to 3000: a permutation */
+                if (round > org % 3)
+                    continue;
+                char id[16], resp[32];
+                snprintf(id, sizeof id, "O%d", org);
+                snprintf(resp, sizeof resp, "O%d/%d", org, round);
+                struct lotk_row row = {"x.csv", line++, id, strlen(id), resp, answers, true};
+                assert_int_equal(lotk_scorer_add(sc, &row, &err), 0);
+                rows++;
+            }
+        struct lotk_result *r = NULL;
+        struct lotk_survey_counts counts = {rows, rows, 0, 0};
+        assert_int_equal(lotk_scorer_finish(sc, counts, &r, &err), 0);
+        assert_int_equal(r->norgs, NORGS);
+        for (int i = 0; i < NORGS; i++) {
+            char id[16];
+            snprintf(id, sizeof id, "O%d", i);
+            assert_string_equal(r->orgs[i].id, id);
+            assert_int_equal(r->orgs[i].respondents, i % 3 + 1);
+        }
+        assert_int_equal(r->nrespondents, rows);
+        for (size_t i = 0; i < r->nrespondents; i++) {
+            const char *id = r->orgs[r->respondents[i].org].id;
+            size_t n = strlen(id);
+            assert_memory_equal(r->respondents[i].id, id, n);
+            assert_int_equal(r->respondents[i].id[n], '/');
+        }
+        lotk_scorer_free(sc);
+        lotk_result_free(r);
+    }
 }
 
 /* A leaf's sum is kept as a 128-bit integer of 2^-60 units for values on that grid below 8
@@ -581,6 +631,7 @@ int main(void)
         T(flags_and_grades),
         T(respondent_values),
         T(organizations_in_natural_order),
+        T(many_organizations_in_natural_order),
         T(ids_with_a_nul_are_kept_apart),
         cmocka_unit_test(leaf_sums_exact_on_and_off_the_grid),
         T(no_respondents_unless_asked),
