@@ -48,11 +48,10 @@ static size_t bound(const double *sorted, size_t n, double x, bool strict)
     return (size_t)(base - sorted) + (strict ? *base <= x : *base < x);
 }
 
-double lotk_norms_percentile(const double *sorted, size_t n, double x)
+/* The percentile of x, below of sorted[0..n) under it (n > 0, x not NaN). */
+static double percentile_from(const double *sorted, size_t n, double x, size_t below)
 {
-    if (n == 0 || x != x)
-        return NAN;
-    size_t below = bound(sorted, n, x, false), above = below;
+    size_t above = below;
     /* Ties are usually few: a short walk finds their end sooner than a second search. */
     while (above < n && above - below < 8 && sorted[above] == x)
         above++;
@@ -60,6 +59,40 @@ double lotk_norms_percentile(const double *sorted, size_t n, double x)
         above = bound(sorted, n, x, true);
     size_t equal = above - below;
     return ((double)below + 0.5 * (double)equal) / (double)n * 100;
+}
+
+double lotk_norms_percentile(const double *sorted, size_t n, double x)
+{
+    if (n == 0 || x != x)
+        return NAN;
+    return percentile_from(sorted, n, x, bound(sorted, n, x, false));
+}
+
+void lotk_norms_percentiles(const double *sorted, size_t n, double *x, size_t count)
+{
+    /* LANES searches at once, in step: each takes the same halvings (n is the same), so
+     * the loads of one step do not wait on each other, where one search at a time waits on
+     * every load in turn. Each lane computes what bound(…, false) does. */
+    enum { LANES = 8 };
+    size_t i = 0;
+    for (; n > 0 && i + LANES <= count; i += LANES) {
+        const double *base[LANES];
+        for (int j = 0; j < LANES; j++)
+            base[j] = sorted;
+        for (size_t m = n; m > 1;) {
+            size_t half = m / 2;
+            for (int j = 0; j < LANES; j++)
+                base[j] += base[j][half - 1] < x[i + j] ? half : 0;
+            m -= half;
+        }
+        for (int j = 0; j < LANES; j++) {
+            double v = x[i + j];
+            size_t below = (size_t)(base[j] - sorted) + (*base[j] < v);
+            x[i + j] = v != v ? NAN : percentile_from(sorted, n, v, below);
+        }
+    }
+    for (; i < count; i++)
+        x[i] = lotk_norms_percentile(sorted, n, x[i]);
 }
 
 /* ---- building norm tables ------------------------------------------------------------ */
@@ -389,10 +422,13 @@ struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct 
         }
         for (size_t i = 0; i < nn; i++) {
             const struct lotk_norm_group *g = groups[i];
-            for (size_t k = from; k < to; k++) {
-                double *p = &rk->pct[k * nn + i];
-                *p = g ? lotk_norms_percentile(g->values, g->n, *p) : NAN;
-            }
+            double x[BLOCK];
+            for (size_t k = from; k < to; k++)
+                x[k - from] = rk->pct[k * nn + i];
+            if (g)
+                lotk_norms_percentiles(g->values, g->n, x, to - from);
+            for (size_t k = from; k < to; k++)
+                rk->pct[k * nn + i] = g ? x[k - from] : NAN;
         }
     }
     free(groups);

@@ -32,6 +32,10 @@ double lotk_norms_quantile(const double *sorted, size_t n, double p);
  * ·100, in (0, 100) when x is one of the values. NaN when n is 0 or x is NaN. O(log n). */
 double lotk_norms_percentile(const double *sorted, size_t n, double x);
 
+/* x[i] = lotk_norms_percentile(sorted, n, x[i]) for i < count, the searches run side by
+ * side. */
+void lotk_norms_percentiles(const double *sorted, size_t n, double *x, size_t count);
+
 /* ---- norm tables ---------------------------------------------------------------- */
 
 struct lotk_norm_group {

@@ -95,6 +95,33 @@ static void percentile_ranks_match_r(void **state)
     assert_nan(lotk_norms_percentile(x, 0, 50));
 }
 
+/* The searches run side by side give each value what one search gives it: group sizes
+ * from 0 to 40 (lane counts and halvings of every parity), values below, above, between,
+ * on and tied with the group's, NaN, and counts that leave a partial set of lanes. */
+static void percentiles_side_by_side_as_one_by_one(void **state)
+{
+    (void)state;
+    double sorted[40];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++) /* ascending, in runs of three ties */
+            sorted[i] = (double)(i / 3) * 2.5;
+        double x[37], want[37];
+        for (size_t count = 0; count <= 37; count += 9) {
+            for (size_t i = 0; i < count; i++) {
+                x[i] = i % 11 == 5 ? NAN : (double)i * 1.25 - 3;
+                want[i] = lotk_norms_percentile(sorted, n, x[i]);
+            }
+            lotk_norms_percentiles(sorted, n, x, count);
+            for (size_t i = 0; i < count; i++) {
+                if (want[i] != want[i])
+                    assert_nan(x[i]);
+                else
+                    assert_same(x[i], want[i]);
+            }
+        }
+    }
+}
+
 /* ---- norm tables from results ------------------------------------------------------ */
 
 /* A minimal result document: organizations ORG-<first> … with total points first + k and
@@ -288,6 +315,7 @@ int main(void)
         cmocka_unit_test(quantiles_match_r),
         cmocka_unit_test(quantiles_of_small_groups),
         cmocka_unit_test(percentile_ranks_match_r),
+        cmocka_unit_test(percentiles_side_by_side_as_one_by_one),
         cmocka_unit_test(table_from_results),
         cmocka_unit_test(versions_must_match),
         cmocka_unit_test(bad_json_has_a_position),
