@@ -46,6 +46,18 @@ void lotk_buf_reset(struct lotk_buf *b)
         b->data[0] = '\0';
 }
 
+void lotk_buf_reserve_lines(struct lotk_buf *b, size_t cap)
+{
+    if (cap <= b->cap)
+        return;
+    char *data = lotk_xcalloc_lines(cap, 1);
+    if (b->data)
+        memcpy(data, b->data, b->len + 1);
+    free(b->data);
+    b->data = data;
+    b->cap = cap;
+}
+
 void lotk_buf_free(struct lotk_buf *b)
 {
     free(b->data);

@@ -14,6 +14,9 @@ void lotk_buf_puts(struct lotk_buf *b, const char *s);
 void lotk_buf_putc(struct lotk_buf *b, char c);
 void lotk_buf_printf(struct lotk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lotk_buf_reset(struct lotk_buf *b);
+/* Gives b room for cap bytes (its text kept) on cache lines of its own
+ * (lotk_xcalloc_lines): for a buffer one thread rewrites for every row. */
+void lotk_buf_reserve_lines(struct lotk_buf *b, size_t cap);
 void lotk_buf_free(struct lotk_buf *b);
 
 #endif

@@ -2,6 +2,7 @@
 #include "base/mem.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,15 @@ void *lotk_xcalloc_aligned(size_t align, size_t size)
         lotk_mem_fail();
     memset(p, 0, size ? size : 1);
     return p;
+}
+
+void *lotk_xcalloc_lines(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size - LOTK_CACHE_LINE)
+        lotk_mem_fail();
+    size_t bytes = count * size;
+    return lotk_xcalloc_aligned(LOTK_CACHE_LINE, (bytes + LOTK_CACHE_LINE - 1) &
+                                                     ~(size_t)(LOTK_CACHE_LINE - 1));
 }
 
 void *lotk_xrealloc(void *p, size_t n)

@@ -14,6 +14,14 @@ void *lotk_xrealloc(void *p, size_t n);
  * sizeof(void *)): for data two threads share, laid out so that what each writes is on
  * cache lines of its own. Freed with free. */
 void *lotk_xcalloc_aligned(size_t align, size_t size);
+
+enum { LOTK_CACHE_LINE = 64 };
+
+/* count × size zeroed bytes on cache lines no other allocation shares: for what one thread
+ * writes for every row while another works beside it (the reader's row, the scorer's
+ * scratch), which would otherwise share a line with whatever malloc put next to it — the
+ * other thread's sums, say, as the two threads' allocations interleave. Freed with free. */
+void *lotk_xcalloc_lines(size_t count, size_t size);
 /* Returns a new copy the caller frees. */
 char *lotk_xstrdup(const char *s);
 char *lotk_xstrndup(const char *s, size_t n);

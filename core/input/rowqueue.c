@@ -44,8 +44,9 @@ struct queued_row {
 #define PACKED_NONE INT8_MIN
 
 /* A cache line: the reader fills one batch while the consumer reads another, so that no
- * batch shares a line with the next, nor the reader's fields with the consumer's. */
-#define LINE 64
+ * batch shares a line with the next, nor the reader's fields with the consumer's; the
+ * batches' arrays and text are on lines of their own too (lotk_xcalloc_lines). */
+#define LINE LOTK_CACHE_LINE
 
 struct batch {
     _Alignas(LINE) size_t n;
@@ -290,11 +291,13 @@ struct lotk_rowqueue *lotk_rowqueue_new(const struct lotk_survey_sink *to, size_
     q->prefetch = prefetch;
     q->nitems = nitems;
     size_t cells = BATCH_ROWS * (nitems ? nitems : 1);
-    q->unpacked = lotk_xmalloc((nitems ? nitems : 1) * sizeof *q->unpacked);
+    q->unpacked = lotk_xcalloc_lines(nitems ? nitems : 1, sizeof *q->unpacked);
     for (size_t i = 0; i < NBATCHES; i++) {
-        q->batches[i].rows = lotk_xmalloc(BATCH_ROWS * sizeof *q->batches[i].rows);
-        q->batches[i].packed = lotk_xmalloc(cells * sizeof *q->batches[i].packed);
-        q->batches[i].answers = lotk_xmalloc(cells * sizeof *q->batches[i].answers);
+        struct batch *b = &q->batches[i];
+        b->rows = lotk_xcalloc_lines(BATCH_ROWS, sizeof *b->rows);
+        b->packed = lotk_xcalloc_lines(cells, sizeof *b->packed);
+        b->answers = lotk_xcalloc_lines(cells, sizeof *b->answers);
+        lotk_buf_reserve_lines(&b->text, BATCH_ROWS * 2 * LINE / 4); /* two 16-byte ids */
     }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->ready, NULL);

@@ -34,10 +34,12 @@ static uint32_t lcm_upto(size_t k)
 
 struct lotk_stats *lotk_stats_new(const struct lotk_standard *s)
 {
-    struct lotk_stats *st = lotk_xcalloc(1, sizeof *st);
+    /* What the rows write goes on cache lines of its own: with two jobs these are written on
+     * the scorer's thread while the reader's works beside them (lotk_xcalloc_lines). */
+    struct lotk_stats *st = lotk_xcalloc_lines(1, sizeof *st);
     st->s = s;
     st->leaf_of_node = lotk_xmalloc((s->nnodes ? s->nnodes : 1) * sizeof *st->leaf_of_node);
-    st->leaves = lotk_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *st->leaves);
+    st->leaves = lotk_xcalloc_lines(s->nnodes ? s->nnodes : 1, sizeof *st->leaves);
     size_t maxk = 1;
     for (size_t i = 0; i < s->nnodes; i++) {
         const struct lotk_node *node = &s->nodes[i];
@@ -56,16 +58,16 @@ struct lotk_stats *lotk_stats_new(const struct lotk_standard *s)
         lf->unit = (double)ITEM_UNIT * lf->lcm;
         double a = scale->max - scale->min + 1;
         lf->null_var = (a * a - 1) / 12;
-        lf->blk = lotk_xcalloc(lf->k * lf->k, sizeof *lf->blk);
-        lf->tot = lotk_xcalloc(lf->k * lf->k, sizeof *lf->tot);
-        lf->small = lotk_xcalloc(2 * lf->k * BLOCK_ROWS, sizeof *lf->small);
+        lf->blk = lotk_xcalloc_lines(lf->k * lf->k, sizeof *lf->blk);
+        lf->tot = lotk_xcalloc_lines(lf->k * lf->k, sizeof *lf->tot);
+        lf->small = lotk_xcalloc_lines(2 * lf->k * BLOCK_ROWS, sizeof *lf->small);
         if (lf->k > maxk)
             maxk = lf->k;
     }
-    st->x = lotk_xmalloc(maxk * sizeof *st->x);
-    st->off = lotk_xmalloc(maxk * sizeof *st->off);
-    st->item_sums = lotk_xmalloc(maxk * sizeof *st->item_sums);
-    st->item_units = lotk_xmalloc(maxk * sizeof *st->item_units);
+    st->x = lotk_xcalloc_lines(maxk, sizeof *st->x);
+    st->off = lotk_xcalloc_lines(maxk, sizeof *st->off);
+    st->item_sums = lotk_xcalloc_lines(maxk, sizeof *st->item_sums);
+    st->item_units = lotk_xcalloc_lines(maxk, sizeof *st->item_units);
     return st;
 }
 

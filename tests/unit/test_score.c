@@ -306,6 +306,50 @@ static void leaf_sums_exact_on_and_off_the_grid(void **state)
     lotk_standard_free(s);
 }
 
+/* Sums that stay on the 2^-60 grid (no exact parts) but need more than 53 bits: the
+ * mean is still the exactly rounded one, ties to even included, negative sums too. Each
+ * organization gets one value a little under 8 and ones of 2^-50 and -2^-58, whose sum's
+ * low bits fall below a double's precision. */
+static void leaf_sums_on_the_grid_round_once(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok("format: lotk/1\nid: g\nversion: '1'\nkind: other\n"
+                                         "title: T\nscales:\n  w: {min: -100, max: 100}\n"
+                                         "survey: {org_column: org}\nindicators:\n"
+                                         "  - id: A\n    items: [{id: a, scale: w}]\n");
+    enum { NORGS = 40 };
+    struct lotk_buf csv = {0};
+    lotk_buf_puts(&csv, "org,a\n");
+    struct lotk_exact want[NORGS];
+    int count[NORGS];
+    for (int g = 0; g < NORGS; g++) {
+        double big = (g % 2 ? -1 : 1) * (7.0 + g * 0x1p-45), tiny = 0x1p-50, tinier = -0x1p-58;
+        double v[] = {big, tiny, tinier, g % 3 ? tiny : tinier};
+        memset(&want[g], 0, sizeof want[g]);
+        count[g] = 0;
+        for (int k = 0; k < 4; k++) {
+            for (int rep = 0; rep <= g % 4; rep++) {
+                lotk_buf_printf(&csv, "G%02d,%.17g\n", g, v[k]);
+                lotk_exact_add(&want[g], v[k]);
+                count[g]++;
+            }
+        }
+    }
+    struct lotk_result *r = tu_score_csv(s, csv.data);
+    int A = tu_node(s, "A");
+    for (int g = 0; g < NORGS; g++) {
+        char id[8];
+        snprintf(id, sizeof id, "G%02d", g);
+        const struct lotk_org_result *x = tu_org(r, id);
+        assert_int_equal(x->n[A], count[g]);
+        double mean = lotk_exact_value(&want[g]) / count[g];
+        assert_memory_equal(&x->mean[A], &mean, sizeof mean);
+    }
+    lotk_result_free(r);
+    lotk_buf_free(&csv);
+    lotk_standard_free(s);
+}
+
 /* Without keep_respondents nothing per row is kept. */
 static void no_respondents_unless_asked(void **state)
 {
@@ -632,6 +676,7 @@ int main(void)
         T(respondent_values),
         T(organizations_in_natural_order),
         T(many_organizations_in_natural_order),
+        T(leaf_sums_on_the_grid_round_once),
         T(ids_with_a_nul_are_kept_apart),
         cmocka_unit_test(leaf_sums_exact_on_and_off_the_grid),
         T(no_respondents_unless_asked),
