@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/text.h"
 #include "base/progress.h"
 #include "input/csvread.h"
 #include "input/encoding.h"
@@ -191,13 +192,13 @@ static void finish_row(struct lotk_survey_reader *rd)
                                lotk_survey_header_text(rd, (size_t)h->org_column));
     /* Ids are C strings from here on (the result, every writer): one with a NUL byte in it
      * would be cut short there, and two such ids would become one. */
-    if (!rd->reason[0] && memchr(rd->org.data, '\0', rd->org.len))
+    if (!rd->reason[0] && lotk_has_byte(rd->org.data, rd->org.len, '\0'))
         lotk_survey_reject_row(rd, h->org_column + 1,
                                "a NUL byte in the organization id in column %d (%s)",
                                h->org_column + 1,
                                lotk_survey_header_text(rd, (size_t)h->org_column));
     if (!rd->reason[0] && h->id_column >= 0 && rd->resp.data &&
-        memchr(rd->resp.data, '\0', rd->resp.len))
+        lotk_has_byte(rd->resp.data, rd->resp.len, '\0'))
         lotk_survey_reject_row(rd, h->id_column + 1,
                                "a NUL byte in the respondent id in column %d (%s)",
                                h->id_column + 1,

@@ -27,6 +27,30 @@ static const char *fmt(double x)
     return out;
 }
 
+/* lotk_has_byte agrees with memchr for every length to 40 and every place of the byte,
+ * among bytes of every kind (high bytes of UTF-8 beside it, its neighbours 0x01 and 0xFF,
+ * which borrow in the word test), and for its absence. */
+static void has_byte_as_memchr(void **state)
+{
+    (void)state;
+    static const unsigned char fill[] = {0x01, 0xFF, 0x80, 'a', 0xE4, 0x7F, '\r', 0x0B};
+    static const unsigned char wanted[] = {'\n', '\0', 0x80, 0xFF};
+    char text[48];
+    for (size_t w = 0; w < sizeof wanted; w++)
+        for (size_t n = 0; n <= 40; n++)
+            for (size_t at = 0; at <= n; at++) { /* at == n: not there */
+                for (size_t i = 0; i < n; i++) {
+                    unsigned char b = fill[(i * 5 + n) % sizeof fill];
+                    text[i] = (char)(b == wanted[w] ? 'z' : b);
+                }
+                if (at < n)
+                    text[at] = (char)wanted[w];
+                text[n] = (char)wanted[w]; /* just past the end: must not count */
+                bool want = memchr(text, wanted[w], n) != NULL;
+                assert_int_equal(lotk_has_byte(text, n, wanted[w]), want);
+            }
+}
+
 static void fmt_shortest_examples(void **state)
 {
     (void)state;
@@ -709,6 +733,7 @@ static void sort_doubles_matches_a_stable_sort(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(has_byte_as_memchr),
         cmocka_unit_test(fmt_shortest_examples),
         cmocka_unit_test(fmt_whole_numbers_without_exponent),
         cmocka_unit_test(fmt_zero_nan_inf),
