@@ -58,6 +58,7 @@ struct batch {
     double *answers;         /* BATCH_ROWS × nitems */
     struct lotk_buf text;    /* organization and respondent ids, NUL-terminated */
     char *file;              /* the rows' file (one file a batch: see push) */
+    const char *file_from;   /* the reader's string it was copied from */
 };
 
 struct lotk_rowqueue {
@@ -246,8 +247,10 @@ static int push(void *ctx, const struct lotk_row *row, struct lotk_err *err)
 {
     struct lotk_rowqueue *q = ctx;
     struct batch *b = q->fill;
-    /* A batch holds rows of one file: row->file is valid only while its file is read. */
-    if (b->n > 0 && strcmp(b->file, row->file) != 0) {
+    /* A batch holds rows of one file: row->file is valid only while its file is read. The
+     * same string as the batch's first row's is the same file (the queue is drained at
+     * the end of each file, before its name can go), so only another is compared. */
+    if (b->n > 0 && row->file != b->file_from && strcmp(b->file, row->file) != 0) {
         int rc = publish(q, err);
         if (rc)
             return rc;
@@ -259,6 +262,7 @@ static int push(void *ctx, const struct lotk_row *row, struct lotk_err *err)
             free(b->file);
             b->file = lotk_xstrdup(row->file);
         }
+        b->file_from = row->file;
     }
     struct queued_row *r = &b->rows[b->n];
     r->line = row->line;

@@ -35,7 +35,8 @@ struct lotk_survey_sink lotk_rowqueue_sink(struct lotk_rowqueue *q);
  * consumer thread (the next row starts it again). Returns 0, or the first error the
  * wrapped on_row returned, with err filled as that call filled it. Call it before
  * anything reads what the wrapped sink accumulates, and after a failed read too: a row
- * the consumer failed on came before any row the reader failed on. NULL: returns 0. */
+ * the consumer failed on came before any row the reader failed on; and at the end of
+ * each file read, before the file's name (each row's file) is freed. NULL: returns 0. */
 int lotk_rowqueue_drain(struct lotk_rowqueue *q, struct lotk_err *err);
 
 /* Drains (ignoring errors) and frees; NULL is accepted. */
