@@ -11,6 +11,7 @@
 
 #include "base/jsonw.h"
 #include "base/mem.h"
+#include "base/parallel.h"
 #include "base/buf.h"
 #include "base/strmap.h"
 #include "base/file.h"
@@ -135,19 +136,31 @@ static void builder_add(struct builder *b, const char *id, double x)
     builder_add_at(b, (size_t)(builder_group(b, id) - b->groups), x);
 }
 
-/* Sorts every group and suppresses the small ones; hands the groups to nm. */
-static void builder_finish(struct builder *b, struct lotk_norms *nm)
+struct group_sort {
+    struct lotk_norm_group *groups;
+    size_t min_group;
+};
+
+/* Sorts group i, or suppresses it when it is small. */
+static void finish_group(void *ctx, size_t i)
 {
-    for (size_t i = 0; i < b->ngroups; i++) {
-        struct lotk_norm_group *g = &b->groups[i];
-        if (g->n < (size_t)nm->min_group || g->n == 0) {
-            g->suppressed = true;
-            free(g->values);
-            g->values = NULL;
-        } else {
-            lotk_sort_doubles(g->values, g->n);
-        }
+    const struct group_sort *gs = ctx;
+    struct lotk_norm_group *g = &gs->groups[i];
+    if (g->n < gs->min_group || g->n == 0) {
+        g->suppressed = true;
+        free(g->values);
+        g->values = NULL;
+    } else {
+        lotk_sort_doubles(g->values, g->n);
     }
+}
+
+/* Sorts every group (on up to jobs threads: each group is its own) and suppresses the
+ * small ones; hands the groups to nm. */
+static void builder_finish(struct builder *b, struct lotk_norms *nm, int jobs)
+{
+    struct group_sort gs = {b->groups, (size_t)nm->min_group};
+    lotk_parallel_for(b->ngroups, jobs, finish_group, &gs);
     nm->groups = b->groups;
     nm->ngroups = b->ngroups;
     free(b->caps);
@@ -239,7 +252,7 @@ int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *w
         lotk_doc_clear(&doc);
     }
 done:
-    builder_finish(&b, nm);
+    builder_finish(&b, nm, 1);
     lotk_doc_clear(&doc);
     lotk_strmap_free(&seen);
     free(seen_in);
@@ -252,7 +265,8 @@ done:
     return 0;
 }
 
-struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group)
+struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group,
+                                          int jobs)
 {
     const struct lotk_standard *s = r->standard;
     struct lotk_norms *nm = lotk_xcalloc(1, sizeof *nm);
@@ -275,7 +289,7 @@ struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_
             builder_add_at(&b, group[i], i ? o->points_of[i] : o->points);
     }
     free(group);
-    builder_finish(&b, nm);
+    builder_finish(&b, nm, jobs);
     return nm;
 }
 
@@ -387,7 +401,47 @@ void lotk_norms_free(struct lotk_norms *nm)
 
 /* ---- percentile ranks ------------------------------------------------------------------ */
 
-struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r)
+/* Organizations a block at a time, and in a block node by node: an organization's
+ * points are read once (not once per node, a cache miss each among thousands), and one
+ * node's sorted values serve a whole block of searches while in cache. Blocks are
+ * independent (each writes its own organizations' rows of pct), so threads take them in
+ * turn. */
+enum { RANK_BLOCK = 256 };
+
+struct rank_blocks {
+    const struct lotk_result *r;
+    const struct lotk_norm_group **groups; /* per node; NULL: suppressed */
+    struct lotk_ranks *rk;
+};
+
+static void rank_block(void *ctx, size_t block)
+{
+    const struct rank_blocks *rb = ctx;
+    const struct lotk_result *r = rb->r;
+    struct lotk_ranks *rk = rb->rk;
+    size_t nn = rk->nnodes;
+    size_t from = block * RANK_BLOCK;
+    size_t to = from + RANK_BLOCK < r->norgs ? from + RANK_BLOCK : r->norgs;
+    for (size_t k = from; k < to; k++) {
+        const struct lotk_org_result *o = &r->orgs[k];
+        rk->pct[k * nn] = o->points;
+        for (size_t i = 1; i < nn; i++)
+            rk->pct[k * nn + i] = o->points_of[i];
+    }
+    for (size_t i = 0; i < nn; i++) {
+        const struct lotk_norm_group *g = rb->groups[i];
+        double x[RANK_BLOCK];
+        for (size_t k = from; k < to; k++)
+            x[k - from] = rk->pct[k * nn + i];
+        if (g)
+            lotk_norms_percentiles(g->values, g->n, x, to - from);
+        for (size_t k = from; k < to; k++)
+            rk->pct[k * nn + i] = g ? x[k - from] : NAN;
+    }
+}
+
+struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r,
+                                      int jobs)
 {
     const struct lotk_standard *s = r->standard;
     struct lotk_ranks *rk = lotk_xcalloc(1, sizeof *rk);
@@ -408,29 +462,8 @@ struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct 
         else
             rk->suppressed[rk->nsuppressed++] = lotk_xstrdup(s->nodes[i].id);
     }
-    /* Organizations a block at a time, and in a block node by node: an organization's
-     * points are read once (not once per node, a cache miss each among thousands), and
-     * one node's sorted values serve a whole block of searches while in cache. */
-    enum { BLOCK = 256 };
-    for (size_t from = 0; from < r->norgs; from += BLOCK) {
-        size_t to = from + BLOCK < r->norgs ? from + BLOCK : r->norgs;
-        for (size_t k = from; k < to; k++) {
-            const struct lotk_org_result *o = &r->orgs[k];
-            rk->pct[k * nn] = o->points;
-            for (size_t i = 1; i < nn; i++)
-                rk->pct[k * nn + i] = o->points_of[i];
-        }
-        for (size_t i = 0; i < nn; i++) {
-            const struct lotk_norm_group *g = groups[i];
-            double x[BLOCK];
-            for (size_t k = from; k < to; k++)
-                x[k - from] = rk->pct[k * nn + i];
-            if (g)
-                lotk_norms_percentiles(g->values, g->n, x, to - from);
-            for (size_t k = from; k < to; k++)
-                rk->pct[k * nn + i] = g ? x[k - from] : NAN;
-        }
-    }
+    struct rank_blocks rb = {r, groups, rk};
+    lotk_parallel_for((r->norgs + RANK_BLOCK - 1) / RANK_BLOCK, jobs, rank_block, &rb);
     free(groups);
     return rk;
 }

@@ -64,8 +64,10 @@ int lotk_norms_build(const char *const *paths, size_t n, long min_group, FILE *w
                      struct lotk_norms **out, struct lotk_err *err);
 
 /* The batch r as its own norm group: r's organizations, by the same rules as
- * lotk_norms_build. The caller frees the result with lotk_norms_free. */
-struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group);
+ * lotk_norms_build, its groups sorted on up to jobs threads (the same table whatever
+ * jobs). The caller frees the result with lotk_norms_free. */
+struct lotk_norms *lotk_norms_from_result(const struct lotk_result *r, long min_group,
+                                          int jobs);
 
 /* Reads a norm table written by lotk_norms_write_json. Returns 0 and *out (the caller
  * frees it with lotk_norms_free), or LOTK_EIO with err filled. */
@@ -95,8 +97,10 @@ struct lotk_ranks {
 };
 
 /* Percentile ranks of every organization of r, per node and for the total (the reported
- * points), against nm. Returns a new struct the caller frees with lotk_ranks_free. */
-struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r);
+ * points), against nm, on up to jobs threads (the same ranks whatever jobs). Returns a new
+ * struct the caller frees with lotk_ranks_free. */
+struct lotk_ranks *lotk_ranks_compute(const struct lotk_norms *nm, const struct lotk_result *r,
+                                      int jobs);
 
 void lotk_ranks_free(struct lotk_ranks *rk);
 

@@ -192,9 +192,9 @@ static int finish_result(struct merge_run *r, const struct lotk_args *args)
             (rc = lotk_norms_check_standard(r->norms, r->s, norms_path, &r->err)) != 0)
             return rc;
     } else {
-        r->norms = lotk_norms_from_result(r->result, r->min_group);
+        r->norms = lotk_norms_from_result(r->result, r->min_group, lotk_batch_default_jobs());
     }
-    r->ranks = lotk_ranks_compute(r->norms, r->result);
+    r->ranks = lotk_ranks_compute(r->norms, r->result, lotk_batch_default_jobs());
     return 0;
 }
 

@@ -156,14 +156,14 @@ static int stats_start(struct score_stats *st, const struct lotk_cmd *cmd,
 
 /* Percentile ranks and the bootstrap, once the result is final (rules applied). */
 static int stats_finish(struct score_stats *st, const struct lotk_result *result,
-                        struct lotk_plugins *plugins, bool quiet, bool want_ranks,
+                        struct lotk_plugins *plugins, bool quiet, bool want_ranks, int jobs,
                         struct lotk_err *err)
 {
     if (!want_ranks) /* the CSV has no percentiles, the table shows them only with --norms */
         goto ranked;
     if (!st->norms)
-        st->norms = lotk_norms_from_result(result, st->min_group);
-    st->ranks = lotk_ranks_compute(st->norms, result);
+        st->norms = lotk_norms_from_result(result, st->min_group, jobs);
+    st->ranks = lotk_ranks_compute(st->norms, result, jobs);
     if (st->norms_path && st->ranks->nsuppressed && !quiet) {
         struct lotk_buf ids = {0};
         for (size_t i = 0; i < st->ranks->nsuppressed; i++)
@@ -583,7 +583,7 @@ static int finish_result(struct score_run *r)
     return stats_finish(&r->stats, r->result, r->plugins, r->quiet,
                         strcmp(r->format, "json") == 0 || lotk_report_format(r->format) ||
                             r->stats.norms_path,
-                        &r->err);
+                        (int)r->jobs, &r->err);
 }
 
 /* Only now, with everything scored, does anything reach a file: the rejects, the result. */

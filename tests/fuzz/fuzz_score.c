@@ -115,8 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         score(&r, csv, csv_len, size % 2) != 0)
         goto done;
     /* Percentile ranks against the batch itself, as -f json shows them. */
-    r.norms = lotk_norms_from_result(r.result, 1);
-    r.ranks = lotk_ranks_compute(r.norms, r.result);
+    r.norms = lotk_norms_from_result(r.result, 1, 1);
+    r.ranks = lotk_ranks_compute(r.norms, r.result, 1);
     lotk_rejects_append(&r.rejects, &r.ev_rejects, 0);
     fuzz_check_result(r.result, r.ranks, &r.rejects, true);
 done:

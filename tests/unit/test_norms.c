@@ -277,10 +277,10 @@ static void ranks_of_the_batch(void **state)
                                             "O3,2,5\nO3,6,3\n"
                                             "O4,10,10\n"
                                             "O5,8,8\nO5,8,8\n");
-    struct lotk_norms *nm = lotk_norms_from_result(r, 2);
+    struct lotk_norms *nm = lotk_norms_from_result(r, 2, 1);
     const struct lotk_norm_group *total = lotk_norms_group(nm, "total");
     assert_int_equal(total->n, 4);
-    struct lotk_ranks *rk = lotk_ranks_compute(nm, r);
+    struct lotk_ranks *rk = lotk_ranks_compute(nm, r, 1);
     assert_int_equal(rk->organizations, 4);
     assert_int_equal(rk->nsuppressed, 0);
     int root = 0, a = tu_node(s, "A");
@@ -299,13 +299,51 @@ static void ranks_of_the_batch(void **state)
     lotk_norms_free(nm);
 
     /* A minimum group of 5 suppresses everything; ranks are NaN and listed. */
-    nm = lotk_norms_from_result(r, 5);
-    rk = lotk_ranks_compute(nm, r);
+    nm = lotk_norms_from_result(r, 5, 2);
+    rk = lotk_ranks_compute(nm, r, 2);
     assert_int_equal(rk->nsuppressed, s->nnodes);
     assert_nan(rk->pct[0]);
     lotk_ranks_free(rk);
     lotk_norms_free(nm);
     lotk_result_free(r);
+    lotk_standard_free(s);
+}
+
+/* Norms and ranks of a batch of 2,000 organizations (eight blocks of ranks, tied and
+ * distinct points) are the same, bit for bit, on one thread and on three. */
+static void ranks_the_same_on_threads(void **state)
+{
+    (void)state;
+    struct lotk_standard *s = tu_load_ok(mini_yaml);
+    struct lotk_buf csv = {0};
+    lotk_buf_puts(&csv, "org,a,b\n");
+    for (int k = 0; k < 2000; k++)
+        for (int rep = 0; rep < 2; rep++)
+            lotk_buf_printf(&csv, "O%d,%d,%d\n", k, (k * 7 + rep) % 11, (k * 13) % 11);
+    struct lotk_result *r = tu_score_csv(s, csv.data);
+    struct lotk_norms *one = lotk_norms_from_result(r, 2, 1);
+    struct lotk_norms *three = lotk_norms_from_result(r, 2, 3);
+    assert_int_equal(one->ngroups, three->ngroups);
+    for (size_t g = 0; g < one->ngroups; g++) {
+        assert_int_equal(one->groups[g].n, three->groups[g].n);
+        assert_memory_equal(one->groups[g].values, three->groups[g].values,
+                            one->groups[g].n * sizeof *one->groups[g].values);
+    }
+    struct lotk_ranks *rk1 = lotk_ranks_compute(one, r, 1);
+    struct lotk_ranks *rk3 = lotk_ranks_compute(one, r, 3);
+    size_t cells = r->norgs * s->nnodes;
+    assert_int_equal(r->norgs, 2000);
+    for (size_t i = 0; i < cells; i++)
+        if (rk1->pct[i] == rk1->pct[i])
+            assert_memory_equal(&rk1->pct[i], &rk3->pct[i], sizeof rk1->pct[i]);
+        else
+            assert_nan(rk3->pct[i]);
+    lotk_ranks_free(rk1);
+    lotk_ranks_free(rk3);
+    lotk_norms_free(one);
+    lotk_norms_free(three);
+    lotk_result_free(r);
+    lotk_buf_free(&csv);
     lotk_standard_free(s);
 }
 
@@ -316,6 +354,7 @@ int main(void)
         cmocka_unit_test(quantiles_of_small_groups),
         cmocka_unit_test(percentile_ranks_match_r),
         cmocka_unit_test(percentiles_side_by_side_as_one_by_one),
+        cmocka_unit_test(ranks_the_same_on_threads),
         cmocka_unit_test(table_from_results),
         cmocka_unit_test(versions_must_match),
         cmocka_unit_test(bad_json_has_a_position),
