@@ -18,17 +18,47 @@
 #include "base/num.h"
 
 
+/* R's own arithmetic (quantile.default, type 7), so that results agree to the bit:
+ * index = 1 + (n − 1)·p, h = index − ⌊index⌋, (1 − h)·x[lo] + h·x[hi] (1-based). The
+ * places lo and hi (1-based, n > 0) and h. */
+static double type7_index(size_t n, double p, size_t *lo, size_t *hi)
+{
+    double index = 1 + (double)(n - 1) * p;
+    *lo = (size_t)floor(index);
+    *hi = (size_t)ceil(index);
+    return index - floor(index);
+}
+
+static double type7(double xlo, double xhi, double h)
+{
+    return h > 0 && xhi != xlo ? (1 - h) * xlo + h * xhi : xlo;
+}
+
 double lotk_norms_quantile(const double *sorted, size_t n, double p)
 {
     if (n == 0)
         return NAN;
-    /* R's own arithmetic (quantile.default, type 7), so that results agree to the bit:
-     * index = 1 + (n − 1)·p, h = index − ⌊index⌋, (1 − h)·x[lo] + h·x[hi] (1-based). */
-    double index = 1 + (double)(n - 1) * p;
-    double lo = floor(index), hi = ceil(index);
-    double h = index - lo;
-    double xlo = sorted[(size_t)lo - 1], xhi = sorted[(size_t)hi - 1];
-    return h > 0 && xhi != xlo ? (1 - h) * xlo + h * xhi : xlo;
+    size_t lo, hi;
+    double h = type7_index(n, p, &lo, &hi);
+    return type7(sorted[lo - 1], sorted[hi - 1], h);
+}
+
+double lotk_norms_median(double *x, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    /* Which of -0 and 0 a stable sort puts in the middle depends on their order in x, which
+     * selecting would lose: with a zero among them, the sort. */
+    for (size_t i = 0; i < n; i++)
+        if (x[i] == 0) {
+            lotk_sort_doubles(x, n);
+            return lotk_norms_quantile(x, n, 0.5);
+        }
+    size_t lo, hi;
+    double h = type7_index(n, 0.5, &lo, &hi);
+    double xlo = lotk_select_double(x, n, lo - 1);
+    double xhi = hi == lo ? xlo : lotk_select_double(x, n, hi - 1);
+    return type7(xlo, xhi, h);
 }
 
 /* The first index whose value is >= x (strict: > x). */

@@ -28,6 +28,10 @@ enum { LOTK_NORMS_MIN_GROUP = 10 };
  * NaN when n is 0. */
 double lotk_norms_quantile(const double *sorted, size_t n, double p);
 
+/* lotk_norms_quantile(x sorted, n, 0.5), to the bit, without sorting x[0..n) (no NaN
+ * among them): the two middle values selected in linear time; x is left reordered. */
+double lotk_norms_median(double *x, size_t n);
+
 /* The mid-rank percentile rank of x among sorted[0..n), ascending: (below + 0.5·equal)/n
  * ·100, in (0, 100) when x is one of the values. NaN when n is 0 or x is NaN. O(log n). */
 double lotk_norms_percentile(const double *sorted, size_t n, double x);

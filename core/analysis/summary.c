@@ -13,15 +13,14 @@ static bool in_reference(const struct lotk_org_result *o)
     return !(o->flags & LOTK_FLAG_FEW_RESPONDENTS);
 }
 
-/* The median of the values of x[0..n) that are not NaN; sorts them to the front. */
+/* The median of the values of x[0..n) that are not NaN; moves them to the front. */
 static double median(double *x, size_t n)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (x[i] == x[i])
             x[m++] = x[i];
-    lotk_sort_doubles(x, m);
-    return lotk_norms_quantile(x, m, 0.5);
+    return lotk_norms_median(x, m);
 }
 
 struct ranked {

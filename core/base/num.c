@@ -201,3 +201,49 @@ void lotk_sort_doubles(double *v, size_t n)
     free(to);
     free(count);
 }
+
+/* ---- order statistics ------------------------------------------------------------------ */
+
+static void swap_doubles(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+double lotk_select_double(double *v, size_t n, size_t k)
+{
+    /* Quickselect with a median-of-three pivot and a three-way partition (scores repeat:
+     * many equal values must not make it quadratic); after enough rounds without the end
+     * in sight, a sort of what is left, so that no input makes it slow. */
+    for (int round = 0; n > 16; round++) {
+        if (round == 64) {
+            lotk_sort_doubles(v, n);
+            return v[k];
+        }
+        double a = v[0], b = v[n / 2], c = v[n - 1];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t lt = 0, i = 0, gt = n; /* [0,lt) < pivot, [lt,i) == pivot, [gt,n) > pivot */
+        while (i < gt) {
+            if (v[i] < pivot)
+                swap_doubles(&v[lt++], &v[i++]);
+            else if (v[i] > pivot)
+                swap_doubles(&v[i], &v[--gt]);
+            else
+                i++;
+        }
+        if (k < lt) {
+            n = lt;
+        } else if (k < gt) {
+            return pivot;
+        } else {
+            v += gt;
+            k -= gt;
+            n -= gt;
+        }
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort of the last few */
+        for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--)
+            swap_doubles(&v[j], &v[j - 1]);
+    return v[k];
+}

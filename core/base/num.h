@@ -23,4 +23,9 @@ int lotk_double_cmp(const void *a, const void *b);
  * sorts per indicator. */
 void lotk_sort_doubles(double *v, size_t n);
 
+/* The value v[k] would hold were v[0..n) sorted (no NaN among them; k < n), found in
+ * linear time on the average, v left in some other order. Of values that compare equal
+ * (-0 and 0) it may give either: callers that care about a zero's sign sort. */
+double lotk_select_double(double *v, size_t n, size_t k);
+
 #endif

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "analysis/norms.h"
 #include "output/json.h"
 #include "base/buf.h"
+#include "base/num.h"
 
 /* x <- c(72.5, 55.04, 87.09, 62.59, 79.35, 77.51, 61.2, 68.0, 68.0, 90.1, 45.3) */
 static const double sample[] = {72.5, 55.04, 87.09, 62.59, 79.35, 77.51,
@@ -120,6 +122,47 @@ static void percentiles_side_by_side_as_one_by_one(void **state)
             }
         }
     }
+}
+
+/* lotk_norms_median gives what sorting and lotk_norms_quantile(…, 0.5) give, to the bit
+ * (a zero's sign too), on lists of every length to 120 and a long one, of few distinct
+ * values (ties), of distinct ones, with -0 and 0 in either order, with negatives; and
+ * lotk_select_double gives every order statistic. */
+static void median_by_selection_as_by_sorting(void **state)
+{
+    (void)state;
+    double x[5000], y[5000];
+    uint64_t seed = 12345;
+    for (int kind = 0; kind < 4; kind++)
+        for (size_t n = 0; n <= 5000; n = n < 120 ? n + 1 : n + 4880) {
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                uint32_t r = (uint32_t)(seed >> 33);
+                switch (kind) {
+                case 0: x[i] = (double)(r % 5); break;                  /* ties */
+                case 1: x[i] = (double)r / 4096.0 - 200000; break;      /* distinct */
+                case 2: x[i] = r % 3 == 0 ? -0.0 : r % 3 == 1 ? 0.0 : 1; break;
+                default: x[i] = (double)(r % 7) * 0.1 - 0.3; break;     /* fractions */
+                }
+            }
+            memcpy(y, x, n * sizeof *x);
+            lotk_sort_doubles(y, n);
+            double want = lotk_norms_quantile(y, n, 0.5);
+            double got = lotk_norms_median(x, n);
+            if (n == 0)
+                assert_nan(got);
+            else
+                assert_memory_equal(&got, &want, sizeof got);
+            for (size_t k = 0; k < n && kind != 2; k += 1 + n / 7) {
+                memcpy(x, y, n * sizeof *x);
+                for (size_t i = 0; i + 1 < n; i += 2) { /* some other order */
+                    double t = x[i];
+                    x[i] = x[n - 1 - i];
+                    x[n - 1 - i] = t;
+                }
+                assert_memory_equal(&(double){lotk_select_double(x, n, k)}, &y[k], sizeof y[k]);
+            }
+        }
 }
 
 /* ---- norm tables from results ------------------------------------------------------ */
@@ -354,6 +397,7 @@ int main(void)
         cmocka_unit_test(quantiles_of_small_groups),
         cmocka_unit_test(percentile_ranks_match_r),
         cmocka_unit_test(percentiles_side_by_side_as_one_by_one),
+        cmocka_unit_test(median_by_selection_as_by_sorting),
         cmocka_unit_test(ranks_the_same_on_threads),
         cmocka_unit_test(table_from_results),
         cmocka_unit_test(versions_must_match),
