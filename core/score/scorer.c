@@ -12,6 +12,7 @@
 
 #include "base/exact.h"
 #include "base/mem.h"
+#include "base/parallel.h"
 #include "base/strmap.h"
 #include "base/text.h"
 #include "lua/plugin.h"
@@ -656,54 +657,33 @@ static int score_org(struct lotk_scorer *sc, int index, struct lotk_org_result *
     return 0;
 }
 
-/* One thread's share of the statistics over every organization: leaves l ≡ part (mod
- * parts). Each leaf's statistics depend on that leaf's sums only, so the threads change
- * nothing in them. (Scoring the organizations themselves on threads measured slower: with
- * a malloc arena per thread the second thread's results landed in fresh pages of its own
- * while one thread reuses the accumulators' memory as it frees them; with the one arena
- * lotk runs with, blocks of 256 taken in turn by two threads took 0.66-0.69 s on 1M rows
- * where one thread's took 0.64-0.65 s.) */
-struct leaf_stats_part {
+/* The statistics over every organization of leaf l. Each leaf's depend on that leaf's
+ * sums only, so leaves can be taken by threads in any order. (Scoring the organizations
+ * themselves on threads measured slower: with a malloc arena per thread the second
+ * thread's results landed in fresh pages of its own while one thread reuses the
+ * accumulators' memory as it frees them; with the one arena lotk runs with, blocks of 256
+ * taken in turn by two threads took 0.66-0.69 s on 1M rows where one thread's took
+ * 0.64-0.65 s.) */
+struct leaf_stats_ctx {
     const struct lotk_scorer *sc;
     struct lotk_result *r;
-    int part, parts;
 };
 
-static void *leaf_stats_part(void *arg)
+static void leaf_stats_of(void *ctx, size_t l)
 {
-    const struct leaf_stats_part *lp = arg;
-    const struct lotk_scorer *sc = lp->sc;
-    for (size_t l = (size_t)lp->part; l < sc->nleaves; l += (size_t)lp->parts) {
-        int node = sc->leaves[l].node;
-        struct lotk_leaf_stats *ls = &lp->r->leaf_stats[node];
-        lotk_stats_reliability(sc->stats, node, &ls->reliability);
-        lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
-    }
-    return NULL;
+    const struct leaf_stats_ctx *lc = ctx;
+    const struct lotk_scorer *sc = lc->sc;
+    int node = sc->leaves[l].node;
+    struct lotk_leaf_stats *ls = &lc->r->leaf_stats[node];
+    lotk_stats_reliability(sc->stats, node, &ls->reliability);
+    lotk_stats_icc(sc->stats, node, &ls->icc1, &ls->icc2, &ls->icc_n, &ls->icc_groups);
 }
 
-/* The statistics of every leaf into r->leaf_stats, on up to sc->jobs threads (parts that
- * get no thread run here). */
+/* The statistics of every leaf into r->leaf_stats, on up to sc->jobs threads. */
 static void finish_leaf_stats(const struct lotk_scorer *sc, struct lotk_result *r)
 {
-    enum { MAX_PARTS = 64 };
-    int parts = sc->jobs < MAX_PARTS ? sc->jobs : MAX_PARTS;
-    if ((size_t)parts > sc->nleaves)
-        parts = sc->nleaves > 1 ? (int)sc->nleaves : 1;
-    struct leaf_stats_part lp[MAX_PARTS];
-    pthread_t threads[MAX_PARTS];
-    bool started[MAX_PARTS] = {false};
-    for (int p = 0; p < parts; p++) {
-        lp[p] = (struct leaf_stats_part){sc, r, p, parts};
-        if (p > 0)
-            started[p] = pthread_create(&threads[p], NULL, leaf_stats_part, &lp[p]) == 0;
-    }
-    for (int p = 0; p < parts; p++)
-        if (!started[p])
-            leaf_stats_part(&lp[p]);
-    for (int p = 1; p < parts; p++)
-        if (started[p])
-            pthread_join(threads[p], NULL);
+    struct leaf_stats_ctx lc = {sc, r};
+    lotk_parallel_for(sc->nleaves, sc->jobs, leaf_stats_of, &lc);
 }
 
 int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
