@@ -1,4 +1,5 @@
 /* mem.c — allocation that does not return NULL; see mem.h. */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include "base/mem.h"
 
 #include <stdarg.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void (*failure_hook)(void);
 
@@ -54,6 +56,51 @@ void *lotk_xcalloc_lines(size_t count, size_t size)
     size_t bytes = count * size;
     return lotk_xcalloc_aligned(LOTK_CACHE_LINE, (bytes + LOTK_CACHE_LINE - 1) &
                                                      ~(size_t)(LOTK_CACHE_LINE - 1));
+}
+
+enum { HUGE_PAGE = 2 << 20 };
+
+static size_t huge_span(size_t n)
+{
+    return (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
+void *lotk_xcalloc_huge(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (n >= HUGE_PAGE) {
+        /* Mapped one huge page larger and trimmed to a 2 MB boundary: only whole aligned
+         * 2 MB ranges can be huge pages. Fresh mappings read as zeros. */
+        size_t span = huge_span(n);
+        if (span > SIZE_MAX - HUGE_PAGE)
+            lotk_mem_fail();
+        char *map = mmap(NULL, span + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map == MAP_FAILED)
+            lotk_mem_fail();
+        char *p = (char *)(((uintptr_t)map + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+        if (p > map)
+            munmap(map, (size_t)(p - map));
+        if (p + span < map + span + HUGE_PAGE)
+            munmap(p + span, (size_t)(map + span + HUGE_PAGE - (p + span)));
+        (void)madvise(p, span, MADV_HUGEPAGE); /* a hint: without it, 4 KB pages */
+        return p;
+    }
+#endif
+    return lotk_xcalloc(1, n);
+}
+
+void lotk_free_huge(void *p, size_t n)
+{
+    if (!p)
+        return;
+#ifdef MADV_HUGEPAGE
+    if (n >= HUGE_PAGE) {
+        munmap(p, huge_span(n));
+        return;
+    }
+#endif
+    free(p);
 }
 
 void *lotk_xrealloc(void *p, size_t n)

@@ -138,7 +138,7 @@ static void rehash(struct lotk_idset *set, size_t cap)
 {
     uint64_t *old = set->slots;
     size_t old_cap = set->cap;
-    set->slots = lotk_xcalloc(cap, sizeof *set->slots);
+    set->slots = lotk_xcalloc_huge(cap * sizeof *set->slots); /* looked up at random */
     set->cap = cap;
     for (size_t i = 0; i < old_cap; i++) {
         if (!old[i])
@@ -148,7 +148,7 @@ static void rehash(struct lotk_idset *set, size_t cap)
             j = j + 1 == cap ? 0 : j + 1;
         set->slots[j] = old[i];
     }
-    free(old);
+    lotk_free_huge(old, old_cap * sizeof *old);
 }
 
 /* Slots for n ids at most 80% full. */
@@ -247,7 +247,7 @@ size_t lotk_idset_bytes(const struct lotk_idset *set)
 
 void lotk_idset_free(struct lotk_idset *set)
 {
-    free(set->slots);
+    lotk_free_huge(set->slots, set->cap * sizeof *set->slots);
     free(set->arena);
     memset(set, 0, sizeof *set);
 }

@@ -119,7 +119,8 @@ static void org_table_grow(struct lotk_scorer *sc)
     struct org_slot *old = sc->org_slots;
     size_t old_cap = sc->org_cap;
     sc->org_cap = old_cap ? old_cap * 2 : 64;
-    sc->org_slots = lotk_xcalloc(sc->org_cap, sizeof *sc->org_slots);
+    /* Probed at random for every row (lotk_xcalloc_huge). */
+    sc->org_slots = lotk_xcalloc_huge(sc->org_cap * sizeof *sc->org_slots);
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].index1) {
             size_t mask = sc->org_cap - 1, j = (size_t)old[i].hash & mask;
@@ -127,7 +128,7 @@ static void org_table_grow(struct lotk_scorer *sc)
                 j = (j + 1) & mask;
             sc->org_slots[j] = old[i];
         }
-    free(old);
+    lotk_free_huge(old, old_cap * sizeof *old);
 }
 
 /* The index of the organization with this id, or a new one's (empty sums, or from's when
@@ -759,7 +760,7 @@ void lotk_scorer_free(struct lotk_scorer *sc)
         free(sc->respondents[i].values);
     }
     free(sc->respondents);
-    free(sc->org_slots);
+    lotk_free_huge(sc->org_slots, sc->org_cap * sizeof *sc->org_slots);
     free(sc->leaves);
     free(sc->leaf_of);
     free(sc->items);

@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,29 @@ static const char *fmt(double x)
     lotk_fmt_double(out, x);
     assert_true(strlen(out) < 32);
     return out;
+}
+
+/* lotk_xcalloc_huge: zeroed, writable to the last byte, and freed by lotk_free_huge, for
+ * a size below 2 MB (calloc's) and sizes of 2 MB and over (whole 2 MB pages, aligned to
+ * them so that they can be huge pages), one not a multiple of 2 MB among them. */
+static void huge_tables_zeroed_and_whole(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 4096, (2u << 20) - 1, 2u << 20, (5u << 20) + 3};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        unsigned char *p = lotk_xcalloc_huge(n);
+        assert_non_null(p);
+        if (n >= (2u << 20))
+            assert_int_equal((uintptr_t)p % (2u << 20), 0);
+        for (size_t i = 0; i < n; i += 4093)
+            assert_int_equal(p[i], 0);
+        assert_int_equal(p[n - 1], 0);
+        memset(p, 0xA5, n);
+        assert_int_equal(p[n - 1], 0xA5);
+        lotk_free_huge(p, n);
+    }
+    lotk_free_huge(NULL, 1 << 22); /* as free(NULL) */
 }
 
 /* lotk_has_byte agrees with memchr for every length to 40 and every place of the byte,
@@ -734,6 +758,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(has_byte_as_memchr),
+        cmocka_unit_test(huge_tables_zeroed_and_whole),
         cmocka_unit_test(fmt_shortest_examples),
         cmocka_unit_test(fmt_whole_numbers_without_exponent),
         cmocka_unit_test(fmt_zero_nan_inf),
