@@ -10,6 +10,7 @@
 void *lotk_xmalloc(size_t n);
 void *lotk_xcalloc(size_t count, size_t size);
 void *lotk_xrealloc(void *p, size_t n);
+
 /* size zeroed bytes at an address that is a multiple of align (a power of two, at least
  * sizeof(void *)): for data two threads share, laid out so that what each writes is on
  * cache lines of its own. Freed with free. */
@@ -22,12 +23,14 @@ enum { LOTK_CACHE_LINE = 64 };
  * scratch), which would otherwise share a line with whatever malloc put next to it — the
  * other thread's sums, say, as the two threads' allocations interleave. Freed with free. */
 void *lotk_xcalloc_lines(size_t count, size_t size);
+
 /* n zeroed bytes for a table of megabytes looked up at random (a hash set): fresh pages
  * the kernel is asked to back with 2 MB pages where it can, one TLB entry where 4 KB
  * pages take 512 (a lookup missing the TLB waits on a page walk, a prefetch too). Below
  * 2 MB, calloc's. Freed with lotk_free_huge(p, n), n as given. */
 void *lotk_xcalloc_huge(size_t n);
 void lotk_free_huge(void *p, size_t n);
+
 /* Returns a new copy the caller frees. */
 char *lotk_xstrdup(const char *s);
 char *lotk_xstrndup(const char *s, size_t n);
