@@ -40,22 +40,17 @@ void *lotk_xcalloc(size_t count, size_t size)
     return p;
 }
 
-void *lotk_xcalloc_aligned(size_t align, size_t size)
-{
-    void *p = NULL;
-    if (posix_memalign(&p, align, size ? size : 1) != 0)
-        lotk_mem_fail();
-    memset(p, 0, size ? size : 1);
-    return p;
-}
-
 void *lotk_xcalloc_lines(size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size - LOTK_CACHE_LINE)
         lotk_mem_fail();
-    size_t bytes = count * size;
-    return lotk_xcalloc_aligned(LOTK_CACHE_LINE, (bytes + LOTK_CACHE_LINE - 1) &
-                                                     ~(size_t)(LOTK_CACHE_LINE - 1));
+    /* Whole lines from a line's start: nothing else can begin or end on one of them. */
+    size_t bytes = (count * size + LOTK_CACHE_LINE - 1) & ~(size_t)(LOTK_CACHE_LINE - 1);
+    void *p = NULL;
+    if (posix_memalign(&p, LOTK_CACHE_LINE, bytes ? bytes : LOTK_CACHE_LINE) != 0)
+        lotk_mem_fail();
+    memset(p, 0, bytes ? bytes : LOTK_CACHE_LINE);
+    return p;
 }
 
 enum { HUGE_PAGE = 2 << 20 };

@@ -11,11 +11,6 @@ void *lotk_xmalloc(size_t n);
 void *lotk_xcalloc(size_t count, size_t size);
 void *lotk_xrealloc(void *p, size_t n);
 
-/* size zeroed bytes at an address that is a multiple of align (a power of two, at least
- * sizeof(void *)): for data two threads share, laid out so that what each writes is on
- * cache lines of its own. Freed with free. */
-void *lotk_xcalloc_aligned(size_t align, size_t size);
-
 enum { LOTK_CACHE_LINE = 64 };
 
 /* count × size zeroed bytes on cache lines no other allocation shares: for what one thread

@@ -176,9 +176,9 @@ static int load_plugins(struct merge_run *r, const char *given, const char *firs
  * measurement error as lotk score gives them. */
 static int finish_result(struct merge_run *r, const struct lotk_args *args)
 {
-    int rc;
+    int rc, jobs = lotk_batch_default_jobs();
     r->scorer = lotk_scorer_new(r->s, r->plugins, false);
-    lotk_scorer_set_jobs(r->scorer, lotk_batch_default_jobs());
+    lotk_scorer_set_jobs(r->scorer, jobs);
     for (size_t i = 0; i < r->nparts; i++)
         if ((rc = lotk_partial_merge(args->pos[i], r->data[i], r->len[i], r->scorer,
                                      &r->counts, &r->err)) != 0)
@@ -192,9 +192,9 @@ static int finish_result(struct merge_run *r, const struct lotk_args *args)
             (rc = lotk_norms_check_standard(r->norms, r->s, norms_path, &r->err)) != 0)
             return rc;
     } else {
-        r->norms = lotk_norms_from_result(r->result, r->min_group, lotk_batch_default_jobs());
+        r->norms = lotk_norms_from_result(r->result, r->min_group, jobs);
     }
-    r->ranks = lotk_ranks_compute(r->norms, r->result, lotk_batch_default_jobs());
+    r->ranks = lotk_ranks_compute(r->norms, r->result, jobs);
     return 0;
 }
 

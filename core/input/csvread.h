@@ -162,7 +162,7 @@ static inline size_t lotk_csvread_next_column(struct lotk_csvread *r)
 static inline void lotk_csvread_field_lines(struct lotk_csvread *r, const char *text,
                                             size_t len)
 {
-    if (len == 1 ? text[0] != '\n' : !lotk_has_byte(text, len, '\n'))
+    if (!lotk_has_byte(text, len, '\n'))
         return;
     for (const char *p = memchr(text, '\n', len); p;
          p = memchr(p + 1, '\n', len - (size_t)(p + 1 - text)))

@@ -289,7 +289,7 @@ struct lotk_rowqueue *lotk_rowqueue_new(const struct lotk_survey_sink *to, size_
                                         void (*prefetch)(void *ctx, const char *org,
                                                          size_t len))
 {
-    struct lotk_rowqueue *q = lotk_xcalloc_aligned(LINE, sizeof *q);
+    struct lotk_rowqueue *q = lotk_xcalloc_lines(1, sizeof *q);
     q->fill = &q->batches[0];
     q->to = *to;
     q->prefetch = prefetch;
@@ -301,7 +301,7 @@ struct lotk_rowqueue *lotk_rowqueue_new(const struct lotk_survey_sink *to, size_
         b->rows = lotk_xcalloc_lines(BATCH_ROWS, sizeof *b->rows);
         b->packed = lotk_xcalloc_lines(cells, sizeof *b->packed);
         b->answers = lotk_xcalloc_lines(cells, sizeof *b->answers);
-        lotk_buf_reserve_lines(&b->text, BATCH_ROWS * 2 * LINE / 4); /* two 16-byte ids */
+        lotk_buf_reserve_lines(&b->text, BATCH_ROWS * 32); /* a row's two ids, 16 bytes each */
     }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->ready, NULL);

@@ -724,7 +724,7 @@ int lotk_scorer_finish(struct lotk_scorer *sc, struct lotk_survey_counts counts,
     }
     if (sorting)
         pthread_join(sorter, NULL);
-    else
+    else if (rc == 0)
         sort_ids(&sort);
     if (rc) {
         free(sort.ids);
