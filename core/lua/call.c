@@ -173,66 +173,119 @@ static void push_respondent_context(lua_State *L, const struct lotk_standard *s)
     lua_setfield(L, -2, "leaves");
 }
 
-struct respondent_args {
-    struct lotk_plugins *p;
-    const struct lotk_standard *s;
-    const double *keyed;
-};
-
-static char context_key;
-
-/* The first row's arguments, in a protected call: they are made here, once. Every later
- * row reuses them and pushes allocation-free (lotk_plugin_respondent). */
 static int l_items_newindex(lua_State *L)
 {
     return luaL_error(L, "attempt to keep state between calls in the items table (a "
                       "respondent plugin is stateless; return values in the out table)");
 }
 
-static int push_respondent_args(lua_State *L, void *ud)
+static size_t leaf_count(const struct lotk_standard *s)
 {
-    const struct respondent_args *a = ud;
-    size_t nleaves = 0;
-    for (size_t i = 0; i < a->s->nnodes; i++)
-        nleaves += a->s->nodes[i].nitems > 0;
-    /* One items table, rewritten per row: a million rows must not mean a million tables.
-     * Its array part holds every item, so rewriting it never allocates; a key it does not
-     * hold (a row's unanswered item, a counter) is refused: it would keep state from row
-     * to row. */
-    lua_createtable(L, (int)a->s->nitems, 0);
-    lua_newtable(L);
+    size_t n = 0;
+    for (size_t i = 0; i < s->nnodes; i++)
+        n += s->nodes[i].nitems > 0;
+    return n;
+}
+
+struct respondent_setup {
+    struct lotk_plugins *p;
+    const struct lotk_standard *s;
+};
+
+static int ref_top(lua_State *L)
+{
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Makes a respondent plugin's arguments, once, in a protected call (lotk_lhost_protect):
+ * a million rows must not mean a million tables. Every row after reuses them and pushes
+ * allocation-free (lotk_plugin_respondent). */
+static int l_make_respondent_args(lua_State *L)
+{
+    const struct respondent_setup *a = lua_touserdata(L, 1);
+    const struct lotk_standard *s = a->s;
+    /* items: its array part holds every item, so rewriting it never allocates; a key it
+     * does not hold (a row's unanswered item, a counter) is refused: it would keep state
+     * from row to row. */
+    lua_createtable(L, (int)s->nitems, 0);
+    lua_createtable(L, 0, 2);
     lua_pushcfunction(L, l_items_newindex);
     lua_setfield(L, -2, "__newindex");
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
-    lua_pushvalue(L, -1);
-    a->p->respondent_items_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    lotk_marshal_put_numbers(L, -1, a->keyed, a->s->nitems);
-    /* The context is built once, read-only (its views index tables, not functions: a
-     * lookup costs no call), so that no row can leave anything in it for the next. */
-    push_respondent_context(L, a->s);
+    int items = ref_top(L);
+    /* ctx: built once, read-only (its views index tables, not functions: a lookup costs no
+     * call), so that no row can leave anything in it for the next. */
+    push_respondent_context(L, s);
     lotk_lhost_push_frozen(L, -1);
-    lua_remove(L, -2);
-    lua_pushvalue(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &context_key);
-    /* out: the table a plugin may fill and return instead of making one per row. */
-    lua_createtable(L, (int)nleaves, 0);
-    lua_pushvalue(L, -1);
-    a->p->respondent_out_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    return 3;
+    int context = ref_top(L);
+    lua_pop(L, 1);
+    /* out: filled by the plugin instead of a table of its own per row. Its metatable is
+     * locked: one the plugin set would outlive the row, and whatever it held with it. */
+    lua_createtable(L, (int)leaf_count(s), 0);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    int out = ref_top(L);
+    a->p->respondent = (struct lotk_respondent_refs){true, items, context, out};
+    return 0;
 }
 
-/* Empties the out table after a row; anything left beyond the leaves' places would be
- * state kept for the next row. Allocates nothing. */
-static int empty_out(lua_State *L, struct lotk_plugins *p, const struct lotk_plugin *pl,
-                     size_t nleaves, struct lotk_err *err)
+/* The value a respondent plugin gave node i (a leaf), at idx: nil is none. */
+static int take_leaf_value(lua_State *L, int idx, const struct lotk_plugin *pl,
+                           const struct lotk_standard *s, size_t i, double *values,
+                           struct lotk_err *err)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
-    for (size_t l = 1; l <= nleaves; l++) {
-        lua_pushnil(L);
-        lua_rawseti(L, -2, (lua_Integer)l);
+    if (lua_type(L, idx) == LUA_TNIL) {
+        values[i] = NAN;
+        return 0;
     }
+    int rc = lotk_marshal_number(L, idx, pl, "respondent", &values[i], err);
+    const struct lotk_scale *sc = &s->scales[s->nodes[i].scale];
+    if (rc == 0 && (values[i] < sc->min || values[i] > sc->max)) {
+        lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
+                     "respondent returned %g for %s, outside its scale [%g, %g]", values[i],
+                     s->nodes[i].id, sc->min, sc->max);
+        lotk_err_set_plugin(err, pl->name);
+        rc = LOTK_EPLUGIN;
+    }
+    return rc;
+}
+
+/* Reads the leaf values from the table the plugin returned (on top, popped) and empties
+ * out for the next row. */
+static int read_leaf_values(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                            const struct lotk_standard *s, double *values,
+                            struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    int rc = 0;
+    lua_Integer k = 0;
+    for (size_t i = 0; i < s->nnodes && rc == 0; i++) {
+        if (s->nodes[i].nitems == 0)
+            continue;
+        lua_rawgeti(L, -1, ++k);
+        rc = take_leaf_value(L, -1, pl, s, i, values, err);
+        lua_pop(L, 1);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent.out);
+    for (k = (lua_Integer)leaf_count(s); k > 0; k--) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, k);
+    }
+    lua_pop(L, 2);
+    return rc;
+}
+
+/* After a row, out must be empty: anything left beyond the leaves' places would be state
+ * kept for the next row. */
+static int check_out_empty(struct lotk_plugins *p, const struct lotk_plugin *pl,
+                           const struct lotk_standard *s, struct lotk_err *err)
+{
+    lua_State *L = lotk_lhost_state(p->host);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent.out);
     lua_pushnil(L);
     bool left = lua_next(L, -2) != 0;
     lua_settop(L, left ? -4 : -2);
@@ -240,7 +293,7 @@ static int empty_out(lua_State *L, struct lotk_plugins *p, const struct lotk_plu
         return 0;
     lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0, "respondent kept something "
                  "in the out table besides the %zu leaf values (a respondent plugin is "
-                 "stateless: out is emptied for every row)", nleaves);
+                 "stateless: out is emptied for every row)", leaf_count(s));
     lotk_err_set_plugin(err, pl->name);
     return LOTK_EPLUGIN;
 }
@@ -250,19 +303,26 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
                            struct lotk_err *err)
 {
     lua_State *L = lotk_lhost_state(p->host);
-    struct respondent_args args = {p, s, keyed};
+    const struct lotk_respondent_refs *r = &p->respondent;
     int rc;
-    if (p->respondent_items_ref == LUA_NOREF) {
-        rc = run_stateless(p, pl, push_respondent_args, &args, 0, err);
-    } else { /* nothing here allocates: no protected call needed to push */
-        lotk_call_push(p, pl);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_items_ref);
-        lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &context_key);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, p->respondent_out_ref);
-        rc = run_stateless(p, pl, NULL, NULL, 3, err);
+    if (!r->made) {
+        struct respondent_setup setup = {p, s};
+        if ((rc = lotk_lhost_protect(p->host, l_make_respondent_args, &setup, 0, 0, err))) {
+            if (rc == LOTK_EPLUGIN)
+                snprintf(err->msg, sizeof err->msg, "its arguments do not fit in the "
+                         "plugins' memory limit of %zu MiB (--plugin-memory raises it)",
+                         lotk_lhost_limit(p->host) >> 20);
+            lotk_err_set_plugin(err, pl->name);
+            return rc;
+        }
     }
-    if (rc)
+    /* Nothing here allocates: no protected call is needed to push. */
+    lotk_call_push(p, pl);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->items);
+    lotk_marshal_put_numbers(L, -1, keyed, s->nitems);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->context);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->out);
+    if ((rc = run_stateless(p, pl, NULL, NULL, 3, err)) != 0)
         return rc;
     if (lua_type(L, -1) != LUA_TTABLE) {
         lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
@@ -272,27 +332,9 @@ int lotk_plugin_respondent(struct lotk_plugins *p, const struct lotk_plugin *pl,
         lua_pop(L, 1);
         return LOTK_EPLUGIN;
     }
-    lua_Integer k = 0;
-    for (size_t i = 0; i < s->nnodes && rc == 0; i++) {
-        if (s->nodes[i].nitems == 0)
-            continue;
-        if (lua_rawgeti(L, -1, ++k) == LUA_TNIL) {
-            values[i] = NAN;
-        } else if ((rc = lotk_marshal_number(L, -1, pl, "respondent", &values[i], err)) == 0) {
-            const struct lotk_scale *sc = &s->scales[s->nodes[i].scale];
-            if (values[i] < sc->min || values[i] > sc->max) {
-                lotk_err_set(err, LOTK_EPLUGIN, pl->path, pl->fn_line, 0,
-                             "respondent returned %g for %s, outside its scale [%g, %g]",
-                             values[i], s->nodes[i].id, sc->min, sc->max);
-                lotk_err_set_plugin(err, pl->name);
-                rc = LOTK_EPLUGIN;
-            }
-        }
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
+    rc = read_leaf_values(p, pl, s, values, err);
     if (rc == 0)
-        rc = empty_out(L, p, pl, (size_t)k, err);
+        rc = check_out_empty(p, pl, s, err);
     return rc;
 }
 

@@ -628,7 +628,6 @@ struct lotk_plugins *lotk_plugins_new(const struct lotk_lhost_limits *limits,
     p->cap = 256;
     p->list = lotk_xcalloc(p->cap, sizeof *p->list);
     p->seal.ref = LUA_NOREF;
-    p->respondent_items_ref = p->respondent_out_ref = LUA_NOREF; /* made on the first row */
     build_search_path(p);
     if (lotk_lhost_protect(host, l_install_host_api, p, 0, 0, err) != 0) {
         lotk_plugins_free(p);

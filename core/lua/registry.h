@@ -22,8 +22,14 @@ struct lotk_plugins {
     char *loading[LOTK_REGISTRY_MAX_NESTING];
     size_t nloading;
     struct lotk_api api;
-    int respondent_items_ref; /* reused per row: the item values table */
-    int respondent_out_ref;   /* ...and the result table handed to fill, emptied per row */
+    /* A respondent plugin's arguments, made on its first row and reused by every row
+     * after (call.c): registry references. */
+    struct lotk_respondent_refs {
+        bool made;
+        int items;   /* the item values table, rewritten per row */
+        int context; /* ctx, read-only */
+        int out;     /* the table handed to fill, emptied per row */
+    } respondent;
     struct lotk_seal seal;    /* the stateless kinds' functions (seal.h) */
     bool calling_stateless;   /* a respondent or aggregate call runs: what it requires is
                                * sealed too */

@@ -4,7 +4,7 @@
 # respondent plugin that draws from math.random (and reseeds it) gives byte-identical
 # results with -j 1 and -j 2, and plugins that try to keep state between rows — a counter
 # in an upvalue, in a global, in a table upvalue, in the items, out or ctx tables, in a
-# library required during the call — are refused with exit 4 under either -j, never
+# metatable set on out, in a library required during the call — are refused with exit 4 under either -j, never
 # scored differently.
 set -u
 lotk=$1
@@ -75,6 +75,9 @@ refused table_upvalue 'cache.n = (cache.n or 0) + 1' 'local cache = {}' \
     "attempt to keep state between calls (field 'n')"
 refused items_key 'items.count = 1' '' "in the items table"
 refused out_key 'out.count = 1' '' "kept something in the out table"
+refused out_metatable 'local mt = getmetatable(out)
+    if type(mt) ~= "table" then mt = {n = 0}; setmetatable(out, mt) end
+    mt.n = mt.n + 1' '' "cannot change a protected metatable"
 refused ctx 'ctx.leaves[1].need = ctx.leaves[1].need' '' "attempt to modify a read-only table"
 refused library 'lotk.require("counter_lib").next()' '' "upvalue 'n' changed"
 [ "$fails" -eq 0 ] || { echo "stateless-jobs: $fails failures"; exit 1; }
