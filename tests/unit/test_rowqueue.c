@@ -3,13 +3,15 @@
  * answer bit for bit (packed small answers and the doubles that may not be packed: -0,
  * halves, values beyond int8, no answer); rejects pass straight through; the consumer's
  * first error stops the reader and comes back from drain with its message, and no row after
- * it reaches the sink; a drained queue takes rows again; the prefetch hook sees each row. */
+ * it reaches the sink; a drained queue takes rows again; the prefetch hook sees each row;
+ * either thread may wait on the other longer than it watches before sleeping. */
 #include "testutil.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "input/rowqueue.h"
@@ -21,6 +23,7 @@ struct seen {
     pthread_t reader;
     bool other_thread; /* every row arrived on a thread other than the reader's */
     long rows, fail_at, prefetched, rejects;
+    long slow_until;     /* the sink takes a nap every 64 rows before this row */
     struct lotk_buf log; /* file, line, org, resp, small per row */
     double *answers;     /* ROWS × NITEMS */
 };
@@ -50,9 +53,17 @@ static void row_of(long i, char *org, char *resp, const char **file, struct lotk
                              i % 17 != 0};
 }
 
+/* Longer than the queue's watch (SPIN_NS, 0.2 ms): the other thread sleeps. */
+static void nap(void)
+{
+    nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+}
+
 static int record(void *ctx, const struct lotk_row *row, struct lotk_err *err)
 {
     struct seen *s = ctx;
+    if (s->rows < s->slow_until && s->rows % 64 == 0)
+        nap();
     if (pthread_equal(pthread_self(), s->reader))
         s->other_thread = false;
     if (s->rows == s->fail_at)
@@ -147,6 +158,34 @@ static void every_row_in_order_bit_for_bit(void **state)
     free(s.answers);
 }
 
+/* A slow sink fills the queue (the reader waits past its watch and sleeps), then a slow
+ * reader empties it (the consumer does): every row still arrives once, in order. */
+static void either_side_slower_than_the_watch(void **state)
+{
+    (void)state;
+    enum { SLOW_ROWS = 64 * 24 };
+    struct seen s;
+    seen_init(&s, -1);
+    s.slow_until = SLOW_ROWS;
+    struct lotk_rowqueue *q = queue_for(&s);
+    struct lotk_survey_sink sink = lotk_rowqueue_sink(q);
+    struct lotk_err err;
+    lotk_err_clear(&err);
+    struct lotk_buf expect = {0};
+    assert_int_equal(push_rows(&sink, 0, SLOW_ROWS, &err, &expect), 0);
+    for (long i = SLOW_ROWS; i < 2 * SLOW_ROWS; i += 64) {
+        nap();
+        assert_int_equal(push_rows(&sink, i, i + 64, &err, &expect), 0);
+    }
+    assert_int_equal(lotk_rowqueue_drain(q, &err), 0);
+    assert_int_equal(s.rows, 2 * SLOW_ROWS);
+    assert_string_equal(s.log.data, expect.data);
+    lotk_rowqueue_free(q);
+    lotk_buf_free(&expect);
+    lotk_buf_free(&s.log);
+    free(s.answers);
+}
+
 static void consumer_error_stops_the_reader(void **state)
 {
     (void)state;
@@ -208,6 +247,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_row_in_order_bit_for_bit),
+        cmocka_unit_test(either_side_slower_than_the_watch),
         cmocka_unit_test(consumer_error_stops_the_reader),
         cmocka_unit_test(error_in_the_last_rows),
         cmocka_unit_test(drain_of_none),
