@@ -53,7 +53,7 @@ static void row_of(long i, char *org, char *resp, const char **file, struct lotk
                              i % 17 != 0};
 }
 
-/* Longer than the queue's watch (SPIN_NS, 0.2 ms): the other thread sleeps. */
+/* Longer than the queue's watch (WATCH_NS, 0.2 ms): the other thread sleeps. */
 static void nap(void)
 {
     nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
