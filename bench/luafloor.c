@@ -67,6 +67,7 @@ static void on_row(int terminator, void *ctx)
         else
             lua_pushnil(L);
         lua_rawseti(L, r->items, i + 1);
+        r->keyed[i] = NAN; /* a short next row leaves the rest unanswered */
     }
     lua_pushvalue(L, r->fn);
     lua_pushvalue(L, r->items);
